@@ -1,0 +1,332 @@
+"""The ``eventwire`` command line.
+
+Exit codes: 0 success (documents that failed are reported and stored as
+failures, the rest of the batch succeeds); 1 an unexpected internal error;
+2 a usage or user error (bad path, bad filter, database in use), reported
+in one line; 3 nothing could be processed (every document failed).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eventwire.errors import EventwireError
+from eventwire.jobs import IngestSummary, extract, ingest
+from eventwire.model import Failure
+from eventwire.pipeline import PipelineConfig
+from eventwire.store import DEFAULT_DB, Store
+from eventwire.store.query import Filters, query_actors, query_events, query_quotes
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_NOTHING = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="eventwire", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="News articles in, political event data out: events, quotes and actors, offline.",
+)
+err = Console(stderr=True)
+
+
+def _register_sub_apps() -> None:
+    from eventwire.eval.cli import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_sub_apps()
+state: dict[str, Any] = {"debug": False}
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ModelOption = Annotated[str | None, typer.Option("--model", help="spaCy pipeline name or path.")]
+ProcessesOption = Annotated[int | None, typer.Option("--processes", "-j", help="Worker processes (default: all cores)")]
+DbOption = Annotated[str, typer.Option("--db", help="DuckDB database file.")]
+DictionariesOption = Annotated[
+    str | None, typer.Option("--dictionaries", help="Directory of PETRARCH/CAMEO dictionaries to code with.")
+]
+
+
+@app.callback()
+def main_options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    state["debug"] = debug
+
+
+def _config(model: str | None, dictionaries: str | None = None) -> PipelineConfig:
+    return PipelineConfig(model=model, dictionaries=dictionaries)
+
+
+def _warn_failure(failure: Failure) -> None:
+    err.print(f"[yellow]warning[/yellow]: {failure.name}: {failure.reason}", highlight=False, markup=True)
+
+
+@app.command("extract")
+def extract_command(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories; - reads JSON lines from stdin.")],
+    model: ModelOption = None, processes: ProcessesOption = None, dictionaries: DictionariesOption = None,
+) -> None:
+    """Extract events, quotes and actors; print one JSON article per line (no database)."""
+    written = failed = 0
+    out = sys.stdout
+    for item in extract(paths, _config(model, dictionaries), processes):
+        if isinstance(item, Failure):
+            failed += 1
+            _warn_failure(item)
+        else:
+            written += 1
+            out.write(item.to_json() + "\n")
+    out.flush()
+    if written == 0 and failed:
+        raise typer.Exit(EXIT_NOTHING)
+
+
+def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes: int | None,
+                quiet: bool = False) -> IngestSummary:
+    started = time.perf_counter()
+    with Store(db) as store, Progress(
+        TextColumn("[bold]ingest[/bold]"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, status="starting")
+
+        def report(summary: IngestSummary) -> None:
+            rate = summary.stored / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, status=f"{summary.stored} stored, {summary.skipped} skipped, "
+                                         f"{summary.failed} failed, {rate:.1f} articles/s")
+
+        summary = ingest(list(paths), store, config, processes, progress=report)
+    elapsed = time.perf_counter() - started
+    for failure in summary.failures:
+        _warn_failure(failure)
+    if not quiet:
+        err.print(f"{summary.stored} stored, {summary.skipped} already stored, {summary.failed} failed "
+                  f"in {elapsed:.1f}s ({summary.stored / max(elapsed, 1e-9):.1f} articles/s) → {db}")
+    return summary
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories; - reads JSON lines from stdin.")],
+    db: DbOption = DEFAULT_DB, model: ModelOption = None, processes: ProcessesOption = None,
+    dictionaries: DictionariesOption = None,
+) -> None:
+    """Extract and store articles in a DuckDB file (re-running resumes; stored articles are skipped)."""
+    summary = _run_ingest(paths, db, _config(model, dictionaries), processes)
+    if summary.stored == 0 and summary.skipped == 0 and summary.failed:
+        raise typer.Exit(EXIT_NOTHING)
+
+
+def sample_corpus_dir() -> Path:
+    return Path(__file__).parent / "data" / "sample"
+
+
+@app.command("demo")
+def demo_command(
+    db: DbOption = DEFAULT_DB, processes: ProcessesOption = None, model: ModelOption = None,
+) -> None:
+    """Ingest the bundled sample corpus into a fresh database and print a summary."""
+    path = Path(db)
+    if path.exists():
+        with Store(db) as existing:
+            made_by_demo = existing.con.execute("SELECT value FROM meta WHERE key = 'created_by'").fetchone()
+        if not made_by_demo or made_by_demo[0] != "demo":
+            raise EventwireError(f"{db} exists and was not made by the demo; pass --db with another file name")
+        path.unlink()
+        Path(f"{db}.wal").unlink(missing_ok=True)
+    with Store(db) as store:
+        store.con.execute("INSERT INTO meta VALUES ('created_by', 'demo')")
+    corpus = sample_corpus_dir()
+    err.print(f"eventwire demo: ingesting the sample corpus in {corpus}")
+    summary = _run_ingest([str(corpus)], db, _config(model), processes)
+    with Store(db, read_only=True) as store:
+        counts = store.counts()
+        console = Console()
+        console.print(f"\n[bold]{db}[/bold]: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        events, _ = query_events(store.con, Filters(limit=8, negated=False, hypothetical=False))
+        _print_table(console, "Sample events", _event_rows(events))
+        quotes, _ = query_quotes(store.con, Filters(limit=5))
+        _print_table(console, "Sample quotes", _quote_rows(quotes))
+        actors, _ = query_actors(store.con, Filters(limit=8))
+        _print_table(console, "Most mentioned actors", actors)
+    console.print("Browse it with [bold]eventwire serve[/bold]; query it with "
+                  "[bold]eventwire events --actor USA[/bold].")
+    if summary.stored == 0 and summary.skipped == 0:
+        raise typer.Exit(EXIT_NOTHING)
+
+
+# -- query commands -------------------------------------------------------------------------
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _parties(parties: list[dict[str, Any]] | None) -> str:
+    return "; ".join(f"{p['text']} [{p.get('code') or '?'}{('/' + p['sector']) if p.get('sector') else ''}]"
+                     for p in parties or [])
+
+
+def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for e in events:
+        flags = ",".join(f for f, on in (("negated", e["negated"]), ("hypothetical", e["hypothetical"])) if on)
+        rows.append({"date": e["date"], "event": e["event"] + (f"/{e['mode']}" if e["mode"] else ""),
+                     "cameo": e["cameo"], "actor": _parties(e["actor"]), "recipient": _parties(e["recipient"]),
+                     "trigger": (e["trigger"] or {}).get("text"), "flags": flags, "article": e["article_id"]})
+    return rows
+
+
+def _quote_rows(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"kind": q["kind"], "speaker": q["speaker_name"] or q["speaker_text"],
+             "anonymous": q["anonymous"], "cue": q["cue"], "channel": q["channel"],
+             "text": (q["text"][:90] + "…") if len(q["text"]) > 90 else q["text"], "article": q["article_id"]}
+            for q in quotes]
+
+
+def _print_table(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        console.print(f"[dim]{title}: none[/dim]")
+        return
+    table = Table(title=title, show_lines=False)
+    for column in rows[0]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+
+
+def _emit(rows: list[dict[str, Any]], table_rows: list[dict[str, Any]], fmt: OutputFormat, title: str,
+          total: int) -> None:
+    if fmt is OutputFormat.json:
+        for row in rows:
+            sys.stdout.write(json.dumps(_jsonable(row), ensure_ascii=False) + "\n")
+    elif fmt is OutputFormat.csv:
+        flat = table_rows
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(flat[0]) if flat else ["none"])
+        writer.writeheader()
+        for row in flat:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    else:
+        console = Console()
+        _print_table(console, f"{title} ({len(rows)} of {total})", table_rows)
+
+
+def _filters(actor: str | None, recipient: str | None, type_: str | None, since: str | None, until: str | None,
+             outlet: str | None, limit: int, article: str | None = None) -> Filters:
+    return Filters(actor=actor, recipient=recipient, type=type_, since=since, until=until, outlet=outlet,
+                   limit=limit, article=article)
+
+
+ActorFilter = Annotated[str | None, typer.Option("--actor", help="Code (USA, USAGOV), name or text.")]
+RecipientFilter = Annotated[str | None, typer.Option("--recipient", help="Code, name or text of the target.")]
+TypeFilter = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. CONSULT.")]
+SinceFilter = Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")]
+UntilFilter = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")]
+OutletFilter = Annotated[str | None, typer.Option("--outlet", help="Outlet name contains this.")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table, json (lines) or csv.")]
+
+
+@app.command("events")
+def events_command(
+    db: DbOption = DEFAULT_DB, actor: ActorFilter = None, recipient: RecipientFilter = None,
+    type_: TypeFilter = None, since: SinceFilter = None, until: UntilFilter = None, outlet: OutletFilter = None,
+    limit: LimitOption = 50, fmt: FormatOption = OutputFormat.table,
+    all_modalities: Annotated[bool, typer.Option("--all", help="Include negated and hypothetical events.")] = False,
+) -> None:
+    """List stored events (factual ones unless --all)."""
+    filters = _filters(actor, recipient, type_, since, until, outlet, limit)
+    if not all_modalities:
+        filters.negated = False
+        filters.hypothetical = False
+    with Store(db, read_only=True) as store:
+        rows, total = query_events(store.con, filters)
+    _emit(rows, _event_rows(rows), fmt, "events", total)
+
+
+@app.command("quotes")
+def quotes_command(
+    db: DbOption = DEFAULT_DB, actor: ActorFilter = None, since: SinceFilter = None, until: UntilFilter = None,
+    outlet: OutletFilter = None, limit: LimitOption = 50, fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List stored quotes; --actor matches the speaker."""
+    with Store(db, read_only=True) as store:
+        rows, total = query_quotes(store.con, _filters(actor, None, None, since, until, outlet, limit))
+    _emit(rows, _quote_rows(rows), fmt, "quotes", total)
+
+
+@app.command("actors")
+def actors_command(
+    db: DbOption = DEFAULT_DB, actor: ActorFilter = None, since: SinceFilter = None, until: UntilFilter = None,
+    outlet: OutletFilter = None, limit: LimitOption = 50, fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List actors across stored articles, most mentioned first."""
+    with Store(db, read_only=True) as store:
+        rows, total = query_actors(store.con, _filters(actor, None, None, since, until, outlet, limit))
+    _emit(rows, rows, fmt, "actors", total)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: runs the app and turns eventwire's errors into one line and an exit code."""
+    try:
+        app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except EventwireError as exc:
+        if state["debug"]:
+            raise
+        err.print(f"[red]error[/red]: {exc}", highlight=False)
+        sys.exit(EXIT_USER)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # a click usage error or a bug
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_USER)
+        if state["debug"]:
+            raise
+        err.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                  highlight=False)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, parquet, plover or gdelt.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="Output file (a directory for parquet).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export stored records to a file."""
+    from eventwire.export import EXPORTERS
+
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise EventwireError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    with Store(db, read_only=True) as store:
+        count = exporter(store, out)
+    err.print(f"{count} records → {out}")

@@ -1,0 +1,1 @@
+"""Engines: where the pipeline runs (local processes, or Ray for scale-out)."""

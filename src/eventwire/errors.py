@@ -1,0 +1,66 @@
+"""The exception types eventwire raises.
+
+Every error a user can meet derives from :class:`EventwireError`; the CLI turns
+them into one clear line (and exit code 2) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+
+class EventwireError(Exception):
+    """Base class of every error eventwire raises on purpose."""
+
+
+class DocumentError(EventwireError):
+    """One input document could not be read; the batch goes on without it.
+
+    ``name`` identifies the document (path, path#line, WARC record URI) and
+    ``reason`` says what was wrong with it in words a user can act on.
+    """
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class InputNotFoundError(EventwireError):
+    """A path given on the command line does not exist."""
+
+
+class ContractError(EventwireError):
+    """A JSON object does not follow the data contract in PRODUCT.md."""
+
+
+class ModelNotFoundError(EventwireError):
+    """No usable spaCy pipeline is installed."""
+
+
+class StoreError(EventwireError):
+    """The DuckDB store cannot be opened or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process (usually ``eventwire serve``) holds the database file."""
+
+
+class SchemaVersionError(StoreError):
+    """The database was written by an incompatible eventwire version."""
+
+
+class KnowledgeBaseError(EventwireError):
+    """A knowledge-base or dictionary file is malformed."""
+
+
+class DictionaryFormatError(KnowledgeBaseError):
+    """A line of a PETRARCH/CAMEO dictionary cannot be parsed."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+class GoldFormatError(EventwireError):
+    """A gold-standard evaluation file cannot be read."""

@@ -1,0 +1,78 @@
+"""Export stored records to files other tools read.
+
+Each format is a function ``(store, out_path) -> count`` registered in
+``EXPORTERS`` under the name ``eventwire export --format`` takes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from eventwire.store import Store
+from eventwire.store.records import RECORD_TABLES
+
+Exporter = Callable[[Store, Path], int]
+
+
+def export_jsonl(store: Store, out: Path) -> int:
+    """One contract article object per line."""
+    count = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for article in store.iter_articles():
+            handle.write(article.to_json() + "\n")
+            count += 1
+    return count
+
+
+# Flat event columns for spreadsheets: one row per event, parties joined with "; ".
+CSV_EVENT_SQL = """
+SELECT article_id, id, event, mode, cameo, quad, goldstein, date, date_text,
+       array_to_string(list_transform(actor, p -> p.text), '; ') AS actor_text,
+       array_to_string(list_transform(actor, p -> coalesce(p.code, '')), '; ') AS actor_code,
+       array_to_string(list_transform(actor, p -> coalesce(p.sector, '')), '; ') AS actor_sector,
+       array_to_string(list_transform(recipient, p -> p.text), '; ') AS recipient_text,
+       array_to_string(list_transform(recipient, p -> coalesce(p.code, '')), '; ') AS recipient_code,
+       array_to_string(list_transform(recipient, p -> coalesce(p.sector, '')), '; ') AS recipient_sector,
+       trigger.text AS trigger, location.name AS location, location.country AS location_country,
+       location.lat AS lat, location.lon AS lon, negated, hypothetical, reported_by, confidence,
+       outlet, published, sentence_text
+FROM events ORDER BY article_id, id
+"""
+
+
+def export_csv(store: Store, out: Path) -> int:
+    """Events as CSV, one row per event."""
+    cursor = store.con.cursor()
+    result = cursor.execute(CSV_EVENT_SQL)
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([d[0] for d in result.description])
+        while rows := result.fetchmany(1000):
+            writer.writerows(rows)
+            count += len(rows)
+    return count
+
+
+def export_parquet(store: Store, out: Path) -> int:
+    """A directory with one Parquet file per record table (the layout of ``eventwire run``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for table in RECORD_TABLES:
+        arrow = store.con.cursor().execute(f'SELECT * FROM "{table}"').fetch_arrow_table()
+        (out / table).mkdir(exist_ok=True)
+        pq.write_table(arrow, out / table / "part-0.parquet")
+        if table == "articles":
+            count = arrow.num_rows
+    return count
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "jsonl": export_jsonl,
+    "csv": export_csv,
+    "parquet": export_parquet,
+}

@@ -1,0 +1,68 @@
+"""Build an Article from a reader's text and metadata, with the checks every reader shares."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+from eventwire.errors import DocumentError
+from eventwire.ingest.ids import article_id
+from eventwire.ingest.limits import Limits
+from eventwire.model import Article
+
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in a is that for on with as was by at from it his said are be has have".split()  # noqa: SIM905
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def normalize_published(value: object) -> str | None:
+    """A publication date as ``YYYY-MM-DD``, from ISO 8601, RFC 2822 or a date object; else None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    match = _ISO_DATE.match(text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            return None
+    try:
+        return parsedate_to_datetime(text).strftime("%Y-%m-%d")
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def detect_language(text: str) -> str | None:
+    """``"en"`` when the text reads as English (function-word share), else None (unknown)."""
+    words = _WORD.findall(text[:5000].lower())
+    if len(words) < 5:
+        return None
+    share = sum(word in _ENGLISH_FUNCTION_WORDS for word in words) / len(words)
+    return "en" if share >= 0.12 else None
+
+
+def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
+                 title: str | None = None, url: str | None = None, outlet: str | None = None,
+                 published: object = None, language: str | None = None) -> Article:
+    """An Article for ``text``; raises DocumentError when it is empty or over the size limit."""
+    if not text.strip():
+        raise DocumentError(name, "empty document: no text to extract from")
+    if len(text) > limits.max_document_chars:
+        raise DocumentError(
+            name, f"document has {len(text):,} characters, over the {limits.max_document_chars:,}-character limit"
+        )
+    return Article(
+        id=str(id) if id not in (None, "") else article_id(text),
+        text=text,
+        title=title.strip() if isinstance(title, str) and title.strip() else None,
+        url=url or None,
+        outlet=outlet or None,
+        published=normalize_published(published),
+        language=language or detect_language(text),
+        source=name,
+    )

@@ -1,0 +1,168 @@
+"""The embedded DuckDB store.
+
+One file holds every table of :mod:`eventwire.store.records`. Each batch of
+articles is written in one transaction through Arrow (never row by row), so
+an interrupted ingest leaves only whole articles behind; a re-run skips the
+ids already stored and so resumes without duplicates. The schema version is
+recorded in ``meta`` and checked on open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from eventwire.errors import SchemaVersionError, StoreError, StoreLockedError
+from eventwire.model import Article, Failure
+from eventwire.store.records import RECORD_TABLES, SCHEMA_VERSION, SCHEMAS, batch_tables, failure_row, to_arrow
+
+DEFAULT_DB = "eventwire.duckdb"
+
+_KEYS = {
+    "articles": "PRIMARY KEY (id)",
+    "actors": "PRIMARY KEY (article_id, id)",
+    "quotes": "PRIMARY KEY (article_id, id)",
+    "events": "PRIMARY KEY (article_id, id)",
+    "places": "PRIMARY KEY (article_id, idx)",
+    "failures": "PRIMARY KEY (name)",
+}
+# Secondary indexes for the filters the CLI and the API offer.
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS events_article ON events (article_id)",
+    "CREATE INDEX IF NOT EXISTS events_type ON events (event)",
+    "CREATE INDEX IF NOT EXISTS events_day ON events (event_day)",
+    "CREATE INDEX IF NOT EXISTS mentions_article ON mentions (article_id)",
+    "CREATE INDEX IF NOT EXISTS quotes_article ON quotes (article_id)",
+    "CREATE INDEX IF NOT EXISTS actors_article ON actors (article_id)",
+)
+
+
+def create_table_sql(name: str) -> str:
+    """``CREATE TABLE`` for a record table, its column types read off its Arrow schema."""
+    probe = duckdb.connect()
+    try:
+        probe.register("empty", SCHEMAS[name].empty_table())
+        described = probe.execute("DESCRIBE SELECT * FROM empty").fetchall()
+        columns = ", ".join(f'"{col}" {kind}' for col, kind, *_ in described)
+    finally:
+        probe.close()
+    key = _KEYS.get(name)
+    return f'CREATE TABLE IF NOT EXISTS "{name}" ({columns}{", " + key if key else ""})'
+
+
+class Store:
+    """A DuckDB database of extracted articles."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"{self.path}: no such database; create it with `eventwire ingest`")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"{self.path} is in use by another process (is `eventwire serve` running on it?); "
+                    "stop it, or send articles through the server's POST /api/articles"
+                ) from exc
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        self._ensure_schema()
+
+    # -- schema -------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        tables = {row[0] for row in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" in tables:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            found = int(row[0]) if row else None
+            if found != SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path} has schema version {found}, this eventwire writes version {SCHEMA_VERSION}; "
+                    "re-ingest into a new database file"
+                )
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path} is not an eventwire database")
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        for name in (*RECORD_TABLES, "failures"):
+            self.con.execute(create_table_sql(name))
+        for statement in _INDEXES:
+            self.con.execute(statement)
+        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        self.con.execute("COMMIT")
+
+    # -- writing ------------------------------------------------------------
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The ids among ``ids`` already stored."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [wanted]).fetchall()
+        return {row[0] for row in rows}
+
+    def write_batch(self, articles: list[Article], failures: Iterable[Failure] = ()) -> int:
+        """Store a batch in one transaction; articles already stored are skipped. Returns the number written."""
+        fresh: list[Article] = []
+        seen = self.known_ids(a.id for a in articles)
+        for article in articles:
+            if article.id not in seen:
+                fresh.append(article)
+                seen.add(article.id)
+        failure_rows = [failure_row(f, datetime.now(UTC).replace(tzinfo=None)) for f in failures]
+        if not fresh and not failure_rows:
+            return 0
+        tables = batch_tables(fresh)
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            for name, table in tables.items():
+                if table.num_rows:
+                    self.con.register("incoming", table)
+                    self.con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+                    self.con.unregister("incoming")
+            if failure_rows:
+                self.con.register("incoming", to_arrow("failures", failure_rows))
+                self.con.execute("INSERT OR REPLACE INTO failures SELECT * FROM incoming")
+                self.con.unregister("incoming")
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+        return len(fresh)
+
+    # -- reading ------------------------------------------------------------
+    def article(self, article_id: str) -> Article | None:
+        row = self.con.execute("SELECT doc FROM articles WHERE id = ?", [article_id]).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def iter_articles(self, batch_size: int = 500) -> Iterable[Article]:
+        """Every stored article, in id order, a batch at a time."""
+        cursor = self.con.cursor()
+        result = cursor.execute("SELECT doc FROM articles ORDER BY id")
+        while rows := result.fetchmany(batch_size):
+            for (doc,) in rows:
+                yield Article.from_dict(json.loads(doc))
+
+    def counts(self) -> dict[str, int]:
+        return {name: int(self.con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+                for name in (*RECORD_TABLES, "failures")}
+
+    def failures(self) -> list[dict[str, Any]]:
+        rows = self.con.execute("SELECT name, reason, failed_at FROM failures ORDER BY name").fetchall()
+        return [{"name": n, "reason": r, "failed_at": t.isoformat() if t else None} for n, r, t in rows]
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

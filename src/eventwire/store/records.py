@@ -1,0 +1,153 @@
+"""Articles as table rows: the one tabular layout shared by DuckDB and Parquet.
+
+``article_rows`` flattens an Article into rows for the tables ``articles``,
+``actors``, ``mentions``, ``quotes``, ``events`` and ``places``; every row
+carries ``article_id``. ``SCHEMAS`` gives each table's Arrow schema, so the
+DuckDB store, the Parquet export and the Ray engine write identical columns.
+Events keep the contract's nested fields (``actor`` and ``recipient`` as
+lists of ``{actor, text, code, sector}`` structs) and add flat columns that
+make filtering fast (``actor_codes``, ``actor_names``, ``event_day``, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from eventwire.model import Article, Failure
+
+SCHEMA_VERSION = 1
+
+_PARTY = pa.struct([("actor", pa.string()), ("text", pa.string()), ("code", pa.string()), ("sector", pa.string())])
+_PLACE_FIELDS = [
+    ("name", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("country", pa.string()),
+    ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()), ("geonameid", pa.int64()),
+]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("id", pa.string()), ("title", pa.string()), ("url", pa.string()), ("outlet", pa.string()),
+        ("published", pa.date32()), ("language", pa.string()), ("text", pa.string()),
+        ("warnings", pa.list_(pa.string())), ("source", pa.string()),
+        ("num_actors", pa.int32()), ("num_quotes", pa.int32()), ("num_events", pa.int32()),
+        # The whole contract object, so an article reads back exactly as extracted.
+        ("doc", pa.string()),
+    ]),
+    "actors": pa.schema([
+        ("article_id", pa.string()), ("id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
+        ("country", pa.string()), ("sector", pa.string()), ("role", pa.string()), ("kb_id", pa.string()),
+        ("anonymous", pa.bool_()), ("confidence", pa.float64()), ("num_mentions", pa.int32()),
+    ]),
+    "mentions": pa.schema([
+        ("article_id", pa.string()), ("actor_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+        ("text", pa.string()),
+    ]),
+    "quotes": pa.schema([
+        ("article_id", pa.string()), ("id", pa.string()), ("kind", pa.string()), ("text", pa.string()),
+        ("start", pa.int64()), ("end", pa.int64()), ("speaker", pa.string()), ("speaker_text", pa.string()),
+        ("speaker_name", pa.string()), ("cue", pa.string()), ("channel", pa.string()),
+        ("anonymous", pa.bool_()), ("confidence", pa.float64()),
+        ("outlet", pa.string()), ("published", pa.date32()),
+    ]),
+    "events": pa.schema([
+        ("article_id", pa.string()), ("id", pa.string()), ("event", pa.string()), ("mode", pa.string()),
+        ("cameo", pa.string()), ("quad", pa.int8()), ("goldstein", pa.float64()),
+        ("actor", pa.list_(_PARTY)), ("recipient", pa.list_(_PARTY)),
+        ("trigger", pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())])),
+        ("sentence", pa.struct([("start", pa.int64()), ("end", pa.int64())])),
+        ("date", pa.string()), ("date_text", pa.string()), ("location", pa.struct(_PLACE_FIELDS)),
+        ("negated", pa.bool_()), ("hypothetical", pa.bool_()), ("reported_by", pa.string()),
+        ("confidence", pa.float64()),
+        # Flat columns for filtering and aggregation.
+        ("event_day", pa.date32()), ("actor_codes", pa.list_(pa.string())),
+        ("actor_names", pa.list_(pa.string())), ("recipient_codes", pa.list_(pa.string())),
+        ("recipient_names", pa.list_(pa.string())), ("outlet", pa.string()), ("published", pa.date32()),
+        ("sentence_text", pa.string()),
+    ]),
+    "places": pa.schema([("article_id", pa.string()), ("idx", pa.int32()), *_PLACE_FIELDS]),
+    "failures": pa.schema([("name", pa.string()), ("reason", pa.string()), ("failed_at", pa.timestamp("us"))]),
+}
+
+RECORD_TABLES: tuple[str, ...] = ("articles", "actors", "mentions", "quotes", "events", "places")
+
+
+def parse_day(value: str | None) -> date | None:
+    """The first day of a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date; None when absent or invalid."""
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 1
+        day = int(parts[2]) if len(parts) > 2 else 1
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
+    """The rows one article contributes to each record table."""
+    doc = article.to_dict()
+    published = parse_day(article.published)
+    names = {actor.id: actor.name for actor in article.actors}
+    rows: dict[str, list[dict[str, Any]]] = {
+        "articles": [{
+            "id": article.id, "title": article.title, "url": article.url, "outlet": article.outlet,
+            "published": published, "language": article.language, "text": article.text,
+            "warnings": list(article.warnings), "source": article.source,
+            "num_actors": len(article.actors), "num_quotes": len(article.quotes),
+            "num_events": len(article.events), "doc": article.to_json(),
+        }],
+        "actors": [], "mentions": [], "quotes": [], "events": [], "places": [],
+    }
+    for actor in doc["actors"]:
+        mentions = actor.pop("mentions")
+        rows["actors"].append({"article_id": article.id, **actor, "num_mentions": len(mentions)})
+        rows["mentions"].extend(
+            {"article_id": article.id, "actor_id": actor["id"], **mention} for mention in mentions
+        )
+    for quote in doc["quotes"]:
+        rows["quotes"].append({
+            "article_id": article.id, **quote, "speaker_name": names.get(quote["speaker"]),
+            "outlet": article.outlet, "published": published,
+        })
+    for event in doc["events"]:
+        sentence = event["sentence"]
+        rows["events"].append({
+            "article_id": article.id, **event,
+            "event_day": parse_day(event["date"]) or published,
+            "actor_codes": _codes(event["actor"]), "actor_names": _names(event["actor"], names),
+            "recipient_codes": _codes(event["recipient"]), "recipient_names": _names(event["recipient"], names),
+            "outlet": article.outlet, "published": published,
+            "sentence_text": article.text[sentence["start"]:sentence["end"]],
+        })
+    rows["places"] = [{"article_id": article.id, "idx": i, **place} for i, place in enumerate(doc["places"])]
+    return rows
+
+
+def _codes(parties: list[dict[str, Any]]) -> list[str]:
+    return [p["code"] for p in parties if p.get("code")]
+
+
+def _names(parties: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    return [names.get(p["actor"]) or p["text"] for p in parties]
+
+
+def failure_row(failure: Failure, when: Any) -> dict[str, Any]:
+    return {"name": failure.name, "reason": failure.reason, "failed_at": when}
+
+
+def to_arrow(table: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows as an Arrow table with the table's fixed schema."""
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+
+
+def batch_tables(articles: list[Article]) -> dict[str, pa.Table]:
+    """Arrow tables holding the rows of a batch of articles, one per record table."""
+    collected: dict[str, list[dict[str, Any]]] = {name: [] for name in RECORD_TABLES}
+    for article in articles:
+        for name, rows in article_rows(article).items():
+            collected[name].extend(rows)
+    return {name: to_arrow(name, rows) for name, rows in collected.items()}
