@@ -98,6 +98,9 @@ def extract_command(
 
 def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes: int | None,
                 quiet: bool = False) -> IngestSummary:
+    from eventwire.ingest import check_inputs
+
+    check_inputs(paths)
     started = time.perf_counter()
     with Store(db) as store, Progress(
         TextColumn("[bold]ingest[/bold]"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
@@ -330,3 +333,19 @@ def export_command(
     with Store(db, read_only=True) as store:
         count = exporter(store, out)
     err.print(f"{count} records → {out}")
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (other machines: 0.0.0.0).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse and query the database in a web UI and JSON API (writes via POST need EVENTWIRE_API_TOKEN)."""
+    from eventwire.web import serve
+
+    if not Path(db).exists():
+        err.print(f"{db} does not exist yet: serving an empty database (fill it with `eventwire demo`, "
+                  "`eventwire ingest` or POST /api/articles)")
+    err.print(f"eventwire: http://{host}:{port}/ serving {db} (Ctrl-C to stop)")
+    serve(db, host=host, port=port)

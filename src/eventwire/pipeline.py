@@ -82,6 +82,9 @@ def _event_location_stage(nlp: Language, config: PipelineConfig) -> Stage:
 # knowledge is only loaded when the stage is used. A stage is listed here once
 # its package provides it.
 STAGE_FACTORIES: list[tuple[str, StageFactory]] = [
+    ("actors", _actor_stage),
+    ("places", _place_stage),
+    ("quotes", _quote_stage),
 ]
 
 

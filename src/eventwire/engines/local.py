@@ -8,6 +8,7 @@ order, so the output is the same whatever the number of processes.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -17,6 +18,8 @@ from multiprocessing.pool import AsyncResult
 
 from eventwire.model import Article, Failure
 from eventwire.pipeline import Pipeline, PipelineConfig
+
+log = logging.getLogger(__name__)
 
 _worker_pipeline: Pipeline | None = None
 # An error raised while a worker loaded its pipeline; re-raised on its first batch, because a
@@ -36,11 +39,37 @@ def _init_worker(config: PipelineConfig) -> None:
         _worker_error = exc
 
 
-def _process_in_worker(batch: list[Article]) -> list[Article]:
+def annotate_items(pipeline: Pipeline, items: list[Article | Failure]) -> list[Article | Failure]:
+    """Annotate the Articles of ``items`` in their places; Failures pass through.
+
+    The batch is parsed together; if that raises, each article is retried on
+    its own, so a document that breaks the parser becomes a Failure and the
+    rest of its batch is kept.
+    """
+    articles = [item for item in items if isinstance(item, Article)]
+    if not articles:
+        return list(items)
+    try:
+        return list(_merge(items, pipeline.process_batch(articles)))
+    except Exception:
+        log.warning("a batch of %d articles failed; retrying them one by one", len(articles), exc_info=True)
+    result: list[Article | Failure] = []
+    for item in items:
+        if isinstance(item, Article):
+            try:
+                result.append(pipeline.process_batch([item])[0])
+            except Exception as exc:  # this one document is bad, not the batch
+                result.append(Failure(item.source or item.id, f"processing failed: {type(exc).__name__}: {exc}"))
+        else:
+            result.append(item)
+    return result
+
+
+def _process_in_worker(batch: list[Article | Failure]) -> list[Article | Failure]:
     if _worker_error is not None:
         raise _worker_error
     assert _worker_pipeline is not None, "worker pipeline not initialised"
-    return _worker_pipeline.process_batch(batch)
+    return annotate_items(_worker_pipeline, batch)
 
 
 def _batches(items: Iterable[Article | Failure], size: int) -> Iterator[list[Article | Failure]]:
@@ -61,23 +90,19 @@ def run_local(items: Iterable[Article | Failure], config: PipelineConfig | None 
     if processes <= 1 or pipeline is not None:
         pipeline = pipeline or Pipeline(config)
         for batch in _batches(items, config.batch_size):
-            articles = [item for item in batch if isinstance(item, Article)]
-            yield from _merge(batch, pipeline.process_batch(articles) if articles else [])
+            yield from annotate_items(pipeline, batch)
         return
     context = multiprocessing.get_context("forkserver")
     with context.Pool(processes, initializer=_init_worker, initargs=(config,)) as pool:
         # A bounded window of batches in flight keeps memory independent of the input size;
         # collecting them first-in first-out keeps the input order.
-        in_flight: deque[tuple[list[Article | Failure], AsyncResult[list[Article]]]] = deque()
+        in_flight: deque[AsyncResult[list[Article | Failure]]] = deque()
         for batch in _batches(items, config.batch_size):
-            articles = [item for item in batch if isinstance(item, Article)]
-            in_flight.append((batch, pool.apply_async(_process_in_worker, (articles,))))
+            in_flight.append(pool.apply_async(_process_in_worker, (batch,)))
             if len(in_flight) >= 2 * processes:
-                done_batch, result = in_flight.popleft()
-                yield from _merge(done_batch, result.get())
+                yield from in_flight.popleft().get()
         while in_flight:
-            done_batch, result = in_flight.popleft()
-            yield from _merge(done_batch, result.get())
+            yield from in_flight.popleft().get()
 
 
 def _merge(batch: list[Article | Failure], annotated: list[Article]) -> Iterator[Article | Failure]:

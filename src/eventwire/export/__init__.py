@@ -31,12 +31,12 @@ def export_jsonl(store: Store, out: Path) -> int:
 # Flat event columns for spreadsheets: one row per event, parties joined with "; ".
 CSV_EVENT_SQL = """
 SELECT article_id, id, event, mode, cameo, quad, goldstein, date, date_text,
-       array_to_string(list_transform(actor, p -> p.text), '; ') AS actor_text,
-       array_to_string(list_transform(actor, p -> coalesce(p.code, '')), '; ') AS actor_code,
-       array_to_string(list_transform(actor, p -> coalesce(p.sector, '')), '; ') AS actor_sector,
-       array_to_string(list_transform(recipient, p -> p.text), '; ') AS recipient_text,
-       array_to_string(list_transform(recipient, p -> coalesce(p.code, '')), '; ') AS recipient_code,
-       array_to_string(list_transform(recipient, p -> coalesce(p.sector, '')), '; ') AS recipient_sector,
+       array_to_string(list_transform(actor, lambda p: p.text), '; ') AS actor_text,
+       array_to_string(list_transform(actor, lambda p: coalesce(p.code, '')), '; ') AS actor_code,
+       array_to_string(list_transform(actor, lambda p: coalesce(p.sector, '')), '; ') AS actor_sector,
+       array_to_string(list_transform(recipient, lambda p: p.text), '; ') AS recipient_text,
+       array_to_string(list_transform(recipient, lambda p: coalesce(p.code, '')), '; ') AS recipient_code,
+       array_to_string(list_transform(recipient, lambda p: coalesce(p.sector, '')), '; ') AS recipient_sector,
        trigger.text AS trigger, location.name AS location, location.country AS location_country,
        location.lat AS lat, location.lon AS lon, negated, hypothetical, reported_by, confidence,
        outlet, published, sentence_text

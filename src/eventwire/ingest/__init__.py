@@ -16,7 +16,7 @@ from eventwire.ingest.limits import Limits
 from eventwire.ingest.readers import reader_for
 from eventwire.model import Article, Failure
 
-__all__ = ["Limits", "read_inputs", "read_path"]
+__all__ = ["Limits", "check_inputs", "read_inputs", "read_path"]
 
 STDIN = "-"
 
@@ -27,7 +27,22 @@ def read_inputs(paths: Iterable[str], limits: Limits | None = None) -> Iterator[
     A directory is walked recursively in sorted order (hidden files skipped);
     ``-`` reads JSON lines from standard input.
     """
-    limits = limits or Limits()
+    paths = list(paths)
+    check_inputs(paths)
+    return _read_all(paths, limits or Limits())
+
+
+def check_inputs(paths: Iterable[str]) -> None:
+    """Raise InputNotFoundError for a path that does not exist.
+
+    Checked before anything is read or a database is written: a typo fails at once, not after hours.
+    """
+    for raw in paths:
+        if raw != STDIN and not Path(raw).exists():
+            raise InputNotFoundError(f"{raw}: no such file or directory")
+
+
+def _read_all(paths: list[str], limits: Limits) -> Iterator[Article | Failure]:
     for raw in paths:
         if raw == STDIN:
             from eventwire.ingest.jsonl import read_jsonl_stream
@@ -35,8 +50,6 @@ def read_inputs(paths: Iterable[str], limits: Limits | None = None) -> Iterator[
             yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>", limits)
             continue
         path = Path(raw)
-        if not path.exists():
-            raise InputNotFoundError(f"{raw}: no such file or directory")
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):

@@ -52,6 +52,8 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
     """An Article for ``text``; raises DocumentError when it is empty or over the size limit."""
     if not text.strip():
         raise DocumentError(name, "empty document: no text to extract from")
+    if not _WORD.search(text):
+        raise DocumentError(name, "no words in the document (only digits, symbols or markup debris)")
     if len(text) > limits.max_document_chars:
         raise DocumentError(
             name, f"document has {len(text):,} characters, over the {limits.max_document_chars:,}-character limit"

@@ -19,7 +19,15 @@ import duckdb
 
 from eventwire.errors import SchemaVersionError, StoreError, StoreLockedError
 from eventwire.model import Article, Failure
-from eventwire.store.records import RECORD_TABLES, SCHEMA_VERSION, SCHEMAS, batch_tables, failure_row, to_arrow
+from eventwire.store.records import (
+    DERIVED_TABLES,
+    RECORD_TABLES,
+    SCHEMA_VERSION,
+    SCHEMAS,
+    batch_tables,
+    failure_row,
+    to_arrow,
+)
 
 DEFAULT_DB = "eventwire.duckdb"
 
@@ -30,6 +38,9 @@ _KEYS = {
     "events": "PRIMARY KEY (article_id, id)",
     "places": "PRIMARY KEY (article_id, idx)",
     "failures": "PRIMARY KEY (name)",
+    "stories": "PRIMARY KEY (article_id)",
+    "event_aggregates": "PRIMARY KEY (article_id, event_id)",
+    "aggregated_events": "PRIMARY KEY (id)",
 }
 # Secondary indexes for the filters the CLI and the API offer.
 _INDEXES = (
@@ -63,6 +74,15 @@ class Store:
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such database; create it with `eventwire ingest`")
+        if Path(self.path).is_dir():
+            # A Parquet dataset written by `eventwire run`: the same tables, as views, read-only.
+            from eventwire.store.parquet import open_dataset
+
+            if not read_only:
+                raise StoreError(f"{self.path} is a Parquet dataset directory, not a database file; load it with "
+                                 f"`eventwire ingest --from-parquet {self.path} --db FILE`")
+            self.con = open_dataset(self.path)
+            return
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -92,7 +112,7 @@ class Store:
             raise StoreError(f"{self.path} is not an eventwire database")
         self.con.execute("BEGIN TRANSACTION")
         self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        for name in (*RECORD_TABLES, "failures"):
+        for name in (*RECORD_TABLES, "failures", *DERIVED_TABLES):
             self.con.execute(create_table_sql(name))
         for statement in _INDEXES:
             self.con.execute(statement)

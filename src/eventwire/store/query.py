@@ -6,6 +6,7 @@ user text. Column and table names come only from the fixed lists below.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,8 +25,21 @@ QUOTE_COLUMNS = (
     "channel", "anonymous", "confidence", "outlet", "published",
 )
 ACTOR_COLUMNS = (
-    "name", "kind", "country", "sector", "role", "kb_id", "anonymous", "articles", "mentions",
+    "key", "name", "kind", "country", "sector", "role", "kb_id", "anonymous", "articles", "mentions",
 )
+ARTICLE_COLUMNS = (
+    "id", "title", "url", "outlet", "published", "language", "num_actors", "num_quotes", "num_events",
+)
+
+
+def actor_key_sql(alias: str = "a") -> str:
+    """An actor's identity across articles: its ``kb_id`` when resolved, else ``name:`` + its normalized name.
+
+    The normalized name is lower-cased with runs of whitespace collapsed, so "Jim  Mattis" and "jim mattis" in
+    two articles are one actor, while unresolved actors of different names stay apart.
+    """
+    return (f"coalesce(nullif({alias}.kb_id, ''), 'name:' || "
+            f"lower(regexp_replace(trim({alias}.name), '\\s+', ' ', 'g')))")
 
 
 class FilterError(EventwireError):
@@ -66,9 +80,9 @@ def _party_clause(column: str, value: str, params: list[Any]) -> str:
     params.extend([value.upper(), value.upper(), f"%{value.lower()}%", f"%{value.lower()}%"])
     return (
         f"(list_contains({column}_codes, ?) "
-        f"OR len(list_filter({column}, p -> upper(coalesce(p.code, '') || coalesce(p.sector, '')) = ?)) > 0 "
-        f"OR len(list_filter({column}_names, n -> lower(n) LIKE ?)) > 0 "
-        f"OR len(list_filter({column}, p -> lower(p.text) LIKE ?)) > 0)"
+        f"OR len(list_filter({column}, lambda p: upper(coalesce(p.code, '') || coalesce(p.sector, '')) = ?)) > 0 "
+        f"OR len(list_filter({column}_names, lambda n: lower(n) LIKE ?)) > 0 "
+        f"OR len(list_filter({column}, lambda p: lower(p.text) LIKE ?)) > 0)"
     )
 
 
@@ -191,15 +205,347 @@ def query_quotes(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list
 
 
 def query_actors(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
-    """Actors across articles, grouped by canonical identity (kb_id, else name, kind and country)."""
+    """Actors across articles, grouped by their cross-article key (see :func:`actor_key_sql`)."""
     where, params = actor_where(filters)
     grouped = (
-        "SELECT any_value(a.name) AS name, any_value(a.kind) AS kind, any_value(a.country) AS country, "
-        "mode(a.sector) AS sector, mode(a.role) AS role, a.kb_id AS kb_id, bool_or(a.anonymous) AS anonymous, "
-        "count(DISTINCT a.article_id) AS articles, sum(a.num_mentions) AS mentions "
-        f"FROM actors a{where} GROUP BY a.kb_id, CASE WHEN a.kb_id IS NULL THEN lower(a.name) END, "
-        "CASE WHEN a.kb_id IS NULL THEN a.kind END, CASE WHEN a.kb_id IS NULL THEN a.country END"
+        f"SELECT {actor_key_sql()} AS key, mode(a.name) AS name, mode(a.kind) AS kind, "
+        "mode(a.country) AS country, mode(a.sector) AS sector, mode(a.role) AS role, any_value(a.kb_id) AS kb_id, "
+        "bool_or(a.anonymous) AS anonymous, count(DISTINCT a.article_id) AS articles, "
+        f"sum(a.num_mentions) AS mentions FROM actors a{where} GROUP BY key"
     )
-    rows = _rows(con, f"SELECT * FROM ({grouped}) ORDER BY mentions DESC, name LIMIT ? OFFSET ?",
+    rows = _rows(con, f"SELECT * FROM ({grouped}) ORDER BY mentions DESC, name, key LIMIT ? OFFSET ?",
                  [*params, filters.limit, filters.offset])
     return rows, _count(con, f"SELECT count(*) FROM ({grouped})", params)
+
+
+# -- articles -----------------------------------------------------------------------------------
+
+def article_where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.search:
+        clauses.append("(lower(title) LIKE ? OR lower(text) LIKE ?)")
+        params.extend([f"%{filters.search.lower()}%"] * 2)
+    if filters.outlet:
+        clauses.append("lower(outlet) LIKE ?")
+        params.append(f"%{filters.outlet.lower()}%")
+    if filters.since:
+        clauses.append("published >= ?")
+        params.append(_day(filters.since, "since"))
+    if filters.until:
+        clauses.append("published <= ?")
+        params.append(_day(filters.until, "until"))
+    if filters.article:
+        clauses.append("id = ?")
+        params.append(filters.article)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def query_articles(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
+    """Matching articles (metadata and record counts, no text), newest first, and the total matching."""
+    where, params = article_where(filters)
+    columns = ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS)
+    rows = _rows(con, f"SELECT {columns} FROM articles{where} ORDER BY published DESC NULLS LAST, id "
+                      "LIMIT ? OFFSET ?", [*params, filters.limit, filters.offset])
+    return rows, _count(con, f"SELECT count(*) FROM articles{where}", params)
+
+
+def article_record(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
+    """The stored contract object of one article, or None."""
+    row = con.cursor().execute("SELECT doc FROM articles WHERE id = ?", [article_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def article_actor_keys(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, str]:
+    """Each actor id of one article mapped to its cross-article key."""
+    rows = con.cursor().execute(f"SELECT id, {actor_key_sql()} FROM actors a WHERE article_id = ?",
+                                [article_id]).fetchall()
+    return {actor_id: key for actor_id, key in rows}
+
+
+# -- dyads --------------------------------------------------------------------------------------
+
+# Period label per interval; labels sort in time order as strings.
+INTERVALS: dict[str, str] = {
+    "day": "strftime(event_day, '%Y-%m-%d')",
+    "week": "strftime(date_trunc('week', event_day), '%Y-%m-%d')",
+    "month": "strftime(event_day, '%Y-%m')",
+    "quarter": "CAST(year(event_day) AS VARCHAR) || '-Q' || CAST(quarter(event_day) AS VARCHAR)",
+    "year": "CAST(year(event_day) AS VARCHAR)",
+}
+# Periods beyond this many are not gap-filled (a day timeline over decades).
+_MAX_FILLED_PERIODS = 5000
+
+
+def dyad_where(a: str, b: str, filters: Filters, directed: bool = False) -> tuple[str, list[Any]]:
+    """Events from ``a`` to ``b`` (and from ``b`` to ``a`` unless ``directed``), plus the other filters."""
+    where, params = event_where(Filters(
+        type=filters.type, quad=filters.quad, since=filters.since, until=filters.until, outlet=filters.outlet,
+        negated=filters.negated, hypothetical=filters.hypothetical, search=filters.search,
+    ))
+    dyad_params: list[Any] = []
+    forward = f"({_party_clause('actor', a, dyad_params)} AND {_party_clause('recipient', b, dyad_params)})"
+    clause = forward
+    if not directed:
+        backward = f"({_party_clause('actor', b, dyad_params)} AND {_party_clause('recipient', a, dyad_params)})"
+        clause = f"({forward} OR {backward})"
+    if where:
+        return f"{where} AND {clause}", [*params, *dyad_params]
+    return f" WHERE {clause}", dyad_params
+
+
+def dyad_timeline(con: duckdb.DuckDBPyConnection, a: str, b: str, interval: str = "month",
+                  filters: Filters | None = None, directed: bool = False) -> list[dict[str, Any]]:
+    """Per period: event counts per quad class (1 verbal and 2 material cooperation, 3 verbal and 4 material
+    conflict) and the mean Goldstein score; periods without events inside the range are filled with zeros."""
+    if interval not in INTERVALS:
+        raise FilterError(f"interval {interval!r} is not one of {', '.join(INTERVALS)}")
+    where, params = dyad_where(a, b, filters or Filters(), directed)
+    sql = (
+        f"SELECT {INTERVALS[interval]} AS period, count(*) AS events, "
+        "count(*) FILTER (WHERE quad = 1) AS quad1, count(*) FILTER (WHERE quad = 2) AS quad2, "
+        "count(*) FILTER (WHERE quad = 3) AS quad3, count(*) FILTER (WHERE quad = 4) AS quad4, "
+        "round(avg(goldstein), 2) AS goldstein, min(event_day) AS first_day "
+        f"FROM events{where} AND event_day IS NOT NULL GROUP BY period ORDER BY period"
+    )
+    rows = _rows(con, sql, params)
+    return _fill_periods(rows, interval)
+
+
+def _fill_periods(rows: list[dict[str, Any]], interval: str) -> list[dict[str, Any]]:
+    if len(rows) < 2:
+        return [{k: v for k, v in row.items() if k != "first_day"} for row in rows]
+    by_label = {row["period"]: {k: v for k, v in row.items() if k != "first_day"} for row in rows}
+    labels: list[str] = []
+    day = rows[0]["first_day"]
+    last = rows[-1]["period"]
+    while True:
+        label = _period_label(day, interval)
+        if not labels or labels[-1] != label:
+            labels.append(label)
+        if label >= last or len(labels) > _MAX_FILLED_PERIODS:
+            break
+        day = _next_period(day, interval)
+    if len(labels) > _MAX_FILLED_PERIODS:
+        return list(by_label.values())
+    empty = {"events": 0, "quad1": 0, "quad2": 0, "quad3": 0, "quad4": 0, "goldstein": None}
+    return [by_label.get(label, {"period": label, **empty}) for label in labels]
+
+
+def _period_label(day: date, interval: str) -> str:
+    if interval == "day":
+        return day.isoformat()
+    if interval == "week":
+        return date.fromordinal(day.toordinal() - day.weekday()).isoformat()
+    if interval == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if interval == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def _next_period(day: date, interval: str) -> date:
+    if interval == "day":
+        return date.fromordinal(day.toordinal() + 1)
+    if interval == "week":
+        return date.fromordinal(day.toordinal() - day.weekday() + 7)
+    months = {"month": 1, "quarter": 3, "year": 12}[interval]
+    start_month = (day.month - 1) // months * months if interval != "year" else 0
+    index = day.year * 12 + start_month + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def top_dyads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str, Any]]:
+    """The most frequent source→target code pairs among factual events."""
+    return _rows(con, (
+        "SELECT source, target, count(*) AS events, round(avg(goldstein), 2) AS goldstein FROM ("
+        "SELECT ac AS source, unnest(recipient_codes) AS target, goldstein FROM ("
+        "SELECT unnest(actor_codes) AS ac, recipient_codes, goldstein FROM events "
+        "WHERE NOT negated AND NOT hypothetical)) WHERE source <> target "
+        "GROUP BY source, target ORDER BY events DESC, source, target LIMIT ?"
+    ), [limit])
+
+
+# -- actors across articles -------------------------------------------------------------------
+
+def actor_profile(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any] | None:
+    """One actor across articles (by its key), or None when no article mentions it."""
+    rows = _rows(con, (
+        f"SELECT {actor_key_sql()} AS key, mode(a.name) AS name, list(DISTINCT a.name ORDER BY a.name) AS names, "
+        "mode(a.kind) AS kind, mode(a.country) AS country, mode(a.sector) AS sector, mode(a.role) AS role, "
+        "list(DISTINCT a.role ORDER BY a.role) FILTER (WHERE a.role IS NOT NULL) AS roles, "
+        "any_value(a.kb_id) AS kb_id, bool_or(a.anonymous) AS anonymous, "
+        "count(DISTINCT a.article_id) AS articles, sum(a.num_mentions) AS mentions "
+        f"FROM actors a WHERE {actor_key_sql()} = ? GROUP BY key"
+    ), [key])
+    return rows[0] if rows else None
+
+
+def _actor_instances(key: str) -> tuple[str, list[Any]]:
+    return f"me AS (SELECT article_id, id FROM actors a WHERE {actor_key_sql()} = ?)", [key]
+
+
+_PARTIES_OF_MY_ARTICLES = (
+    "parts AS (SELECT article_id, id, side, goldstein, negated, hypothetical, p.actor AS actor_id, p.text AS text, "
+    "p.code AS code FROM ("
+    "SELECT article_id, id, 'source' AS side, goldstein, negated, hypothetical, unnest(actor) AS p FROM events "
+    "WHERE article_id IN (SELECT article_id FROM me) UNION ALL "
+    "SELECT article_id, id, 'target' AS side, goldstein, negated, hypothetical, unnest(recipient) AS p FROM events "
+    "WHERE article_id IN (SELECT article_id FROM me))), "
+    "mine AS (SELECT DISTINCT parts.article_id, parts.id, parts.side FROM parts "
+    "JOIN me ON parts.article_id = me.article_id AND parts.actor_id = me.id)"
+)
+
+
+def actor_events(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
+                 offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Events in which the actor is a source or a target, newest first, and their number."""
+    instances, params = _actor_instances(key)
+    with_sql = f"WITH {instances}, {_PARTIES_OF_MY_ARTICLES}, hits AS (SELECT DISTINCT article_id, id FROM mine)"
+    columns = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
+    rows = _rows(con, (
+        f"{with_sql} SELECT {columns} FROM events e JOIN hits h ON e.article_id = h.article_id AND e.id = h.id "
+        "ORDER BY e.event_day DESC NULLS LAST, e.article_id, e.id LIMIT ? OFFSET ?"
+    ), [*params, limit, offset])
+    return rows, _count(con, f"{with_sql} SELECT count(*) FROM hits", params)
+
+
+def actor_quotes(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
+                 offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Quotes the actor is the speaker of, newest first, and their number."""
+    instances, params = _actor_instances(key)
+    columns = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
+    body = f"WITH {instances} SELECT {{}} FROM quotes q JOIN me ON q.article_id = me.article_id AND q.speaker = me.id"
+    rows = _rows(con, body.format(columns) + " ORDER BY q.published DESC NULLS LAST, q.article_id, q.start "
+                 "LIMIT ? OFFSET ?", [*params, limit, offset])
+    return rows, _count(con, body.format("count(*)"), params)
+
+
+def actor_network(con: duckdb.DuckDBPyConnection, key: str, limit: int = 15) -> list[dict[str, Any]]:
+    """The actor's counterparts: who is on the other side of its factual events, how often and how (mean
+    Goldstein; ``as_source`` counts events where the actor acted on the counterpart)."""
+    instances, params = _actor_instances(key)
+    counterpart_key = actor_key_sql("a")
+    sql = (
+        f"WITH {instances}, {_PARTIES_OF_MY_ARTICLES}, "
+        "others AS (SELECT parts.*, mine.side AS my_side FROM parts JOIN mine ON parts.article_id = mine.article_id "
+        "AND parts.id = mine.id AND parts.side <> mine.side WHERE NOT parts.negated AND NOT parts.hypothetical) "
+        f"SELECT CASE WHEN a.id IS NULL THEN NULL ELSE {counterpart_key} END AS key, "
+        "coalesce(mode(a.name), mode(o.text)) AS name, mode(coalesce(o.code, a.country)) AS code, "
+        "count(DISTINCT o.article_id || '/' || o.id) AS events, "
+        "count(DISTINCT o.article_id || '/' || o.id) FILTER (WHERE o.my_side = 'source') AS as_source, "
+        "round(avg(o.goldstein), 2) AS goldstein "
+        "FROM others o LEFT JOIN actors a ON a.article_id = o.article_id AND a.id = o.actor_id "
+        f"WHERE a.id IS NULL OR {counterpart_key} <> ? "
+        f"GROUP BY CASE WHEN a.id IS NULL THEN 'text:' || lower(o.text) ELSE {counterpart_key} END, key "
+        "ORDER BY events DESC, name LIMIT ?"
+    )
+    return _rows(con, sql, [*params, key, limit])
+
+
+# -- overview -----------------------------------------------------------------------------------
+
+def store_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Counts and distributions for an overview of the whole store."""
+    cursor = con.cursor()
+
+    def one(sql: str) -> Any:
+        return cursor.execute(sql).fetchone()[0]
+
+    first, last = cursor.execute("SELECT min(event_day), max(event_day) FROM events").fetchone()
+    return {
+        "counts": {
+            "articles": int(one("SELECT count(*) FROM articles")),
+            "events": int(one("SELECT count(*) FROM events")),
+            "quotes": int(one("SELECT count(*) FROM quotes")),
+            "actors": int(one(f"SELECT count(DISTINCT {actor_key_sql()}) FROM actors a")),
+            "outlets": int(one("SELECT count(DISTINCT outlet) FROM articles")),
+            "failures": int(one("SELECT count(*) FROM failures")),
+            "negated_events": int(one("SELECT count(*) FROM events WHERE negated")),
+            "hypothetical_events": int(one("SELECT count(*) FROM events WHERE hypothetical")),
+            "anonymous_quotes": int(one("SELECT count(*) FROM quotes WHERE anonymous")),
+        },
+        "event_days": {"first": first, "last": last},
+        "events_by_type": _rows(con, "SELECT event AS type, count(*) AS events FROM events GROUP BY event "
+                                     "ORDER BY events DESC, type", []),
+        "events_by_quad": _rows(con, "SELECT quad, count(*) AS events FROM events GROUP BY quad ORDER BY quad", []),
+        "top_outlets": _rows(con, "SELECT outlet, count(*) AS articles FROM articles WHERE outlet IS NOT NULL "
+                                  "GROUP BY outlet ORDER BY articles DESC, outlet LIMIT 10", []),
+        "top_dyads": top_dyads(con),
+    }
+
+
+def event_summary_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events as flat rows (one string per party list), for tables and CSV."""
+    rows = []
+    for e in events:
+        flags = ",".join(f for f, on in (("negated", e["negated"]), ("hypothetical", e["hypothetical"])) if on)
+        rows.append({"date": e["date"], "event": e["event"] + (f"/{e['mode']}" if e["mode"] else ""),
+                     "cameo": e["cameo"], "actor": _parties(e["actor"]), "recipient": _parties(e["recipient"]),
+                     "trigger": (e["trigger"] or {}).get("text"), "flags": flags, "article": e["article_id"]})
+    return rows
+
+
+def _parties(parties: list[dict[str, Any]] | None) -> str:
+    return "; ".join(f"{p['text']} [{p.get('code') or '?'}{('/' + p['sector']) if p.get('sector') else ''}]"
+                     for p in parties or [])
+
+
+def dyad_events(con: duckdb.DuckDBPyConnection, a: str, b: str, filters: Filters,
+                directed: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """The events between ``a`` and ``b`` (see :func:`dyad_where`), newest first, and their number."""
+    where, params = dyad_where(a, b, filters, directed)
+    columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+    rows = _rows(con, f"SELECT {columns} FROM events{where} ORDER BY event_day DESC NULLS LAST, article_id, id "
+                      "LIMIT ? OFFSET ?", [*params, filters.limit, filters.offset])
+    return rows, _count(con, f"SELECT count(*) FROM events{where}", params)
+
+
+AGGREGATED_EVENT_COLUMNS = (
+    "id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "location", "event_day", "last_day",
+    "num_mentions", "num_sources", "num_articles", "num_stories", "first_url", "first_article_id",
+    "first_event_id", "source_urls", "outlets", "mentions",
+)
+
+
+def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
+    """The event filters that make sense for aggregates; ``outlet`` and ``article`` match any mention."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.actor:
+        clauses.append(_party_clause("actor", filters.actor, params))
+    if filters.recipient:
+        clauses.append(_party_clause("recipient", filters.recipient, params))
+    if filters.type:
+        clauses.append("event = ?")
+        params.append(filters.type.upper())
+    if filters.quad is not None:
+        clauses.append("quad = ?")
+        params.append(int(filters.quad))
+    if filters.since:
+        clauses.append("last_day >= ?")
+        params.append(_day(filters.since, "since"))
+    if filters.until:
+        clauses.append("event_day <= ?")
+        params.append(_day(filters.until, "until"))
+    if filters.outlet:
+        clauses.append("len(list_filter(outlets, lambda o: lower(o) LIKE ?)) > 0")
+        params.append(f"%{filters.outlet.lower()}%")
+    if filters.article:
+        clauses.append("len(list_filter(mentions, lambda m: m.article_id = ?)) > 0")
+        params.append(filters.article)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def query_aggregated_events(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
+    """Real-world events aggregated across articles (see store/aggregate.py), most mentioned first.
+
+    Each row has GDELT's ``num_mentions``, ``num_sources`` and ``num_articles`` (plus ``num_stories``), the first
+    and all source URLs, and ``mentions``: the ``(article_id, event_id)`` of every event row it stands for.
+    """
+    where, params = aggregated_event_where(filters)
+    columns = ", ".join(f'"{c}"' for c in AGGREGATED_EVENT_COLUMNS)
+    rows = _rows(con, f"SELECT {columns} FROM aggregated_events{where} "
+                      "ORDER BY num_mentions DESC, event_day DESC NULLS LAST, id LIMIT ? OFFSET ?",
+                 [*params, filters.limit, filters.offset])
+    return rows, _count(con, f"SELECT count(*) FROM aggregated_events{where}", params)

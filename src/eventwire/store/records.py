@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from eventwire.model import Article, Failure
 
-SCHEMA_VERSION = 1
+# 2: derived tables ``stories`` (near-duplicate clusters) and ``event_aggregates``/``aggregated_events``.
+SCHEMA_VERSION = 2
 
 _PARTY = pa.struct([("actor", pa.string()), ("text", pa.string()), ("code", pa.string()), ("sector", pa.string())])
 _PLACE_FIELDS = [
@@ -68,9 +69,33 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "places": pa.schema([("article_id", pa.string()), ("idx", pa.int32()), *_PLACE_FIELDS]),
     "failures": pa.schema([("name", pa.string()), ("reason", pa.string()), ("failed_at", pa.timestamp("us"))]),
+    # Derived tables, recomputed from the record tables after each ingest (see store/dedup.py, store/aggregate.py).
+    # One row per article: its near-duplicate story cluster, named by the cluster's earliest article.
+    "stories": pa.schema([
+        ("article_id", pa.string()), ("story_id", pa.string()), ("similarity", pa.float64()),
+        ("story_size", pa.int32()),
+    ]),
+    # One row per aggregated event mention: which aggregate an event row belongs to.
+    "event_aggregates": pa.schema([
+        ("article_id", pa.string()), ("event_id", pa.string()), ("aggregate_id", pa.string()),
+    ]),
+    "aggregated_events": pa.schema([
+        ("id", pa.string()), ("event", pa.string()), ("mode", pa.string()), ("cameo", pa.string()),
+        ("quad", pa.int8()), ("goldstein", pa.float64()),
+        ("actor", pa.list_(_PARTY)), ("recipient", pa.list_(_PARTY)),
+        ("actor_codes", pa.list_(pa.string())), ("actor_names", pa.list_(pa.string())),
+        ("recipient_codes", pa.list_(pa.string())), ("recipient_names", pa.list_(pa.string())),
+        ("location", pa.struct(_PLACE_FIELDS)), ("event_day", pa.date32()), ("last_day", pa.date32()),
+        ("num_mentions", pa.int32()), ("num_sources", pa.int32()), ("num_articles", pa.int32()),
+        ("num_stories", pa.int32()), ("first_url", pa.string()), ("first_article_id", pa.string()),
+        ("first_event_id", pa.string()), ("source_urls", pa.list_(pa.string())), ("outlets", pa.list_(pa.string())),
+        ("mentions", pa.list_(pa.struct([("article_id", pa.string()), ("event_id", pa.string())]))),
+    ]),
 }
 
 RECORD_TABLES: tuple[str, ...] = ("articles", "actors", "mentions", "quotes", "events", "places")
+# Tables computed from the record tables (never written per article batch).
+DERIVED_TABLES: tuple[str, ...] = ("stories", "event_aggregates", "aggregated_events")
 
 
 def parse_day(value: str | None) -> date | None:

@@ -1,0 +1,210 @@
+"""Events: PLOVER/CAMEO event coding with modality, dates and scores.
+
+``EventStage`` runs after the actor, place and quote stages. Sentence by sentence it codes
+events from the dependency parse (:mod:`eventwire.events.coder`), dates each event from the
+sentence's time expressions resolved against the publication date (:mod:`eventwire.time`),
+links events inside a quote to that quote (``reported_by``), and scores them (CAMEO code,
+Goldstein value, quad class, confidence). Negated and hypothetical events are kept and
+flagged. Event locations are left to the event-location stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from eventwire.events.coder import Candidate, Coder
+from eventwire.events.lexicon import Lexicon, default_lexicon
+from eventwire.model import Article, Event, Span
+from eventwire.time import TimeExpression, find_times, shift
+
+
+def _country_lookup() -> Callable[[str], str | None] | None:
+    """The actor knowledge base's country-name lookup, when the actors package provides one."""
+    try:
+        from eventwire.actors.kb import cached_kb
+    except ImportError:  # the actors stage is optional for the coder
+        return None
+    kb = cached_kb(())
+
+    def lookup(text: str) -> str | None:
+        found = kb.country_of(text)
+        return found[0] if found else None
+
+    return lookup
+
+
+@dataclass(slots=True)
+class _Dated:
+    event: Event
+    date: str | None
+
+
+class EventStage:
+    """Writes ``article.events`` (ids e1, e2, ... in text order)."""
+
+    name = "events"
+
+    def __init__(self, lexicon: Lexicon | None = None, country_of: Callable[[str], str | None] | None = None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self.coder = Coder(self.lexicon, country_of)
+
+    @classmethod
+    def from_config(cls, config: object) -> EventStage:
+        return cls(default_lexicon(), _country_lookup())
+
+    def __call__(self, article: Article, doc: Doc) -> None:
+        events: list[Event] = []
+        last_date: str | None = None  # the latest explicit date, for "then"
+        for start, end in sentences(doc):
+            if end <= start:
+                continue
+            s_start = doc[start].idx
+            s_end = doc[end - 1].idx + len(doc[end - 1])
+            times = find_times(article.text[s_start:s_end], article.published, offset=s_start)
+            for cand in sorted(self.coder.code(article, doc, (start, end)), key=lambda c: c.token.i):
+                events.append(self._event(article, doc, cand, (s_start, s_end), times, events, last_date,
+                                          len(events) + 1))
+            explicit = [t.value for t in times if t.value and t.kind == "absolute"]
+            if explicit:
+                last_date = explicit[-1]
+        article.events.extend(events)
+
+    def _event(self, article: Article, doc: Doc, cand: Candidate, sentence: tuple[int, int],
+               times: list[TimeExpression], earlier: list[Event], last_date: str | None, number: int) -> Event:
+        first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
+        start, end = first.idx, last.idx + len(last)
+        goldstein, quad = self.lexicon.score(cand.cameo)
+        date, date_text = self._date(article, doc, cand.token, times, earlier, last_date)
+        mod = cand.modality
+        return Event(
+            id=f"e{number}", event=cand.type, mode=cand.mode, cameo=cand.cameo, quad=quad, goldstein=goldstein,
+            actor=cand.source, recipient=cand.target,
+            trigger=Span(start, end, article.text[start:end]), sentence=sentence,
+            date=date, date_text=date_text, location=None, negated=mod.negated,
+            hypothetical=mod.conditional, reported_by=_quote_at(article, start),
+            confidence=_confidence(cand),
+        )
+
+    def _date(self, article: Article, doc: Doc, trigger: Token, times: list[TimeExpression],
+              earlier: list[Event], last_date: str | None) -> tuple[str | None, str | None]:
+        usable = [t for t in times if (t.value or t.kind == "anchored") and _governs(doc, trigger, t)]
+        if not usable and _when_clause(trigger):
+            # "in 2011, when US forces withdrew": the clause is dated by the expression it follows.
+            usable = [t for t in times if (t.value or t.kind == "anchored") and t.end <= trigger.idx][-1:]
+        if not usable:
+            return article.published, None
+        best = min(usable, key=lambda t: _distance(doc, trigger, t))
+        if best.kind != "anchored":
+            return best.value, best.text
+        anchor = self._anchor(best, earlier, last_date)
+        if anchor is None:
+            return article.published, None
+        years, months, days = best.offset
+        return shift(anchor, years, months, days), best.text
+
+    def _anchor(self, expression: TimeExpression, earlier: list[Event], last_date: str | None) -> str | None:
+        """The date an anaphoric expression points to: the last earlier event the noun names, or the last date."""
+        if expression.anchor_noun:
+            senses = self.lexicon.senses("N", expression.anchor_noun) or self.lexicon.senses(
+                "N", expression.anchor_noun.rstrip("s"))
+            types = {s.type for s in senses}
+            for event in reversed(earlier):
+                if event.event in types and event.date_text:
+                    return event.date
+            return last_date if not types else None
+        return last_date
+
+
+def sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the sentences, also cut at blank lines (a headline is not part of the lead)."""
+    ranges: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent:
+            if token.is_space and token.text.count("\n") >= 2 or (token.is_space and "\n" in token.text
+                                                                   and token.i > start and _ends_title(doc, token)):
+                if token.i > start:
+                    ranges.append((start, token.i))
+                start = token.i + 1
+        if start < sent.end:
+            ranges.append((start, sent.end))
+    return [(s, e) for s, e in ranges if any(not doc[i].is_space and not doc[i].is_punct for i in range(s, e))]
+
+
+def _ends_title(doc: Doc, token: Token) -> bool:
+    previous = doc[token.i - 1]
+    return previous.text not in ",;:-"
+
+
+def _governs(doc: Doc, trigger: Token, expression: TimeExpression) -> bool:
+    """Whether a time expression belongs to the trigger's clause or to a clause above it."""
+    span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
+    if span is None:
+        return False
+    node = span.root
+    for _ in range(12):
+        if node.i == trigger.i or node.pos_ in ("VERB", "AUX"):
+            break
+        if node.head is node:
+            break
+        node = node.head
+    return node.i == trigger.i or any(node.i == a.i for a in trigger.ancestors)
+
+
+def _when_clause(trigger: Token) -> bool:
+    node = trigger
+    for _ in range(6):
+        if any(c.lower_ in ("when", "as", "while", "after", "before") and c.dep_ in ("advmod", "mark")
+               for c in node.children):
+            return True
+        if node.dep_ not in ("xcomp", "conj", "auxpass", "aux") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _distance(doc: Doc, trigger: Token, expression: TimeExpression) -> tuple[int, int]:
+    span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
+    if span is None:
+        return (99, abs(expression.start - trigger.idx))
+    root = span.root
+    trigger_path = [trigger, *trigger.ancestors]
+    depth = {t.i: n for n, t in enumerate(trigger_path)}
+    steps = 0
+    for node in [root, *root.ancestors]:
+        if node.i in depth:
+            return (steps + depth[node.i], abs(expression.start - trigger.idx))
+        steps += 1
+    return (99, abs(expression.start - trigger.idx))
+
+
+def _quote_at(article: Article, offset: int) -> str | None:
+    for quote in article.quotes:
+        if quote.start <= offset < quote.end:
+            return quote.id
+    return None
+
+
+def _confidence(cand: Candidate) -> float:
+    score = 0.45
+    if any(p.code for p in cand.source):
+        score += 0.2
+    elif cand.source:
+        score += 0.1
+    if any(p.code for p in cand.target):
+        score += 0.15
+    elif cand.target:
+        score += 0.05
+    if cand.entry.pos == "V":
+        score += 0.1
+    if cand.entry.has("weak"):
+        score -= 0.15
+    if cand.modality.negated or cand.modality.conditional:
+        score -= 0.05
+    return round(max(0.05, min(0.95, score)), 2)
+
+
+__all__ = ["EventStage", "sentences"]

@@ -1,0 +1,790 @@
+"""The event coder: PLOVER events from the dependency parse, clause by clause.
+
+For each sentence the coder finds trigger tokens (verbs and event nouns of the lexicon),
+picks each trigger's sense (a companion word or an object constraint wins over the bare
+lemma), finds the source (subject, passive "by" agent, the noun a relative clause modifies,
+the controller of an infinitive, the possessor or "of" phrase of an event noun) and the
+target (the lexicon frame: object, dative, a preposition, the subject of a "that" clause,
+or inside the complement of a control verb), expands conjoined actors, and decides the
+modality (negation, condition, intent, reported speech).
+
+Symmetric predicates ("Washington and Baghdad are negotiating", "signed a treaty") with
+conjoined subjects and no target are coded once with every party as ``actor`` and no
+recipient, as the PLOVER manual codes multilateral meetings; they are not split into two
+directed events, which would double-count one real event.
+
+Governing verbs absorb their complements ("agreed to withdraw" is one AGREE, "threatened to
+impose sanctions" one THREATEN), light verbs give their event noun a source ("staged a
+protest"), and event nouns that are arguments of a coded verb are not coded again: that keeps
+the coder near one event per sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from eventwire.events.lexicon import Entry, Lexicon
+from eventwire.model import Actor, Article, Party
+
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
+CONFLICTUAL = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"})
+# PLOVER AGREE/THREATEN/REJECT codes for a stated intention, by the type of the intended act (CAMEO 03x/13x/12x).
+AGREE_CAMEO = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "031", "AID": "033", "CONCEDE": "035",
+               "RETREAT": "0356", "AGREE": "030"}
+THREATEN_CAMEO = {"SANCTION": "131", "COERCE": "132", "ASSAULT": "138", "MOBILIZE": "138", "PROTEST": "133"}
+THREATEN_MODE = {"SANCTION": "relations", "ASSAULT": "violence", "MOBILIZE": "violence", "PROTEST": "relations"}
+REJECT_CAMEO = {"CONSULT": "125", "AID": "122", "COOPERATE": "121", "CONCEDE": "124", "RETREAT": "124",
+                "SUPPORT": "120", "AGREE": "120"}
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+# Verbs whose object, not subject, does what the infinitive says ("urged Iraq to ...").
+OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "force", "press", "pressure", "persuade", "tell",
+                            "help", "allow", "invite", "encourage", "demand", "request", "compel", "warn"})
+BACKING = frozenset({"backed", "supported", "sponsored", "funded", "armed", "allied"})
+LEADING = frozenset({"led", "commanded", "run", "controlled", "dominated", "ruled"})
+NOMINAL_POS = frozenset({"NOUN", "PROPN"})
+
+
+@dataclass(slots=True)
+class Modality:
+    negated: bool = False
+    conditional: bool = False
+    intent: bool = False
+    reported: bool = False  # the clause is the complement of a verb of saying
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An event being coded, before dates, ids and quotes are attached."""
+
+    token: Token
+    entry: Entry
+    type: str
+    mode: str | None
+    cameo: str | None
+    source: list[Party] = field(default_factory=list)
+    target: list[Party] = field(default_factory=list)
+    modality: Modality = field(default_factory=Modality)
+    absorbed: set[int] = field(default_factory=set)
+    confidence: float = 0.5
+    trigger_tokens: list[Token] = field(default_factory=list)
+    via_light: bool = False  # an event noun given its source by a light verb ("staged a protest")
+
+
+class Coder:
+    """Codes the events of one sentence of a parsed article."""
+
+    def __init__(self, lexicon: Lexicon, country_of: object | None = None) -> None:
+        self.lex = lexicon
+        # Optional name -> ISO3 lookup (the actor knowledge base) for modifiers no actor covers.
+        self.country_of = country_of
+
+    # ------------------------------------------------------------------ senses
+    def sense(self, token: Token) -> Entry | None:
+        pos = "V" if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") else \
+            "N" if token.pos_ in NOMINAL_POS else None
+        if pos is None:
+            return None
+        senses: list[Entry] = []
+        for lemma in _lemmas(token, pos):
+            senses = self.lex.senses(pos, lemma)
+            if senses:
+                break
+        if not senses:
+            return None
+        companions = self._companions(token)
+        objects = self._object_lemmas(token) if any(s.obj for s in senses) else set()
+        for entry in senses:
+            if entry.word and entry.word not in companions:
+                continue
+            if entry.obj and not (objects & entry.obj):
+                continue
+            return entry
+        return None
+
+    @staticmethod
+    def _companions(token: Token) -> set[str]:
+        words: set[str] = set()
+        for child in token.children:
+            if child.dep_ in ("prt", "dobj", "prep", "compound", "amod", "advmod", "npadvmod", "acomp", "nmod",
+                              "attr", "oprd", "dative"):
+                words.add(child.lemma_.lower())
+                words.add(child.lower_)
+                if child.dep_ in ("prep", "prt"):
+                    words.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
+        return words
+
+    @staticmethod
+    def _object_lemmas(token: Token) -> set[str]:
+        found: set[str] = set()
+        heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        for child in token.children:
+            if child.dep_ in ("prt", "prep") and child.lower_ in ("off", "on", "up", "down", "out", "of", "in"):
+                heads.extend(g for g in child.children if g.dep_ == "pobj")
+        if token.pos_ in NOMINAL_POS:
+            heads.extend(c for c in token.children if c.dep_ in ("compound", "amod"))
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    heads.extend(g for g in child.children if g.dep_ == "pobj")
+        if token.dep_ == "relcl" and token.head.pos_ in NOMINAL_POS:
+            heads.append(token.head)
+        for head in list(heads):
+            heads.extend(c for c in head.conjuncts)
+            for child in head.children:
+                if child.dep_ in ("compound", "amod"):
+                    heads.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "of":
+                    heads.extend(g for g in child.children if g.dep_ == "pobj")
+        for head in heads:
+            found.add(head.lemma_.lower())
+            found.add(head.lower_)
+        return found
+
+    # ------------------------------------------------------------------ parties
+    def parties(self, article: Article, head: Token | None, bounds: tuple[int, int],
+                exclude: Iterable[Party] = ()) -> list[Party]:
+        """Parties for a noun phrase and its conjuncts; only actor-like phrases count."""
+        if head is None:
+            return []
+        excluded = {(p.actor, p.code, p.text) for p in exclude}
+        result: list[Party] = []
+        for token in [head, *head.conjuncts]:
+            if not bounds[0] <= token.i < bounds[1]:
+                continue
+            party = self.party(article, token)
+            if party is not None and (party.actor, party.code, party.text) not in excluded:
+                if all((p.actor, p.code, p.text) != (party.actor, party.code, party.text) for p in result):
+                    result.append(party)
+        return result
+
+    def party(self, article: Article, head: Token) -> Party | None:
+        if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
+            head = head.head.head
+        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            head = head.head.head
+        lemma = head.lemma_.lower()
+        start, end = self._np_bounds(head)
+        text = head.doc.text[start:end]
+        sector = self.lex.agents.get(lemma) or self.lex.agents.get(head.lower_)
+        if head.pos_ == "PRON" and article.actor_at(head.idx, head.idx + len(head)) is None:
+            antecedent = self._pronoun_antecedent(head)
+            if antecedent is None:
+                return None
+            head = antecedent
+            start, end = self._np_bounds(head)
+            text = head.doc.text[start:end]
+            lemma = head.lemma_.lower()
+            sector = self.lex.agents.get(lemma) or self.lex.agents.get(head.lower_)
+        actor, via_head = self._actor_for(article, head)
+        if actor is not None:
+            code = actor.country or _place_country(article, actor) or self._modifier_code(article, head, actor)
+            if via_head:
+                return Party(actor.id, text, code, actor.sector or sector)
+            # "the Iraqi army": the country is Iraq's, the sector the army's.
+            return Party(actor.id if sector is None else None, text, code,
+                         sector or (actor.sector if actor.kind != "country" else None))
+        code = self._code_from_words(head) or _place_country_at(article, head.idx, head.idx + len(head))
+        if head.pos_ == "PRON":
+            return None
+        if code is None and sector is None and head.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
+            return None
+        if code is None and sector is None:
+            # A named entity the actor stage did not resolve: keep its text, code unknown.
+            return Party(None, text, None, None)
+        return Party(None, text, code, sector)
+
+    @staticmethod
+    def _np_bounds(head: Token) -> tuple[int, int]:
+        left = head
+        for child in head.lefts:
+            if child.dep_ in ("det", "predet") and child.i == head.left_edge.i and child.lower_ in ("the", "a", "an"):
+                continue
+            if child.dep_ in ("punct", "cc", "prep"):
+                continue
+            left = min(left, child.left_edge, key=lambda t: t.i)
+            break
+        start = left.idx
+        last = head
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "from") and child.i == head.i + 1:
+                last = child.right_edge
+            break
+        return start, last.idx + len(last)
+
+    def _actor_tokens(self, head: Token) -> Iterable[tuple[Token, bool]]:
+        """Tokens whose actor the phrase stands for, best first; the flag says 'this is the head itself'."""
+        yield head, True
+        backed: list[Token] = []
+        led: list[Token] = []
+        for child in sorted(head.lefts, key=lambda t: -t.i):
+            if child.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod", "nummod"):
+                words = {t.lower_ for t in child.subtree}
+                if words & BACKING:
+                    backed.extend(t for t in child.subtree if t.pos_ == "PROPN" or t.ent_type_)
+                elif words & LEADING:
+                    led.extend(t for t in child.subtree if t.pos_ == "PROPN" or t.ent_type_)
+                else:
+                    for t in sorted(child.subtree, key=lambda t: -t.i):
+                        yield t, False
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        for t in sorted(pobj.subtree, key=lambda t: -t.i):
+                            if t.i <= pobj.i:
+                                yield t, False
+            elif child.dep_ == "appos":
+                yield child, False
+        for t in led:
+            yield t, False
+        for t in backed:
+            yield t, False
+
+    def _actor_for(self, article: Article, head: Token) -> tuple[Actor | None, bool]:
+        seen: set[int] = set()
+        for token, via_head in self._actor_tokens(head):
+            if token.i in seen:
+                continue
+            seen.add(token.i)
+            actor = article.actor_at(token.idx, token.idx + len(token))
+            if actor is not None and (actor.country or actor.sector or actor.kind != "location" or via_head
+                                      or _place_country(article, actor)):
+                return actor, via_head
+        return None, False
+
+    def _modifier_code(self, article: Article, head: Token, found: Actor) -> str | None:
+        """A country for an actor the knowledge base knows no country of, from its modifiers
+        ("Serbian President Vojislav Kostunica", "the US Congress")."""
+        for token, _ in self._actor_tokens(head):
+            actor = article.actor_at(token.idx, token.idx + len(token))
+            if actor is not None and actor is not found and actor.country:
+                return actor.country
+        return self._code_from_words(head)
+
+    @staticmethod
+    def _pronoun_antecedent(pronoun: Token) -> Token | None:
+        """The actor a pronoun subject most likely means: the subject of the verb of saying or
+        of the control verb above its clause ("Syria says it will ...")."""
+        if pronoun.lower_ not in ("he", "she", "it", "they", "we", "him", "her", "them", "its", "their", "his"):
+            return None
+        clause = pronoun.head
+        for _ in range(6):
+            if clause.head is clause:
+                return None
+            dep = clause.dep_
+            clause = clause.head
+            if dep in ("ccomp", "xcomp", "advcl", "conj"):
+                subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None and subj.pos_ != "PRON":
+                    return subj
+        return None
+
+    def _code_from_words(self, head: Token) -> str | None:
+        if self.country_of is None:
+            return None
+        for token, _ in self._actor_tokens(head):
+            if token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper():
+                found = self.country_of(token.text)  # type: ignore[operator]
+                if found:
+                    return found
+        return None
+
+    # ------------------------------------------------------------------ roles
+    def subject(self, token: Token) -> tuple[Token | None, bool]:
+        subj, passive, _clause = self.subject_clause(token)
+        return subj, passive
+
+    @staticmethod
+    def subject_clause(token: Token) -> tuple[Token | None, bool, Token]:
+        """The subject of a verb, whether its clause is passive, and the clause it was found in;
+        inherited through control, conjunction and participial adverbials."""
+        seen = 0
+        current = token
+        while seen < 8:
+            seen += 1
+            subj = next((c for c in current.children if c.dep_ in ("nsubj", "csubj")), None)
+            passive_subj = next((c for c in current.children if c.dep_ == "nsubjpass"), None)
+            if subj is not None:
+                if subj.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                    return current.head, False, current
+                return subj, False, current
+            if passive_subj is not None:
+                if passive_subj.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                    return current.head, True, current
+                return passive_subj, True, current
+            if current.dep_ == "relcl":
+                return current.head, False, current
+            if current.dep_ == "xcomp":
+                head = current.head
+                if head.lemma_.lower() in OBJECT_CONTROL:
+                    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+                    if obj is not None:
+                        return obj, False, head
+                current = head
+                continue
+            if current.dep_ in ("conj", "advcl", "acomp") and current.head is not current:
+                current = current.head
+                continue
+            return None, False, current
+        return None, False, current
+
+    @staticmethod
+    def agent(token: Token) -> Token | None:
+        for child in token.children:
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
+
+    @staticmethod
+    def prep_object(token: Token, preposition: str) -> Token | None:
+        for child in token.children:
+            if child.dep_ in ("prep", "prt", "agent", "dative") and child.lower_ == preposition:
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
+
+    def slot(self, token: Token, name: str) -> Token | None:
+        if name == "dobj":
+            return next((c for c in token.children if c.dep_ == "dobj"), None)
+        if name == "dative":
+            dative = next((c for c in token.children if c.dep_ == "dative"), None)
+            if dative is not None and dative.pos_ == "ADP":
+                return next((g for g in dative.children if g.dep_ == "pobj"), None)
+            return dative
+        if name == "ccomp":
+            comp = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            if comp is not None:
+                return next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return None
+        if name == "xobj":
+            if any(c.dep_ == "xcomp" for c in token.children):
+                return next((c for c in token.children if c.dep_ == "dobj"), None)
+            return None
+        return self.prep_object(token, name)
+
+    def target_of(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
+                  source: list[Party]) -> list[Party]:
+        dobj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        for name in entry.tgt:
+            head = self.slot(token, name)
+            if head is None and dobj is not None and name not in ("dobj", "dative", "ccomp", "xobj"):
+                head = self.prep_object(dobj, name)
+            if head is None:
+                continue
+            found = self.parties(article, head, bounds, source)
+            if not found and name in ("dobj", "xobj", "dative") or not found and head.pos_ in NOMINAL_POS:
+                found = self._modifier_parties(article, head, bounds, source)
+            if found:
+                return found
+        return []
+
+    def _modifier_parties(self, article: Article, head: Token, bounds: tuple[int, int],
+                          source: list[Party]) -> list[Party]:
+        """Actors inside a non-actor phrase: "Serbia's suppression", "an Indian proposal", "calls by X"."""
+        for child in head.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i < head.i:
+                found = self.parties(article, child, bounds, source)
+                if found:
+                    return found
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from", "with", "against", "for"):
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    found = self.parties(article, pobj, bounds, source)
+                    if found:
+                        return found
+        return []
+
+    # ------------------------------------------------------------------ modality
+    def modality(self, token: Token, nominal: bool) -> Modality:
+        mod = Modality()
+        current = token
+        if nominal:
+            for child in token.children:
+                kind = self.lex.cue(child.lower_, "det")
+                if kind == "negation":
+                    mod.negated = True
+                elif child.dep_ == "det" and child.lower_ in ("any", "a", "an") and child.lower_ == "any":
+                    mod.conditional = True
+            if token.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and token.head is not token:
+                current = token.head
+            else:
+                return mod
+        steps = 0
+        while steps < 8:
+            steps += 1
+            self._clause_cues(current, mod)
+            dep = current.dep_
+            head = current.head
+            if head is current:
+                break
+            lemma = head.lemma_.lower()
+            if dep in ("xcomp", "acomp") or (dep == "ccomp" and head.pos_ == "ADJ"):
+                kind = self.lex.cue(lemma, "gov")
+                if kind == "report":
+                    mod.reported = True
+                    break
+                self._apply(kind, mod)
+                current = head
+                continue
+            if dep == "ccomp":
+                if self.lex.cue(lemma, "gov") == "report":
+                    mod.reported = True
+                    break
+                self._apply(self.lex.cue(lemma, "gov"), mod)
+                current = head
+                continue
+            if dep in ("advcl", "acl", "relcl") and any(c.lower_ == "to" and c.dep_ == "aux" for c in current.children):
+                # A purpose or infinitival modifier ("to help ...", "the force to be agreed") is not a fact.
+                mod.conditional = True
+                break
+            if dep == "conj":
+                current = head
+                continue
+            break
+        return mod
+
+    def _clause_cues(self, verb: Token, mod: Modality) -> None:
+        for child in verb.children:
+            lower = child.lower_
+            if child.dep_ == "neg":
+                mod.negated = True
+            elif child.dep_ in ("aux", "auxpass"):
+                self._apply(self.lex.cue(lower, "aux") or self.lex.cue(child.lemma_.lower(), "aux"), mod)
+            elif child.dep_ == "mark" or (child.dep_ == "advcl" and False):
+                self._apply(self.lex.cue(lower, "mark"), mod)
+            elif child.dep_ == "acomp":
+                self._apply(self.lex.cue(child.lemma_.lower(), "gov"), mod)
+            elif child.dep_ == "advcl":
+                if any(g.dep_ == "mark" and self.lex.cue(g.lower_, "mark") == "conditional" for g in child.children):
+                    mod.conditional = True
+        if verb.lower_ in ("would", "could"):
+            mod.conditional = True
+
+    @staticmethod
+    def _apply(kind: str | None, mod: Modality) -> None:
+        if kind == "negation":
+            mod.negated = True
+        elif kind == "conditional":
+            mod.conditional = True
+        elif kind == "intent":
+            mod.intent = True
+        elif kind == "obligation":
+            mod.conditional = True
+
+    # ------------------------------------------------------------------ the sentence
+    def code(self, article: Article, doc: Doc, bounds: tuple[int, int]) -> list[Candidate]:
+        """Candidates for the tokens ``doc[bounds[0]:bounds[1]]`` (one sentence)."""
+        found: dict[int, Candidate] = {}
+        light: list[tuple[Token, Entry]] = []
+        for i in range(*bounds):
+            token = doc[i]
+            entry = self.sense(token)
+            if entry is None:
+                continue
+            if entry.light:
+                light.append((token, entry))
+                continue
+            candidate = self._candidate(article, token, entry, bounds)
+            if candidate is not None:
+                found[token.i] = candidate
+        for token, entry in light:
+            self._light(article, token, entry, bounds, found)
+        self._reported_obligations(article, doc, bounds, found)
+        self._absorb(found)
+        return [c for c in found.values() if self._keep(c)]
+
+    def _candidate(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int]) -> Candidate | None:
+        nominal = entry.pos == "N"
+        cand = Candidate(token, entry, entry.type, entry.mode, entry.cameo, trigger_tokens=_trigger_tokens(token, entry))
+        if nominal:
+            self._nominal_roles(article, token, entry, bounds, cand)
+        else:
+            self._verbal_roles(article, token, entry, bounds, cand)
+        cand.modality = self.modality(token, nominal)
+        self._governed(article, token, entry, bounds, cand)
+        self._symmetric(cand)
+        return cand
+
+    def _verbal_roles(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
+                      cand: Candidate) -> None:
+        subj, passive, clause = self.subject_clause(token)
+        own_passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        agent = self.agent(token) or (self.agent(clause) if passive else None)
+        if passive or own_passive:
+            if agent is not None:
+                cand.source = self.parties(article, agent, bounds)
+            elif entry.has("theme"):
+                cand.source = self.parties(article, subj, bounds)
+            if not entry.has("theme") and subj is not None:
+                cand.target = self.parties(article, subj, bounds, cand.source)
+        else:
+            cand.source = self.parties(article, subj, bounds)
+        if not cand.target:
+            cand.target = self.target_of(article, token, entry, bounds, cand.source)
+
+    def _nominal_roles(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
+                       cand: Candidate) -> None:
+        of_obj = self.prep_object(token, "of")
+        by_obj = self.prep_object(token, "by")
+        for child in token.children:
+            if child.dep_ == "poss":
+                cand.source = self.parties(article, child, bounds)
+            elif child.dep_ in ("amod", "compound", "nmod", "npadvmod") and not cand.source:
+                words = {t.lower_ for t in child.subtree}
+                if words & (BACKING | LEADING) or child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE"):
+                    cand.source = self.parties(article, child, bounds)
+        if by_obj is not None and not cand.source:
+            cand.source = self.parties(article, by_obj, bounds)
+        if of_obj is not None:
+            if entry.of_target:
+                cand.target = self.parties(article, of_obj, bounds, cand.source)
+            elif not cand.source:
+                cand.source = self.parties(article, of_obj, bounds)
+        if not cand.target:
+            cand.target = self.target_of(article, token, entry, bounds, cand.source)
+
+    def _governed(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
+                  cand: Candidate) -> None:
+        """A control verb's complement: absorb its trigger, borrow its target, convert by intent."""
+        if not (entry.has("ctl") or entry.has("intent")):
+            self._convert(cand, cand.modality)
+            return
+        complements = [c for c in token.children if c.dep_ in ("xcomp", "ccomp")]
+        complement = complements[-1] if complements else None
+        inner: Candidate | None = None
+        if complement is not None:
+            for sub in (t for c in complements for t in c.subtree):
+                if not bounds[0] <= sub.i < bounds[1]:
+                    continue
+                sub_entry = self.sense(sub)
+                if sub_entry is not None and not sub_entry.light:
+                    cand.absorbed.add(sub.i)
+                    if inner is None:
+                        inner = Candidate(sub, sub_entry, sub_entry.type, sub_entry.mode, sub_entry.cameo)
+                        if sub_entry.pos == "V":
+                            inner.target = self.target_of(article, sub, sub_entry, bounds, cand.source)
+                        else:
+                            self._nominal_roles(article, sub, sub_entry, bounds, inner)
+            if not cand.target:
+                cand.target = inner.target if inner and inner.target else self._any_target(
+                    article, complement, bounds, cand.source)
+        if entry.has("intent") and inner is not None:
+            mod = Modality(intent=True, negated=cand.modality.negated)
+            cand.type, cand.mode, cand.cameo = inner.type, inner.mode, inner.cameo
+            self._convert(cand, mod)
+            cand.modality.intent = False
+            return
+        if entry.type == "THREATEN" and inner is not None:
+            cand.mode = THREATEN_MODE.get(inner.type) or (inner.mode if inner.type == "COERCE" else None)
+            cand.cameo = THREATEN_CAMEO.get(inner.type, entry.cameo)
+        self._convert(cand, cand.modality)
+
+    def _any_target(self, article: Article, clause: Token, bounds: tuple[int, int],
+                    source: list[Party]) -> list[Party]:
+        for child in clause.children:
+            if child.dep_ in ("dobj", "dative"):
+                found = self.parties(article, child, bounds, source) or self._modifier_parties(
+                    article, child, bounds, source)
+                if found:
+                    return found
+        for child in clause.children:
+            if child.dep_ == "prep":
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    found = self.parties(article, pobj, bounds, source)
+                    if found:
+                        return found
+        return []
+
+    @staticmethod
+    def _convert(cand: Candidate, mod: Modality) -> None:
+        """PLOVER: an announced cooperative act is AGREE, an announced act of force THREATEN,
+        a refusal to cooperate REJECT. "would" under a verb of saying is the future of the past."""
+        intent = mod.intent or (mod.reported and mod.conditional and _has_would(cand.token))
+        if not intent:
+            return
+        if mod.negated and cand.type in REJECT_CAMEO:
+            cand.cameo = REJECT_CAMEO[cand.type]
+            cand.type, cand.mode = "REJECT", None
+            mod.negated = False
+        elif cand.type in COOPERATIVE:
+            cand.cameo = AGREE_CAMEO.get(cand.type, "030")
+            cand.type, cand.mode = "AGREE", None
+        elif cand.type in CONFLICTUAL:
+            cand.mode = THREATEN_MODE.get(cand.type) or (cand.mode if cand.type == "COERCE" else None)
+            cand.cameo = THREATEN_CAMEO[cand.type]
+            cand.type = "THREATEN"
+        else:
+            return
+        mod.conditional = mod.conditional and not _has_would(cand.token) and not mod.reported \
+            and not mod.intent
+        mod.intent = True
+
+    @staticmethod
+    def _symmetric(cand: Candidate) -> None:
+        if not cand.entry.has("sym"):
+            return
+        if not cand.source and len(cand.target) >= 2:
+            cand.source, cand.target = cand.target, []
+
+    def _light(self, article: Article, verb: Token, entry: Entry, bounds: tuple[int, int],
+               found: dict[int, Candidate]) -> None:
+        """A light verb lends its subject (and modality) to the event noun it takes as object."""
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        for child in verb.children:
+            if child.dep_ == "prep":
+                objects.extend(g for g in child.children if g.dep_ == "pobj")
+        for obj in list(objects):
+            # "launched a mediation effort", "launched ten days of war games"
+            objects.extend(c for c in obj.children if c.dep_ == "compound")
+            of = self.prep_object(obj, "of")
+            if of is not None:
+                objects.append(of)
+        for obj in objects:
+            cand = found.get(obj.i)
+            if cand is None:
+                continue
+            subj, passive = self.subject(verb)
+            src_head = self.agent(verb) if passive or obj.dep_ == "nsubjpass" else subj
+            source = self.parties(article, src_head, bounds)
+            if source:
+                cand.source = source
+                cand.target = [p for p in cand.target if p not in source]
+            if not cand.target:
+                cand.target = self.target_of(article, verb, Entry("V", "", None, "", None, None,
+                                                                  tgt=("with", "against", "on", "to", "in")),
+                                             bounds, cand.source)
+            cand.modality = self.modality(verb, False)
+            cand.trigger_tokens = sorted([verb, obj], key=lambda t: t.i)
+            cand.via_light = True
+            self._convert(cand, cand.modality)
+            self._symmetric(cand)
+            return
+
+    def _reported_obligations(self, article: Article, doc: Doc, bounds: tuple[int, int],
+                              found: dict[int, Candidate]) -> None:
+        """ "X said Y must ..." is X demanding something of Y (CAMEO 10)."""
+        for i in range(*bounds):
+            token = doc[i]
+            if token.dep_ != "aux" or self.lex.cue(token.lower_, "aux") != "obligation":
+                continue
+            clause = token.head
+            if clause.dep_ != "ccomp" or self.lex.cue(clause.head.lemma_.lower(), "gov") != "report":
+                continue
+            sayer, _ = self.subject(clause.head)
+            addressee, _ = self.subject(clause)
+            source = self.parties(article, sayer, bounds)
+            target = self.parties(article, addressee, bounds, source)
+            if not source or not target:
+                continue
+            entry = Entry("V", "must", None, "REQUEST", None, "100", flags=frozenset())
+            cand = Candidate(token, entry, "REQUEST", None, "100", source, target, Modality(reported=True),
+                             trigger_tokens=[token])
+            cand.absorbed.update(t.i for t in clause.subtree)
+            found[token.i] = cand
+
+    def _absorb(self, found: dict[int, Candidate]) -> None:
+        drop: set[int] = set()
+        for i, cand in found.items():
+            drop.update(cand.absorbed - {i})
+        for i, cand in found.items():
+            token = cand.token
+            if cand.entry.pos != "N":
+                continue
+            # An event noun that is an argument of a coded verb ("imposed sanctions", "a bombing killed")
+            # is part of that verb's event.
+            if cand.via_light:
+                continue
+            verb = self._governing_verb(token, found)
+            if verb is None:
+                continue
+            if verb.type == cand.type and not verb.mode:
+                verb.mode = cand.mode
+            if not verb.target and cand.source and verb.type in ("ACCUSE", "REJECT", "REQUEST", "SUPPORT",
+                                                                  "PROTEST", "THREATEN"):
+                # "denounced Serbia's suppression of ...": the target is who did the denounced act.
+                verb.target = [p for p in cand.source if p not in verb.source]
+            drop.add(i)
+        for i in drop:
+            if i in found and not found[i].via_light:
+                del found[i]
+
+    @staticmethod
+    def _governing_verb(token: Token, found: dict[int, Candidate]) -> Candidate | None:
+        """The coded verb an event noun is an argument of, through prepositions and appositions."""
+        node = token
+        for _ in range(4):
+            if node.dep_ not in ("dobj", "pobj", "prep", "appos", "nsubj", "nsubjpass", "attr", "conj", "agent",
+                                 "compound", "dative", "oprd"):
+                return None
+            node = node.head
+            cand = found.get(node.i)
+            if cand is not None and node.i != token.i and cand.entry.pos == "V":
+                return cand
+        return None
+
+    @staticmethod
+    def _keep(cand: Candidate) -> bool:
+        if not cand.source and not cand.target:
+            return False
+        if cand.entry.has("weak") and not (cand.source and cand.target):
+            return False
+        if cand.entry.pos == "N" and not cand.via_light and not cand.source:
+            return False
+        return True
+
+
+def _has_would(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in token.children)
+
+
+def _trigger_tokens(token: Token, entry: Entry) -> list[Token]:
+    """The trigger and, when the sense needs one, its companion word ("pulled out", "open fire")."""
+    if not entry.word:
+        return [token]
+    for child in token.children:
+        if child.lemma_.lower() == entry.word or child.lower_ == entry.word:
+            return sorted([token, child], key=lambda t: t.i)
+        if child.dep_ in ("prep", "prt"):
+            for grandchild in child.children:
+                if grandchild.lemma_.lower() == entry.word:
+                    return sorted([token, grandchild], key=lambda t: t.i)
+    return [token]
+
+
+def _place_country(article: Article, actor: Actor) -> str | None:
+    """The country of a place actor, from the places stage when it resolved one of its mentions."""
+    for mention in actor.mentions:
+        found = _place_country_at(article, mention.start, mention.end)
+        if found:
+            return found
+    return None
+
+
+def _place_country_at(article: Article, start: int, end: int) -> str | None:
+    for place in article.places:
+        if place.start is not None and place.end is not None and place.start < end and start < place.end:
+            return place.country
+    return None
+
+
+def _lemmas(token: Token, pos: str) -> list[str]:
+    """The lemma and fallbacks for words the lemmatizer gets wrong ("staged" -> "stag")."""
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    forms = [lemma, lower]
+    if pos == "V":
+        for suffix, repl in (("ied", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", ""), ("es", ""),
+                             ("s", "")):
+            if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+                forms.append(lower[: -len(suffix)] + repl)
+    elif lower.endswith("s") and len(lower) > 3:
+        forms.append(lower[:-1])
+    return list(dict.fromkeys(forms))

@@ -1,0 +1,151 @@
+"""The event knowledge: trigger lexicon, CAMEO scores, modality cues and generic actor nouns.
+
+All of it is data under ``eventwire/events/data`` (each file documents its format in its
+header); this module only reads and indexes it. A malformed line raises
+:class:`~eventwire.errors.DictionaryFormatError` with the file and line number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from eventwire.errors import DictionaryFormatError
+from eventwire.model import PLOVER_TYPES
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LIGHT = "LIGHT"
+_FLAGS = {"ctl", "intent", "sym", "theme", "weak"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One trigger sense: a lemma (plus an optional companion word) and what it codes."""
+
+    pos: str
+    lemma: str
+    word: str | None
+    type: str
+    mode: str | None
+    cameo: str | None
+    tgt: tuple[str, ...] = ()
+    src: tuple[str, ...] = ("poss", "by", "amod")
+    of_target: bool = False
+    obj: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()
+    line: int = 0
+
+    @property
+    def light(self) -> bool:
+        return self.type == LIGHT
+
+    def has(self, flag: str) -> bool:
+        return flag in self.flags
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.word else 0) + (1 if self.obj else 0)
+
+
+@dataclass(slots=True)
+class Lexicon:
+    entries: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+    # Noun lemma -> its nominal entries, used to link "that withdrawal" to an earlier event.
+    cameo: dict[str, tuple[float, int]] = field(default_factory=dict)
+    modality: dict[str, tuple[str, str]] = field(default_factory=dict)
+    agents: dict[str, str] = field(default_factory=dict)
+
+    def senses(self, pos: str, lemma: str) -> list[Entry]:
+        return self.entries.get((pos, lemma), [])
+
+    def score(self, code: str | None) -> tuple[float | None, int | None]:
+        """Goldstein value and quad class of a CAMEO code (the nearest listed parent code when absent)."""
+        while code:
+            if code in self.cameo:
+                return self.cameo[code]
+            code = code[:-1] if len(code) > 2 else ""
+        return None, None
+
+    def cue(self, lemma: str, where: str) -> str | None:
+        found = self.modality.get(lemma)
+        return found[0] if found and found[1] == where else None
+
+
+def _rows(path: Path, columns: int) -> Iterator[tuple[int, list[str]]]:
+    """Data rows of a tab-separated file: comments (#), blank lines and the header line skipped."""
+    header_seen = False
+    with path.open(encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            fields = line.split("\t")
+            if not header_seen:
+                header_seen = True
+                continue
+            if len(fields) != columns:
+                raise DictionaryFormatError(str(path), number, f"expected {columns} tab-separated fields, "
+                                                               f"found {len(fields)}")
+            yield number, [f.strip() for f in fields]
+
+
+def _entry(path: Path, number: int, fields: list[str]) -> Entry:
+    pos, trigger, type_, mode, cameo, frame = fields
+    if pos not in ("V", "N"):
+        raise DictionaryFormatError(str(path), number, f"pos must be V or N, not {pos!r}")
+    if type_ != LIGHT and type_ not in PLOVER_TYPES:
+        raise DictionaryFormatError(str(path), number, f"{type_!r} is not a PLOVER type")
+    words = trigger.lower().split()
+    if not 1 <= len(words) <= 2:
+        raise DictionaryFormatError(str(path), number, "a trigger is one lemma or a lemma and one companion word")
+    options: dict[str, object] = {}
+    flags: set[str] = set()
+    for item in frame.split():
+        if item == "-":
+            continue
+        if item in _FLAGS:
+            flags.add(item)
+        elif item.startswith("tgt="):
+            options["tgt"] = tuple(t for t in item[4:].split(",") if t and t != "-")
+        elif item.startswith("src="):
+            options["src"] = tuple(item[4:].split(","))
+        elif item == "of=tgt":
+            options["of_target"] = True
+        elif item.startswith("obj="):
+            options["obj"] = frozenset(item[4:].split("|"))
+        else:
+            raise DictionaryFormatError(str(path), number, f"unknown frame option {item!r}")
+    return Entry(pos, words[0], words[1] if len(words) > 1 else None, type_, None if mode == "-" else mode,
+                 None if cameo == "-" else cameo, flags=frozenset(flags), line=number, **options)  # type: ignore[arg-type]
+
+
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """Read the four data files of the event coder."""
+    lexicon = Lexicon()
+    path = data_dir / "lexicon.tsv"
+    for number, fields in _rows(path, 6):
+        entry = _entry(path, number, fields)
+        lexicon.entries.setdefault((entry.pos, entry.lemma), []).append(entry)
+    for senses in lexicon.entries.values():
+        # Most specific first: a companion word, then an object constraint; light senses last.
+        senses.sort(key=lambda e: (e.light, -e.specificity, e.line))
+    path = data_dir / "cameo.tsv"
+    for number, (code, goldstein, quad) in _rows(path, 3):
+        try:
+            lexicon.cameo[code] = (float(goldstein), int(quad))
+        except ValueError as exc:
+            raise DictionaryFormatError(str(path), number, f"bad number: {exc}") from exc
+    path = data_dir / "modality.tsv"
+    for _number, (cue, kind, where) in _rows(path, 3):
+        lexicon.modality[cue.lower()] = (kind, where)
+    path = data_dir / "agents.tsv"
+    for _number, (lemma, sector) in _rows(path, 2):
+        lexicon.agents[lemma.lower()] = sector
+    return lexicon
+
+
+@lru_cache(maxsize=4)
+def default_lexicon() -> Lexicon:
+    return load_lexicon()

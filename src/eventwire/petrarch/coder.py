@@ -1,0 +1,821 @@
+"""A PETRARCH-style event coder driven by PETRARCH/CAMEO dictionaries, on spaCy's dependency parse.
+
+PETRARCH2 reads a constituency parse from Stanford CoreNLP; this coder reads
+the same dictionaries but works on the dependency parse eventwire already
+has. For each verb of a sentence that the verb dictionary knows:
+
+1. the verb is found by its form (``SAID``, ``LEFT``) or its lemma, multi-word
+   verbs (``CORDON_OFF``, ``WIRE_+TAP``) by their particle or preceding word;
+2. the block's patterns are tried: words before ``*`` must precede the verb
+   in the sentence, words after it must follow it inside the verb's phrase
+   (gaps allowed, ``_`` demands adjacency, ``(PREP ...)`` a prepositional
+   phrase, ``&SET`` any member of a synonym set, ``$``/``+`` mark the noun
+   phrase holding the source/target, ``%`` a compound actor). The matching
+   pattern with the most elements wins (the earliest on ties); without one,
+   the verb's own code or the block's default code applies;
+3. the source is the subject (the ``by`` agent of a passive; a controlling
+   clause's subject for infinitives, conjoined verbs and pronouns), the target
+   the passive subject or the first actor after the verb within its phrase;
+4. noun phrases are coded with the actor dictionary (the code in force on the
+   sentence date) and the agent dictionary: ``Arnor's foreign minister`` is
+   ``ARN`` + ``~GOVFRM`` = ``ARNGOVFRM``, ``MSF Arnor`` is ``NGO~`` + ``ARN``;
+   conjoined actors give one event each, and a compound subject with no
+   target codes its members against each other;
+5. ``a:b`` codes give the event ``a`` and its reverse ``b`` (target to source);
+   ``---`` codes nothing. Sentences with a discard phrase are skipped, and a
+   story-level discard (``+PHRASE``) skips the whole article.
+
+What the dependency parse cannot reproduce is described in the README
+(``## PETRARCH interoperability``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.errors import KnowledgeBaseError
+from eventwire.model import Article, Event, Party
+from eventwire.model import Span as TextSpan
+from eventwire.petrarch import PetrarchDictionaries, load_dictionaries
+from eventwire.petrarch.actors import ActorEntry, code_on
+from eventwire.petrarch.agents import AgentEntry
+from eventwire.petrarch.verbs import PatternElement, VerbBlock, VerbForm, VerbPattern
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Codes that code nothing: PETRARCH's null code, and TABARI's "use the default" marker.
+NULL_CODES = frozenset({"---", ""})
+DEFAULT_MARKER = "+++"
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "its", "their"})
+_RELATIVES = frozenset({"who", "which", "that", "whom"})
+# Clause links through which an infinitive, participle or conjoined verb shares its governor's subject.
+_SUBJECT_LINKS = frozenset({"xcomp", "conj", "acomp", "advcl", "pcomp", "prep"})
+# Dependents of a noun that belong to its noun phrase when coding it.
+_NP_EXCLUDED = frozenset({"conj", "cc", "relcl", "acl", "appos", "punct", "advcl"})
+# Prepositions through which an agent noun takes its actor ("officials in Gondor", "the government of Gondor").
+_AGENT_PREPOSITIONS = frozenset({"of", "in", "from", "at", "for"})
+_WORD = re.compile(r"[^\s\-_]+|-")
+
+
+def words_of(text: str) -> list[str]:
+    """The match words of a phrase or token: upper case, split at spaces, underscores and hyphens."""
+    return _WORD.findall(text.upper())
+
+
+# ---------------------------------------------------------------- results
+
+@dataclass(frozen=True, slots=True)
+class CodedActor:
+    """A noun phrase coded with the dictionaries: ``prefix + actor + suffix`` is PETRARCH's code."""
+
+    actor: str | None
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 0  # token span of the phrase in the Doc
+    end: int = 0
+
+    @property
+    def code(self) -> str:
+        return f"{self.prefix}{self.actor or '---'}{self.suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """One coded event: PETRARCH's (source, target, event code) triple and where it came from."""
+
+    source: CodedActor
+    target: CodedActor | None
+    code: str
+    verb: int  # token index of the verb
+    pattern: VerbPattern | None = None
+
+    @property
+    def triple(self) -> tuple[str, str, str]:
+        return (self.source.code, self.target.code if self.target else "---", self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class CameoInfo:
+    plover: str
+    mode: str | None
+    goldstein: float | None
+    quad: int
+
+
+@lru_cache(maxsize=1)
+def cameo_table(path: Path = DATA_DIR / "cameo_plover.tsv") -> dict[str, CameoInfo]:
+    table: dict[str, CameoInfo] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("code\t"):
+            continue
+        code, plover, mode, goldstein, quad = line.split("\t")
+        table[code] = CameoInfo(plover, mode or None, float(goldstein) if goldstein else None, int(quad))
+    return table
+
+
+def cameo_info(code: str) -> CameoInfo | None:
+    """PLOVER type, mode, Goldstein value and quad of a CAMEO code (nearest listed parent code)."""
+    table = cameo_table()
+    while code:
+        if code in table:
+            return table[code]
+        code = code[:-1] if len(code) > 2 else ""
+    return None
+
+
+# ---------------------------------------------------------------- phrase matching
+
+class PhraseIndex:
+    """Longest-match lookup of dictionary phrases over a sentence's words (a trie keyed by words)."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, object] = {}
+
+    def add(self, phrase: str, value: object) -> None:
+        node = self.root
+        for word in words_of(phrase):
+            node = node.setdefault(word, {})  # type: ignore[assignment]
+        node.setdefault("", []).append(value)  # type: ignore[union-attr]
+
+    def matches(self, words: list[str]) -> Iterator[tuple[int, int, list[object]]]:
+        """Non-overlapping longest matches ``(start, end, values)`` over ``words``, left to right."""
+        i = 0
+        while i < len(words):
+            node: dict[str, object] = self.root
+            best: tuple[int, list[object]] | None = None
+            j = i
+            while j < len(words) and words[j] in node:
+                node = node[words[j]]  # type: ignore[assignment]
+                j += 1
+                if "" in node:
+                    best = (j, node[""])  # type: ignore[assignment]
+            if best is None:
+                i += 1
+                continue
+            yield i, best[0], best[1]
+            i = best[0]
+
+
+@dataclass(slots=True)
+class SentenceWords:
+    """A sentence as match words, each remembering its token."""
+
+    words: list[str] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)
+    first: dict[int, int] = field(default_factory=dict)  # token index -> index of its first word
+
+    @classmethod
+    def of(cls, sent: Span) -> SentenceWords:
+        result = cls()
+        for token in sent:
+            result.first[token.i] = len(result.words)
+            for word in words_of(token.text) or [token.text.upper()]:
+                result.words.append(word)
+                result.tokens.append(token.i)
+        return result
+
+
+@dataclass(slots=True)
+class Mention:
+    """A dictionary match in a sentence: token span and what it codes."""
+
+    start: int
+    end: int
+    actor: str | None = None
+    agent: AgentEntry | None = None
+
+
+# ---------------------------------------------------------------- the coder
+
+@dataclass(slots=True)
+class _VerbMatch:
+    block: VerbBlock
+    form: VerbForm
+    first: int  # first and last token of the verb and its particles / preceding words
+    last: int
+
+
+class PetrarchCoder:
+    """Codes sentences with PETRARCH dictionaries; see the module documentation."""
+
+    def __init__(self, dictionaries: PetrarchDictionaries, require_dyad: bool = True) -> None:
+        self.dictionaries = dictionaries
+        self.require_dyad = require_dyad
+        self.actor_index = PhraseIndex()
+        for entry in dictionaries.actors:
+            for name in entry.names:
+                self.actor_index.add(name, entry)
+        self.agent_index = PhraseIndex()
+        for agent in dictionaries.agents:
+            for name in agent.names:
+                self.agent_index.add(name, agent)
+        self.sentence_discards = PhraseIndex()
+        self.story_discards = PhraseIndex()
+        for discard in dictionaries.discards:
+            (self.story_discards if discard.story else self.sentence_discards).add(discard.phrase, discard)
+        self.synsets = dictionaries.verbs.synsets
+        # Word form -> verb forms: the forms as written, listed irregular forms and regular inflections.
+        self.by_form: dict[str, list[tuple[VerbBlock, VerbForm]]] = {}
+        # Base word -> verb forms, looked up by a token's lemma.
+        self.by_lemma: dict[str, list[tuple[VerbBlock, VerbForm]]] = {}
+        for block in dictionaries.verbs.blocks:
+            for form in block.forms:
+                self.by_lemma.setdefault(form.lemma, []).append((block, form))
+                surface = {form.lemma, *(f[form.head] for f in form.forms if len(f) > form.head)}
+                if not form.forms:
+                    surface |= regular_inflections(form.lemma)
+                for word in surface:
+                    self.by_form.setdefault(word, []).append((block, form))
+
+    @classmethod
+    def from_directory(cls, directory: str | Path, require_dyad: bool = True) -> PetrarchCoder:
+        dictionaries, errors = load_dictionaries(directory)
+        for error in errors:
+            log.warning("%s", error)
+        if not dictionaries.verbs.blocks:
+            raise KnowledgeBaseError(f"{directory}: no verb dictionary (CAMEO.*.txt or *.verbs.txt) to code with")
+        return cls(dictionaries, require_dyad=require_dyad)
+
+    # ------------------------------------------------------------ discards
+
+    def discarded(self, text: str, story: bool = False) -> bool:
+        index = self.story_discards if story else self.sentence_discards
+        return next(index.matches(words_of(text)), None) is not None
+
+    # ------------------------------------------------------------ noun phrases
+
+    def mentions(self, sent: Span, day: date | None) -> list[Mention]:
+        words = SentenceWords.of(sent)
+        found: list[Mention] = []
+        taken: set[int] = set()
+        for start, end, values in self.actor_index.matches(words.words):
+            entry: ActorEntry = values[0]  # type: ignore[assignment]
+            code = code_on(entry, day)
+            first, last = words.tokens[start], words.tokens[end - 1]
+            taken.update(range(first, last + 1))
+            for part in (code or "---").split("/"):
+                found.append(Mention(first, last + 1, None if part in NULL_CODES else part.upper()))
+        for start, end, values in self.agent_index.matches(words.words):
+            first, last = words.tokens[start], words.tokens[end - 1]
+            if taken.intersection(range(first, last + 1)):
+                continue
+            found.append(Mention(first, last + 1, agent=values[0]))  # type: ignore[arg-type]
+        found.sort(key=lambda m: (m.start, m.end))
+        return found
+
+    def code_phrase(self, head: Token, mentions: list[Mention]) -> list[CodedActor]:
+        """The actors a noun phrase stands for: one per conjoined actor, agents attached to each."""
+        conjuncts = [head, *_conjuncts(head)]
+        coded: list[tuple[list[str | None], str, str, int, int]] = []
+        for token in conjuncts:
+            tokens = _np_tokens(token)
+            inside = [m for m in mentions if m.start in tokens]
+            actors = _actor_group(inside, token.doc)
+            prefix = "".join(m.agent.code for m in inside if m.agent and m.agent.prefix)
+            suffix = "".join(m.agent.code for m in inside if m.agent and not m.agent.prefix)
+            if not actors and not prefix and not suffix:
+                continue
+            coded.append((actors, prefix, suffix, min(tokens), max(tokens) + 1))
+        # A conjunct with agents but no actor shares its neighbour's actors ("lawmakers and officials in X").
+        for index, (actors, prefix, suffix, start, end) in enumerate(coded):
+            if not actors:
+                donor = next((c[0] for c in coded[index + 1:] + coded[:index][::-1] if c[0]), [])
+                coded[index] = (list(donor), prefix, suffix, start, end)
+        result: list[CodedActor] = []
+        for actors, prefix, suffix, start, end in coded:
+            for actor in actors or [None]:
+                result.append(CodedActor(actor, prefix, _suffix(actor, suffix), start, end))
+        return _unique(result)
+
+    # ------------------------------------------------------------ verbs
+
+    def verb_matches(self, sent: Span) -> list[_VerbMatch]:
+        found: list[_VerbMatch] = []
+        for token in sent:
+            if not _is_verb(token):
+                continue
+            candidates = self.by_form.get(token.text.upper(), [])
+            if not candidates:
+                candidates = self.by_lemma.get(token.lemma_.upper(), [])
+            best: _VerbMatch | None = None
+            for block, form in candidates:
+                span = _multiword_span(token, form)
+                if span is None:
+                    continue
+                match = _VerbMatch(block, form, *span)
+                if best is None or len(form.words) > len(best.form.words):
+                    best = match
+            if best is not None:
+                found.append(best)
+        return found
+
+    def code_sentence(self, sent: Span, day: date | None = None) -> list[Coding]:
+        """Every coding of one sentence (empty for a discarded sentence)."""
+        if self.discarded(sent.text):
+            return []
+        mentions = self.mentions(sent, day)
+        if not mentions:
+            return []
+        words = SentenceWords.of(sent)
+        codings: list[Coding] = []
+        seen: set[tuple[str, str, str]] = set()
+        for verb in self.verb_matches(sent):
+            for coding in self._code_verb(verb, sent, words, mentions):
+                if coding.triple not in seen:
+                    seen.add(coding.triple)
+                    codings.append(coding)
+        return codings
+
+    def _code_verb(self, verb: _VerbMatch, sent: Span, words: SentenceWords,
+                   mentions: list[Mention]) -> list[Coding]:
+        head = _verb_token(sent.doc, verb)
+        best: tuple[int, VerbPattern, dict[str, int]] | None = None
+        for pattern in verb.block.patterns:
+            if pattern.code == DEFAULT_MARKER:
+                continue
+            roles = self._match_pattern(pattern, verb, sent, words, mentions)
+            if roles is None:
+                continue
+            size = len(pattern.before) + len(pattern.after)
+            if best is None or size > best[0]:
+                best = (size, pattern, roles)
+        pattern = best[1] if best else None
+        code = pattern.code if pattern else (verb.form.code or verb.block.code)
+        if code in NULL_CODES or code == DEFAULT_MARKER:
+            return []
+        roles = best[2] if best else {}
+        sources = self._sources(head, mentions, roles, sent)
+        targets = self._targets(head, verb, mentions, roles, sources, sent)
+        forward, _, reverse = code.partition(":")
+        compound = pattern is not None and any(e.kind == "compound" for e in pattern.before)
+        pairs: list[tuple[CodedActor, CodedActor | None]] = []
+        if not targets and (len(sources) > 1 or compound):
+            pairs = [(a, b) for a in sources for b in sources if a.code != b.code]
+        else:
+            pairs = [(a, b) for a in sources for b in (targets or [None])]
+        codings: list[Coding] = []
+        for source, target in pairs:
+            if target is not None and target.code == source.code:
+                continue
+            if self.require_dyad and target is None:
+                continue
+            if forward and forward not in NULL_CODES:
+                codings.append(Coding(source, target, forward.upper(), head.i, pattern))
+            if reverse and reverse not in NULL_CODES and target is not None:
+                codings.append(Coding(target, source, reverse.upper(), head.i, pattern))
+        return codings
+
+    # ------------------------------------------------------------ sources and targets
+
+    def _sources(self, verb: Token, mentions: list[Mention], roles: dict[str, int], sent: Span) -> list[CodedActor]:
+        if "source" in roles:
+            return self.code_phrase(_phrase_head(sent.doc[roles["source"]], mentions), mentions)
+        subject = _subject(verb)
+        if subject is not None and roles.get("target") is not None:
+            target_head = _phrase_head(sent.doc[roles["target"]], mentions)
+            if target_head.i == subject.i:
+                # The pattern made the subject the target: the source is the governing clause's subject.
+                subject = _subject(_governor(verb)) if _governor(verb) is not None else None
+        if subject is None:
+            return []
+        return self.code_phrase(subject, mentions)
+
+    def _targets(self, verb: Token, match: _VerbMatch, mentions: list[Mention], roles: dict[str, int],
+                 sources: list[CodedActor], sent: Span) -> list[CodedActor]:
+        if "target" in roles:
+            return self.code_phrase(_phrase_head(sent.doc[roles["target"]], mentions), mentions)
+        passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "csubjpass")), None)
+        if passive is not None and "source" not in roles:
+            coded = self.code_phrase(passive, mentions)
+            if coded:
+                return coded
+        taken = set()
+        for source in sources:
+            taken.update(range(source.start, source.end))
+        if passive is not None:
+            taken.update(t.i for t in passive.subtree)
+        subject = _subject(verb)
+        if subject is not None:
+            taken.update(t.i for t in subject.subtree)
+        region = sorted(t.i for t in verb.subtree if t.i > match.last and t.i not in taken)
+        if "source" in roles and passive is not None:
+            region = sorted({*region, *(t.i for t in passive.subtree)} - set(range(*_span_of(sources))))
+        for index in region:
+            mention = next((m for m in mentions if m.start <= index < m.end), None)
+            if mention is None or sent.doc[index].lower_ in _PRONOUNS:
+                continue
+            coded = self.code_phrase(_phrase_head(sent.doc[index], mentions), mentions)
+            coded = [c for c in coded if not _overlaps(c, sources)]
+            if coded:
+                return coded
+        return []
+
+    # ------------------------------------------------------------ patterns
+
+    def _match_pattern(self, pattern: VerbPattern, verb: _VerbMatch, sent: Span, words: SentenceWords,
+                       mentions: list[Mention]) -> dict[str, int] | None:
+        """Match ``pattern`` around ``verb``; the token indices of the ``$``/``+`` phrases, or None."""
+        roles: dict[str, int] = {}
+        doc = sent.doc
+        head = _verb_token(doc, verb)
+        # After the verb: words of the verb's phrase (its subtree), in order.
+        after_tokens = sorted(t.i for t in head.subtree if t.i > verb.last)
+        after = _Region(words, after_tokens)
+        if not self._match_sequence(pattern.after, after, 0, mentions, roles, sent, forward=True):
+            return None
+        # Before the verb: the sentence up to the verb, matched backwards. Going backwards, an element
+        # must touch the one matched before it when that one was glued to it ("IN_AND_*").
+        before = _Region(words, list(range(sent.start, verb.first)), reverse=True)
+        count = len(pattern.before)
+        backwards = tuple(
+            PatternElement(e.kind, e.words, pattern.verb_joined if k == 0 else pattern.before[count - k].joined)
+            for k, e in enumerate(reversed(pattern.before))
+        )
+        if not self._match_sequence(backwards, before, 0, mentions, roles, sent, forward=False):
+            return None
+        if any(e.kind == "compound" for e in pattern.before):
+            subject = _subject(head)
+            if subject is None or not _conjuncts(subject):
+                return None
+        if any(e.kind == "compound" for e in pattern.after):
+            if not any(_conjuncts(doc[i]) for i in after_tokens if doc[i].dep_ in ("pobj", "dobj")):
+                return None
+        return roles
+
+    def _match_sequence(self, elements: tuple[PatternElement, ...], region: _Region, position: int,
+                        mentions: list[Mention], roles: dict[str, int], sent: Span, forward: bool) -> bool:
+        for element in elements:
+            if element.kind in ("compound", "skip"):
+                continue
+            if element.kind in ("source", "target"):
+                found = region.find_mention(position, mentions, element.joined)
+                if found is None:
+                    return False
+                roles.setdefault(element.kind, found[0])
+                position = found[1]
+                continue
+            if element.kind == "prep" and not forward:
+                for word in reversed([w for w in element.words if w not in ("$", "+", "%", "^")]):
+                    found = region.find(self._alternatives(word), position, False)
+                    if found is None:
+                        return False
+                    position = found[1]
+                continue
+            if element.kind == "prep":
+                preposition, rest = element.words[0], element.words[1:]
+                found = region.find([(preposition,)], position, element.joined)
+                if found is None:
+                    return False
+                position = found[1]
+                for word in rest:
+                    if word in ("$", "+"):
+                        mention = region.find_mention(position, mentions, False)
+                        if mention is None:
+                            return False
+                        roles.setdefault("source" if word == "$" else "target", mention[0])
+                        position = mention[1]
+                        continue
+                    if word in ("%", "^"):
+                        continue
+                    found = region.find(self._alternatives(word), position, False)
+                    if found is None:
+                        return False
+                    position = found[1]
+                continue
+            if element.kind == "phrase":
+                sequences = self._phrase_alternatives(element.words)
+            elif element.kind == "synset":
+                sequences = self.synsets.get(element.words[0], [])
+            else:
+                sequences = [(element.words[0],)]
+            if not forward:
+                sequences = [tuple(reversed(s)) for s in sequences]
+            found = region.find(sequences, position, element.joined)
+            if found is None:
+                return False
+            position = found[1]
+        return True
+
+    def _alternatives(self, word: str) -> list[tuple[str, ...]]:
+        return list(self.synsets.get(word, [])) if word.startswith("&") else [(word,)]
+
+    def _phrase_alternatives(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        sequences: list[tuple[str, ...]] = [()]
+        for word in words:
+            sequences = [s + alt for s in sequences for alt in self._alternatives(word)]
+        return sequences
+
+    # ------------------------------------------------------------ articles
+
+    def code_doc(self, doc: Doc, day: date | None = None) -> list[tuple[Span, list[Coding]]]:
+        """Codings of every sentence of a parsed document (none when a story discard occurs)."""
+        sentences = list(doc.sents)
+        if any(self.discarded(s.text, story=True) for s in sentences):
+            return []
+        return [(sent, self.code_sentence(sent, day)) for sent in sentences]
+
+    def events(self, article: Article, doc: Doc) -> list[Event]:
+        """Events for an article: one per coding whose CAMEO code has a PLOVER type."""
+        day = _parse_day(article.published)
+        events: list[Event] = []
+        for sent, codings in self.code_doc(doc, day):
+            for coding in codings:
+                info = cameo_info(coding.code)
+                if info is None:
+                    continue
+                verb = doc[coding.verb]
+                events.append(Event(
+                    id=f"{article.id}:pe{len(events) + 1}", event=info.plover, mode=info.mode, cameo=coding.code,
+                    quad=info.quad, goldstein=info.goldstein,
+                    actor=[self._party(article, doc, coding.source)],
+                    recipient=[self._party(article, doc, coding.target)] if coding.target else [],
+                    trigger=TextSpan(verb.idx, verb.idx + len(verb.text), verb.text),
+                    sentence=(sent.start_char, sent.end_char), date=article.published, confidence=0.5,
+                ))
+        return events
+
+    @staticmethod
+    def _party(article: Article, doc: Doc, coded: CodedActor) -> Party:
+        span = doc[coded.start:coded.end]
+        actor = article.actor_at(span.start_char, span.end_char)
+        code = f"{coded.prefix}{coded.actor}" if coded.actor else (coded.prefix or None)
+        return Party(actor.id if actor else None, span.text, code, coded.suffix or None)
+
+
+def combined_code(party: Party) -> str:
+    """PETRARCH's single code of a party (``ARN`` + ``GOV`` = ``ARNGOV``; ``---`` for an unknown actor)."""
+    return f"{party.code or '---'}{party.sector or ''}"
+
+
+class PetrarchEventStage:
+    """The events stage when ``--dictionaries DIR`` is given: codes with the PETRARCH dictionaries."""
+
+    name = "events"
+
+    def __init__(self, coder: PetrarchCoder) -> None:
+        self.coder = coder
+
+    @classmethod
+    def from_config(cls, config: object) -> PetrarchEventStage:
+        directory = getattr(config, "dictionaries", None)
+        if not directory:
+            raise KnowledgeBaseError("the PETRARCH event stage needs a dictionaries directory")
+        return cls(load_coder(str(directory)))
+
+    def __call__(self, article: Article, doc: Doc) -> None:
+        article.events.extend(self.coder.events(article, doc))
+
+
+@lru_cache(maxsize=4)
+def load_coder(directory: str) -> PetrarchCoder:
+    """One coder per dictionary directory and process (reading the Phoenix files takes a second)."""
+    return PetrarchCoder.from_directory(directory)
+
+
+# ---------------------------------------------------------------- helpers
+
+class _Region:
+    """Token positions a pattern side may match, in matching order (backwards before the verb)."""
+
+    def __init__(self, words: SentenceWords, tokens: list[int], reverse: bool = False) -> None:
+        order = sorted(tokens, reverse=reverse)
+        self.tokens = order
+        self.words: list[str] = []
+        self.owner: list[int] = []
+        for token in order:
+            start = words.first[token]
+            end = start
+            while end < len(words.tokens) and words.tokens[end] == token:
+                end += 1
+            pieces = words.words[start:end]
+            for word in (reversed(pieces) if reverse else pieces):
+                self.words.append(word)
+                self.owner.append(token)
+
+    def find(self, sequences: Iterable[tuple[str, ...]], position: int, adjacent: bool) -> tuple[int, int] | None:
+        """The first ``(start, end)`` at or after ``position`` where one of ``sequences`` occurs."""
+        candidates = [s for s in sequences if s]
+        last = position if adjacent else len(self.words) - 1
+        for start in range(position, min(last, len(self.words) - 1) + 1):
+            for sequence in candidates:
+                end = start + len(sequence)
+                if tuple(self.words[start:end]) == sequence:
+                    return start, end
+        return None
+
+    def find_mention(self, position: int, mentions: list[Mention], adjacent: bool) -> tuple[int, int] | None:
+        """The next word belonging to a dictionary mention: its token and the position after the mention."""
+        last = position if adjacent else len(self.words) - 1
+        for index in range(position, min(last, len(self.words) - 1) + 1):
+            token = self.owner[index]
+            mention = next((m for m in mentions if m.start <= token < m.end), None)
+            if mention is None:
+                continue
+            end = index
+            while end < len(self.words) and mention.start <= self.owner[end] < mention.end:
+                end += 1
+            return token, end
+        return None
+
+
+def _is_marker(element: PatternElement) -> bool:
+    return element.kind in ("source", "target", "compound", "skip")
+
+
+def regular_inflections(word: str) -> set[str]:
+    """Regular English inflections of a verb (over-generation is harmless: only real words occur)."""
+    forms = {word + "S", word + "ED", word + "ING"}
+    if re.search(r"(S|X|Z|CH|SH|O)$", word):
+        forms.add(word + "ES")
+    if word.endswith("E"):
+        forms |= {word + "D", word[:-1] + "ING"}
+    if re.search(r"[^AEIOU]Y$", word):
+        forms |= {word[:-1] + "IES", word[:-1] + "IED"}
+    if re.search(r"[^AEIOU][AEIOU][BDGKLMNPRST]$", word):
+        forms |= {word + word[-1] + "ED", word + word[-1] + "ING"}
+    return forms
+
+
+def _is_verb(token: Token) -> bool:
+    if token.pos_ == "VERB" or token.tag_.startswith("VB"):
+        return token.dep_ not in ("aux", "auxpass") or token.pos_ == "VERB"
+    return False
+
+
+def _multiword_span(token: Token, form: VerbForm) -> tuple[int, int] | None:
+    """The token span of ``form`` around ``token`` (its verb word), or None when its other words are absent."""
+    doc = token.doc
+    first = token.i - len(form.preceding)
+    if first < 0 or [doc[first + k].text.upper() for k in range(len(form.preceding))] != list(form.preceding):
+        return None
+    last = token.i
+    for particle in form.particles:
+        following = [t for t in doc[last + 1:last + 3] if t.text.upper() == particle]
+        child = next((c for c in token.children if c.dep_ == "prt" and c.text.upper() == particle), None)
+        if following:
+            last = following[0].i
+        elif child is not None:
+            last = max(last, child.i)
+        else:
+            return None
+    return first, last
+
+
+def _verb_token(doc: Doc, verb: _VerbMatch) -> Token:
+    return doc[verb.first + len(verb.form.preceding)]
+
+
+def _subject(verb: Token | None) -> Token | None:
+    """The subject of a verb, looking through infinitives, conjoined verbs, relative and reported clauses."""
+    seen = 0
+    while verb is not None and seen < 8:
+        seen += 1
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None and any(c.dep_ == "nsubjpass" for c in verb.children):
+                subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if subject is not None:
+            if subject.lower_ in _RELATIVES and verb.dep_ == "relcl":
+                return verb.head
+            if subject.lower_ in _PRONOUNS and verb.dep_ in ("ccomp", "conj", "xcomp"):
+                verb = _governor(verb)
+                continue
+            return subject
+        # An object-control verb ("urged Eriador to respond") gives its object as the subject.
+        if verb.dep_ == "xcomp":
+            control = next((c for c in verb.head.children if c.dep_ in ("dobj",)), None)
+            if control is not None:
+                return control
+        if verb.dep_ in _SUBJECT_LINKS:
+            verb = verb.head if verb.head is not verb else None
+            continue
+        return None
+    return None
+
+
+def _governor(verb: Token) -> Token | None:
+    head = verb.head
+    while head is not verb and head.pos_ not in ("VERB", "AUX") and head.head is not head:
+        head = head.head
+    return head if head is not verb else None
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.append(child)
+            out.extend(_conjuncts(child))
+    return out
+
+
+def _np_tokens(token: Token) -> set[int]:
+    tokens = {token.i}
+    for child in token.children:
+        if child.dep_ in _NP_EXCLUDED:
+            continue
+        tokens.update(_np_tokens_all(child))
+    return tokens
+
+
+def _np_tokens_all(token: Token) -> set[int]:
+    tokens = {token.i}
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl", "punct", "advcl"):
+            continue
+        tokens.update(_np_tokens_all(child))
+    return tokens
+
+
+def _actor_group(mentions: list[Mention], doc: Doc) -> list[str | None]:
+    """The first actor of a phrase and the actors conjoined with it ("the ambassadors of A, B and C")."""
+    actors = [m for m in mentions if m.agent is None]
+    if not actors:
+        return []
+    first = actors[0]
+    linked = {t.i for t in _conjuncts(_span_root(doc, first))}
+    codes: list[str | None] = []
+    for mention in actors:
+        # Several codes of one phrase ("ELR/GAL") share its start; conjoined actors are linked by "conj".
+        if mention.start == first.start or any(mention.start <= i < mention.end for i in linked):
+            if mention.actor not in codes:
+                codes.append(mention.actor)
+    return [c for c in codes if c is not None]
+
+
+def _span_root(doc: Doc, mention: Mention) -> Token:
+    tokens = doc[mention.start:mention.end]
+    return next((t for t in tokens if not (mention.start <= t.head.i < mention.end) or t.head is t), tokens[0])
+
+
+def _phrase_head(token: Token, mentions: list[Mention]) -> Token:
+    """The noun phrase a dictionary word belongs to: climb compounds, possessives and agent prepositions."""
+    mention = next((m for m in mentions if m.start <= token.i < m.end), None)
+    if mention is not None:
+        token = _span_root(token.doc, mention)
+    for _ in range(6):
+        if token.dep_ in ("poss", "compound", "amod", "nmod", "case") and token.head is not token:
+            token = token.head
+            continue
+        if token.dep_ == "pobj" and token.head.lower_ in _AGENT_PREPOSITIONS:
+            noun = token.head.head
+            if any(m.agent is not None and m.start <= noun.i < m.end for m in mentions):
+                token = noun
+                continue
+        if token.dep_ == "conj":
+            token = token.head
+            continue
+        break
+    return token
+
+
+def _suffix(actor: str | None, suffix: str) -> str:
+    """Agent codes not already part of the actor's code (``USAGOV`` + ``GOV`` stays ``USAGOV``)."""
+    if not actor:
+        return suffix
+    chunks = [suffix[i:i + 3] for i in range(0, len(suffix), 3)]
+    present = {actor[i:i + 3] for i in range(0, len(actor), 3)}
+    kept: list[str] = []
+    for chunk in chunks:
+        if chunk not in present and chunk not in kept:
+            kept.append(chunk)
+    return "".join(kept)
+
+
+def _unique(coded: list[CodedActor]) -> list[CodedActor]:
+    seen: set[str] = set()
+    out: list[CodedActor] = []
+    for item in coded:
+        if item.code not in seen:
+            seen.add(item.code)
+            out.append(item)
+    return out
+
+
+def _overlaps(coded: CodedActor, others: list[CodedActor]) -> bool:
+    return any(coded.start < o.end and o.start < coded.end and coded.code == o.code for o in others)
+
+
+def _span_of(coded: list[CodedActor]) -> tuple[int, int]:
+    if not coded:
+        return (0, 0)
+    return min(c.start for c in coded), max(c.end for c in coded)
+
+
+def _parse_day(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None

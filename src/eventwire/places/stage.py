@@ -1,0 +1,317 @@
+"""The places stage: find toponyms in the parsed text and resolve them offline.
+
+Detection takes spaCy's GPE/LOC/FAC entities and adds gazetteer matches the
+recogniser missed (countries, divisions, continents, big cities), then drops
+what is not a place mention: demonyms ("Iraqi"), place names inside an
+organisation's name ("USA Today", "Washington Institute for Near East
+Policy"), and capitals standing for their government as the subject of a verb
+of speech or action ("Washington and Baghdad are negotiating").
+
+Resolution ranks the gazetteer candidates of each toponym by, in this order of
+weight: an explicit qualifier ("Paris, Texas", "Washington state"), the
+countries and divisions already named in the article (and the actors'
+countries), the feature type (continent/country > capital > division > city),
+population, and whether the name is a primary or only an alternate name.
+Unambiguous toponyms are resolved first and become the context of the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from eventwire.model import Article, Place
+from eventwire.pipeline import PipelineConfig
+from eventwire.places.gazetteer import DEFAULT_MIN_POPULATION, Candidate, Gazetteer, normalize, read_words
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entities whose tokens the gazetteer must not claim as places.
+NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
+KIND_PRIOR = {"continent": 4.0, "country": 4.0, "capital": 3.0, "region": 2.0, "admin1": 2.0, "city": 1.0}
+COUNTRY_CONTEXT = 2.0
+ADMIN1_CONTEXT = 2.0
+QUALIFIER_BONUS = 5.0
+ALTERNATE_PENALTY = 1.5
+EPONYMOUS_CITY_BONUS = 2.5
+SAME_DISCOURSE_BONUS = 3.0
+POPULATION_WEIGHT = 1.5
+ADMIN1_POPULATION_WEIGHT = 0.5
+# Words after a place name that say which kind of feature it is ("Washington state", "New York City").
+ADMIN1_MARKERS = frozenset({"state", "province", "governorate", "region", "county", "prefecture", "oblast"})
+CITY_MARKERS = frozenset({"city", "town", "village"})
+_CONNECTORS = frozenset({"of", "for", "the", "and", "&", "on", "de"})
+
+
+@dataclass(slots=True)
+class Toponym:
+    """A detected place mention before and after resolution."""
+
+    start: int  # character offsets into the article text
+    end: int
+    text: str
+    candidates: list[tuple[Candidate, bool]]
+    span: Span
+    bonus: dict[int, float] = field(default_factory=dict)  # id(candidate) → extra score
+    resolved: Candidate | None = None
+
+
+class PlaceStage:
+    """Fill ``article.places``: one :class:`Place` per toponym mention, in text order."""
+
+    name = "places"
+
+    def __init__(self, min_population: int = DEFAULT_MIN_POPULATION) -> None:
+        self.min_population = min_population
+        self._gazetteer: Gazetteer | None = None
+        self._org_words = read_words("org_words.txt")
+        self._agent_verbs = read_words("agent_verbs.txt")
+        self._not_places = read_words("not_places.txt")
+        self._eponym_words = read_words("eponym_words.txt")
+
+    @classmethod
+    def from_config(cls, config: PipelineConfig) -> PlaceStage:
+        value = config.extra.get("places_min_population", DEFAULT_MIN_POPULATION)
+        return cls(min_population=int(value))  # type: ignore[call-overload]
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        # Lazy: the gazetteer is built on the first article, once per process.
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.load(self.min_population)
+        return self._gazetteer
+
+    def __call__(self, article: Article, doc: Doc) -> None:
+        toponyms = self.detect(doc)
+        self.resolve(toponyms, article)
+        article.places.extend(_to_place(t) for t in toponyms)
+
+    # -- detection ---------------------------------------------------------------------------
+
+    def detect(self, doc: Doc) -> list[Toponym]:
+        gazetteer = self.gazetteer
+        found: list[Toponym] = []
+        taken = [False] * len(doc)
+        for ent in doc.ents:
+            span = _trim(ent)
+            if ent.label_ in NON_PLACE_LABELS:
+                for i in range(ent.start, ent.end):
+                    taken[i] = True
+                # The recogniser often calls a bare country or city name an organisation ("DRC",
+                # "Harare"); a whole entity that is exactly a known place name is taken as one.
+                if not (span is not None and ent.label_ in ("ORG", "PERSON") and self._exact_place_name(span)):
+                    continue
+            elif ent.label_ not in PLACE_LABELS:
+                continue
+            if span is None:
+                continue
+            for i in range(ent.start, ent.end):
+                taken[i] = True
+            candidates = gazetteer.candidates(span.text)
+            if ent.label_ == "FAC" and not candidates:
+                continue  # buildings and roads the gazetteer cannot place are not worth a record
+            if self._rejected(span, candidates):
+                continue
+            found.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
+        found.extend(self._gazetteer_matches(doc, taken))
+        found.sort(key=lambda t: t.start)
+        return found
+
+    def _gazetteer_matches(self, doc: Doc, taken: list[bool]) -> list[Toponym]:
+        gazetteer = self.gazetteer
+        matches: list[Toponym] = []
+        i = 0
+        while i < len(doc):
+            if taken[i] or not _capitalised(doc[i].text):
+                i += 1
+                continue
+            for length in range(min(4, len(doc) - i), 0, -1):
+                span = doc[i:i + length]
+                if any(taken[i:i + length]) or not _capitalised(span[-1].text):
+                    continue
+                key = normalize(span.text)
+                if key not in gazetteer.detectable or key in self._not_places:
+                    continue
+                candidates = gazetteer.candidates(span.text)
+                # A lone capitalised word opening a sentence is as likely a common word.
+                if length == 1 and span[0].is_sent_start and span[0].lower_ in span[0].vocab.strings \
+                        and span[0].is_stop:
+                    continue
+                if self._rejected(span, candidates):
+                    continue
+                matches.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
+                i += length - 1
+                break
+            i += 1
+        return matches
+
+    def _exact_place_name(self, span: Span) -> bool:
+        key = normalize(span.text)
+        return key in self.gazetteer.detectable and key not in self._not_places
+
+    def _rejected(self, span: Span, candidates: list[tuple[Candidate, bool]]) -> bool:
+        text = span.text
+        key = normalize(text)
+        if not any(ch.isupper() for ch in text):
+            return True
+        demonyms = self.gazetteer.demonyms
+        if key in demonyms or (key.endswith("s") and key[:-1] in demonyms):
+            return True
+        if span.end < len(span.doc) and span.doc[span.end].lower_ in self._eponym_words:
+            return True
+        if self._inside_organisation(span):
+            return True
+        return bool(candidates) and self._government_agent(span, candidates)
+
+    def _inside_organisation(self, span: Span) -> bool:
+        """True when the span sits in a run of capitalised words naming an organisation."""
+        doc = span.doc
+        sent_start, sent_end = span.sent.start, span.sent.end
+        words: list[str] = []
+        i = span.end
+        while i < sent_end and (_capitalised(doc[i].text) or (doc[i].lower_ in _CONNECTORS and i + 1 < sent_end
+                                                              and _capitalised(doc[i + 1].text))):
+            words.append(doc[i].lower_)
+            i += 1
+        i = span.start - 1
+        while i >= sent_start and (_capitalised(doc[i].text) or (doc[i].lower_ in _CONNECTORS and i > sent_start
+                                                                 and _capitalised(doc[i - 1].text))):
+            # A sentence-initial capital is not evidence of a name.
+            if i == sent_start and doc[i].is_stop:
+                break
+            words.append(doc[i].lower_)
+            i -= 1
+        return any(w in self._org_words for w in words)
+
+    def _government_agent(self, span: Span, candidates: list[tuple[Candidate, bool]]) -> bool:
+        """A capital that is the subject (or a conjoined subject) of a verb of speech or action."""
+        if not any(c.kind == "capital" and not alternate for c, alternate in candidates):
+            return False
+        token = span.root
+        while token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        return token.dep_ == "nsubj" and token.head.lemma_.lower() in self._agent_verbs
+
+    # -- resolution --------------------------------------------------------------------------
+
+    def resolve(self, toponyms: list[Toponym], article: Article) -> None:
+        self._qualifiers(toponyms)
+        countries: set[str] = {a.country for a in article.actors
+                               if a.country and a.country in self.gazetteer.countries}
+        divisions: set[str] = set()
+        # Pass 1: toponyms with a single candidate (or a country) fix the context.
+        for toponym in toponyms:
+            primary = [c for c, alternate in toponym.candidates if not alternate]
+            if len(toponym.candidates) == 1 or (len(primary) == 1 and primary[0].kind in ("country", "continent")):
+                toponym.resolved = toponym.candidates[0][0] if len(toponym.candidates) == 1 else primary[0]
+                _note(toponym.resolved, countries, divisions)
+        # Pass 2: the rest, ranked with that context (an explicit qualifier outweighs it). A name
+        # keeps the sense it had earlier in the article (one sense per discourse).
+        chosen: dict[str, int] = {normalize(t.text): id(t.resolved) for t in toponyms if t.resolved is not None}
+        for toponym in toponyms:
+            if toponym.resolved is None and toponym.candidates:
+                earlier = chosen.get(normalize(toponym.text))
+                toponym.resolved = max(
+                    toponym.candidates,
+                    key=lambda pair: self._score(toponym, pair, countries, divisions)
+                    + (SAME_DISCOURSE_BONUS if id(pair[0]) == earlier else 0.0))[0]
+                _note(toponym.resolved, countries, divisions)
+                chosen.setdefault(normalize(toponym.text), id(toponym.resolved))
+
+    def _score(self, toponym: Toponym, pair: tuple[Candidate, bool], countries: set[str],
+               divisions: set[str]) -> float:
+        candidate, alternate = pair
+        score = KIND_PRIOR[candidate.kind] + toponym.bonus.get(id(candidate), 0.0)
+        if candidate.kind in ("city", "capital") and candidate.population > 0:
+            score += POPULATION_WEIGHT * min(math.log10(candidate.population) / 7.0, 1.0)
+        elif candidate.kind == "admin1" and candidate.population > 0:
+            # Divisions' populations are sums over their cities: a tie-breaker between divisions only.
+            score += ADMIN1_POPULATION_WEIGHT * min(math.log10(candidate.population) / 8.0, 1.0)
+        # Context counts for places inside a country named elsewhere, not when this very name is
+        # the country's own ("Mexico" is the country, not Mexico City, in an article about Mexico).
+        own_countries = {c.country for c, _ in toponym.candidates if c.kind == "country"}
+        if candidate.country in countries and candidate.kind != "country" and candidate.country not in own_countries:
+            score += COUNTRY_CONTEXT
+        if candidate.admin1_key in divisions and candidate.kind != "admin1":
+            score += ADMIN1_CONTEXT
+        if alternate:
+            score -= ALTERNATE_PENALTY
+        return score
+
+    def _qualifiers(self, toponyms: list[Toponym]) -> None:
+        """Bonuses from the words around a toponym: "A, B" (B contains A), "A state", "A City".
+
+        Also: a city named like the division it lies in (Baghdad, Basra, New York) is what a bare
+        name usually means in news, so it outranks its division unless a marker says otherwise.
+        """
+        for index, toponym in enumerate(toponyms):
+            divisions = {c.admin1_key for c, _ in toponym.candidates if c.kind == "admin1"}
+            for candidate, _ in toponym.candidates:
+                if candidate.kind in ("city", "capital") and candidate.admin1_key in divisions:
+                    _add_bonus(toponym, candidate, EPONYMOUS_CITY_BONUS)
+            span = toponym.span
+            doc = span.doc
+            following = doc[span.end].lower_ if span.end < len(doc) else ""
+            for candidate, _ in toponym.candidates:
+                if following in ADMIN1_MARKERS and candidate.kind == "admin1":
+                    toponym.bonus[id(candidate)] = toponym.bonus.get(id(candidate), 0.0) + QUALIFIER_BONUS
+                if following in CITY_MARKERS and candidate.kind in ("city", "capital"):
+                    toponym.bonus[id(candidate)] = toponym.bonus.get(id(candidate), 0.0) + QUALIFIER_BONUS
+            if index + 1 >= len(toponyms):
+                continue
+            container = toponyms[index + 1]
+            if doc.text[toponym.end:container.start].strip() != ",":
+                continue
+            for inner, _ in toponym.candidates:
+                for outer, _ in container.candidates:
+                    if _contains(outer, inner):
+                        _add_bonus(toponym, inner, QUALIFIER_BONUS)
+                        _add_bonus(container, outer, QUALIFIER_BONUS)
+
+
+def _contains(outer: Candidate, inner: Candidate) -> bool:
+    if inner is outer:
+        return False
+    if outer.kind == "admin1":
+        return inner.admin1_key == outer.admin1_key
+    return outer.kind == "country" and inner.country == outer.country and inner.kind != "country"
+
+
+def _add_bonus(toponym: Toponym, candidate: Candidate, value: float) -> None:
+    # One qualifier counts once per candidate, however many readings of the other name support it.
+    toponym.bonus[id(candidate)] = max(toponym.bonus.get(id(candidate), 0.0), value)
+
+
+def _note(candidate: Candidate, countries: set[str], divisions: set[str]) -> None:
+    if candidate.country:
+        countries.add(candidate.country)
+    if candidate.admin1_key and candidate.kind != "continent":
+        divisions.add(candidate.admin1_key)
+
+
+def _capitalised(text: str) -> bool:
+    return bool(text) and text[0].isupper()
+
+
+def _trim(ent: Span) -> Span | None:
+    """The entity without a leading article and a trailing possessive ("the United States's")."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", ".", ","):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+def _to_place(toponym: Toponym) -> Place:
+    candidate = toponym.resolved
+    if candidate is None:
+        return Place(name=toponym.text, start=toponym.start, end=toponym.end)
+    admin1 = candidate.admin1 if candidate.kind in ("admin1", "capital", "city") else None
+    return Place(name=candidate.name, start=toponym.start, end=toponym.end, country=candidate.country,
+                 admin1=admin1, lat=round(candidate.lat, 5), lon=round(candidate.lon, 5),
+                 geonameid=candidate.geonameid)

@@ -1,0 +1,125 @@
+"""The quote stage's knowledge, read from the documented data files in ``quotes/data``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from eventwire.errors import DictionaryFormatError
+
+DATA = Path(str(resources.files("eventwire.quotes") / "data"))
+
+# A capitalised name (outlet, platform): capitalised words, optionally joined by short function words.
+NAME_PATTERN = r"(?P<name>[A-Z][\w&'’-]*(?:\s+(?:(?:of|the|for|and|de|al|el)\s+)?[A-Z][\w&'’-]*)*)"
+CUE_CLASSES = ("speech", "cognition")
+NOUN_CLASSES = ("source", "outlet", "document")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPattern:
+    pattern: re.Pattern[str]
+    channel: str  # "{NAME}" for the matched name, else a literal channel
+    # True when the name is any capitalised phrase ({NAME}), False for a closed list of names.
+    open_name: bool = False
+
+    def name_of(self, match: re.Match[str]) -> str:
+        if self.channel == "{NAME}":
+            return match.group("name")
+        return self.channel
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    # Opening mark -> the marks that close it.
+    marks: dict[str, str]
+    # Single-word cue lemma -> class; phrasal cues as (lemma, particle) -> class.
+    cues: dict[str, str]
+    phrasal_cues: dict[tuple[str, str], str]
+    channels: tuple[ChannelPattern, ...]
+    anonymity: tuple[re.Pattern[str], ...]
+    nouns: dict[str, str]
+
+    def cue_class(self, lemma: str, particles: tuple[str, ...] = ()) -> str | None:
+        for particle in particles:
+            found = self.phrasal_cues.get((lemma, particle))
+            if found:
+                return found
+        return self.cues.get(lemma)
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            out.append((number, line))
+    return out
+
+
+def _fields(path: Path, number: int, line: str, count: int) -> list[str]:
+    parts = line.split("\t")
+    if len(parts) != count or not all(p.strip() for p in parts):
+        raise DictionaryFormatError(str(path), number, f"expected {count} TAB-separated fields, got {line!r}")
+    return [p.strip() for p in parts]
+
+
+def _classed(path: Path, number: int, line: str, classes: tuple[str, ...]) -> tuple[str, str]:
+    key, cls = _fields(path, number, line, 2)
+    if cls not in classes:
+        raise DictionaryFormatError(str(path), number, f"class {cls!r} is not one of {', '.join(classes)}")
+    return key.lower(), cls
+
+
+def load_lexicon(directory: Path = DATA) -> Lexicon:
+    """Read the data files of ``directory``; a malformed line raises DictionaryFormatError."""
+    marks: dict[str, str] = {}
+    path = directory / "quote_marks.tsv"
+    for number, line in _lines(path):
+        opener, closers = line.split("\t", 1) if "\t" in line else (line, "")
+        if len(opener) != 1 or not closers:
+            raise DictionaryFormatError(str(path), number, "expected one opening mark, a TAB, and its closing marks")
+        marks[opener] = closers
+    cues: dict[str, str] = {}
+    phrasal: dict[tuple[str, str], str] = {}
+    path = directory / "cues.tsv"
+    for number, line in _lines(path):
+        key, cls = _classed(path, number, line, CUE_CLASSES)
+        words = key.split()
+        if len(words) == 1:
+            cues[key] = cls
+        elif len(words) == 2:
+            phrasal[(words[0], words[1])] = cls
+        else:
+            raise DictionaryFormatError(str(path), number, "a cue is a lemma or a lemma and one particle")
+    channels = []
+    path = directory / "channels.tsv"
+    for number, line in _lines(path):
+        pattern, channel = _fields(path, number, line, 2)
+        try:
+            compiled = re.compile(pattern.replace("{NAME}", NAME_PATTERN))
+        except re.error as exc:
+            raise DictionaryFormatError(str(path), number, f"bad regular expression: {exc}") from exc
+        if channel == "{NAME}" and "name" not in compiled.groupindex:
+            raise DictionaryFormatError(str(path), number,
+                                        "channel {NAME} needs {NAME} or (?P<name>...) in the pattern")
+        channels.append(ChannelPattern(compiled, channel, "{NAME}" in pattern))
+    anonymity = []
+    path = directory / "anonymity.txt"
+    for number, line in _lines(path):
+        try:
+            anonymity.append(re.compile(line.strip(), re.IGNORECASE))
+        except re.error as exc:
+            raise DictionaryFormatError(str(path), number, f"bad regular expression: {exc}") from exc
+    nouns: dict[str, str] = {}
+    path = directory / "source_nouns.tsv"
+    for number, line in _lines(path):
+        key, cls = _classed(path, number, line, NOUN_CLASSES)
+        nouns[key] = cls
+    return Lexicon(marks, cues, phrasal, tuple(channels), tuple(anonymity), nouns)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return load_lexicon(DATA)

@@ -1,0 +1,684 @@
+"""The quote stage: direct, indirect and mixed quotes with speaker, cue, channel and anonymity.
+
+Design:
+
+* Direct quotes come from quotation marks (:mod:`eventwire.quotes.marks`), found
+  per paragraph. A quote's ``text``/``start``/``end`` is its content *without*
+  the outer marks (``text == article.text[start:end]``); a quote running over
+  several paragraphs keeps the paragraph breaks and reopening marks inside its
+  span, and a split quote (``"A," he said, "B."``) becomes one quote from the
+  start of A to the end of B, the interrupting frame included (one span per
+  quote is all the contract allows).
+* Indirect quotes come from the parse: a cue verb (``data/cues.tsv``) with a
+  clausal complement (``ccomp``); the content is the complement clause.
+  "According to X, S" gives content S with speaker X.
+* A quote mark inside an indirect quote's content, with words of the paraphrase
+  around it, makes the quote *mixed* ("said terrorism was a “continuing enemy.”").
+* The speaker is the subject of the cue (through coordination), resolved to the
+  actor whose mention covers the speaker's head word. Fallbacks on this side:
+  a pronoun with no actor takes the previous quote's speaker; an outlet
+  description ("the US newspaper") takes the outlet last named as a channel; a
+  direct quote with no cue takes the speaker of the nearest quote before it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.model import Actor, Article, Quote
+from eventwire.quotes.lexicon import Lexicon, default_lexicon
+from eventwire.quotes.marks import MarkedQuote, find_marked, lines
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Dependents kept in a speaker's noun phrase (titles, names, determiners); clauses and appositives are left out.
+NP_LEFT_DEPS = ("compound", "amod", "det", "poss", "nummod", "nmod", "quantmod", "case", "punct", "advmod")
+NP_RIGHT_DEPS = ("compound", "flat", "case")
+PRONOUNS = {"he", "she", "they", "him", "her", "them", "i", "we", "it"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# Words outside the marks needed to call an embedded quote part of a paraphrase (mixed).
+MIXED_MIN_WORDS = 2
+# A quote that forms no sentence of its own and has no cue must be at least this long to count.
+MIN_DIRECT_WORDS = 4
+# How far back (in paragraphs) a cue-less quote paragraph looks for its speaker.
+INHERIT_PARAGRAPHS = 3
+EDGE_PUNCT = " \t\n,;:—–-"
+# "BAGHDAD, May 14, 2018 (Al-Rafidain News, translated) — ": a dateline opening the first paragraph.
+DATELINE = re.compile(r"[A-Z][A-Z .'-]+,[^\n—–]{0,80}?[—–]\s*")
+# A complement opening with one of these is a free relative or an embedded question, reported
+# content only after cues of asking.
+WH_WORDS = {"what", "which", "who", "whom", "where", "when", "how", "why"}
+WH_CUES = {"ask", "wonder", "question"}
+INDEFINITE = {"a", "an", "one", "another", "some", "several", "many"}
+
+
+@dataclass(slots=True)
+class _Candidate:
+    kind: str
+    start: int
+    end: int
+    cue: str | None = None
+    cue_class: str | None = None
+    speaker_head: Token | None = None
+    speaker_span: tuple[int, int] | None = None
+    speaker_text: str | None = None
+    # The text searched for channels and anonymity phrases, outside the content.
+    frames: list[tuple[int, int]] = field(default_factory=list)
+    inherited: bool = False
+    # A document standing for its author ("according to a statement from X"): its noun, the channel.
+    document: str | None = None
+    closed: bool = True
+    marked: list[MarkedQuote] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Channel:
+    name: str
+    start: int
+    end: int
+
+
+class QuoteStage:
+    """Adds :class:`~eventwire.model.Quote` records to an article."""
+
+    name = "quotes"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+
+    @classmethod
+    def from_config(cls, config: object) -> QuoteStage:
+        return cls(default_lexicon())
+
+    def __call__(self, article: Article, doc: Doc) -> None:
+        article.quotes.extend(_Extraction(self.lexicon, article, doc).run())
+
+
+class _Extraction:
+    """The work on one article (kept together so helpers share the text, doc and paragraph index)."""
+
+    def __init__(self, lexicon: Lexicon, article: Article, doc: Doc) -> None:
+        self.lex = lexicon
+        self.article = article
+        self.text = article.text
+        self.doc = doc
+        self.lines = lines(self.text)
+        self.line_starts = [s for s, _ in self.lines]
+        self.token_starts = [t.idx for t in doc]
+
+    # ---- positions -------------------------------------------------------------------------------
+
+    def line_of(self, index: int) -> int:
+        return max(0, bisect.bisect_right(self.line_starts, index) - 1)
+
+    def token_at(self, index: int) -> Token | None:
+        i = bisect.bisect_right(self.token_starts, index) - 1
+        if i < 0:
+            return None
+        token = self.doc[i]
+        return token if token.idx <= index < token.idx + len(token.text) else None
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        lo = bisect.bisect_left(self.token_starts, start)
+        hi = bisect.bisect_left(self.token_starts, end)
+        return [t for t in self.doc[lo:hi] if t.idx + len(t.text) <= end]
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        while start < end and self.text[start] in EDGE_PUNCT:
+            start += 1
+        while end > start and self.text[end - 1] in EDGE_PUNCT:
+            end -= 1
+        return start, end
+
+    # ---- the whole run -----------------------------------------------------------------------------
+
+    def run(self) -> list[Quote]:
+        marked = find_marked(self.text, self.lex.marks)
+        indirect = self.indirect_candidates(marked)
+        direct = self.direct_candidates(marked, indirect)
+        candidates = sorted(indirect + direct, key=lambda c: (c.start, c.end))
+        return self.resolve(candidates)
+
+    # ---- indirect and mixed ------------------------------------------------------------------------
+
+    def inside_marked(self, index: int, marked: list[MarkedQuote]) -> MarkedQuote | None:
+        return next((m for m in marked if m.start <= index < m.end), None)
+
+    def cue_of(self, token: Token) -> tuple[str, str] | None:
+        """(cue text, class) when ``token`` is an attribution verb."""
+        if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VB", "VBN", "VBG"):
+            return None
+        particles = tuple(c.lower_ for c in token.children if c.dep_ in ("prt", "acomp", "dobj") and c.i > token.i)
+        cls = self.lex.cue_class(token.lemma_.lower(), particles)
+        if cls is None:
+            return None
+        for particle in particles:
+            if (token.lemma_.lower(), particle) in self.lex.phrasal_cues:
+                prt = next(c for c in token.children if c.lower_ == particle)
+                return self.text[token.idx:prt.idx + len(prt.text)], cls
+        if token.lemma_.lower() == "point":  # "point" alone is no cue; only "point out" is
+            return None
+        return token.text, cls
+
+    def clause_before(self, head: Token, cue: Token, line: int) -> tuple[int, int] | None:
+        line_start = self.lines[line][0]
+        start = max(head.left_edge.idx, line_start)
+        end = cue.left_edge.idx
+        start = self.skip_dateline(start, end)
+        start, end = self.trim(start, end)
+        return (start, end) if end - start >= 3 else None
+
+    def skip_dateline(self, start: int, end: int) -> int:
+        """Content never starts with a dateline ("ADEN, January 16, 2024 (Gulf Wire) — ")."""
+        if start != self.lines[self.line_of(start)][0]:
+            return start
+        match = DATELINE.match(self.text, start, end)
+        return match.end() if match else start
+
+    def clause_span(self, heads: list[Token], line: int, cue: Token) -> tuple[int, int] | None:
+        line_start, line_end = self.lines[line]
+        start = min(h.left_edge.idx for h in heads)
+        last = max(h.right_edge for h in heads)
+        end = last.idx + len(last.text)
+        start, end = max(start, line_start), min(end, line_end)
+        # The complement never contains its own cue (relative clauses: "which farmers say has ...").
+        cue_start = cue.left_edge.idx if cue.left_edge.i < cue.i else cue.idx
+        cue_end = max([cue.idx + len(cue.text)] + [c.idx + len(c.text) for c in cue.children if c.dep_ == "prt"])
+        if start < cue.idx < end:
+            if all(h.i > cue.i for h in heads):
+                start = cue_end
+            else:
+                end = min(end, cue_start)
+        start = self.skip_dateline(start, end)
+        # A leading complementiser is the frame's, not the content's.
+        first = self.token_at(start)
+        if first is not None and first.lower_ in ("that", "whether", "if") and first.dep_ == "mark":
+            start = first.idx + len(first.text)
+        start, end = self.trim(start, end)
+        if end - start < 3:
+            return None
+        # The content keeps its final full stop off, but keeps a closing quote mark of a quoted phrase in it.
+        while end > start and self.text[end - 1] in ".!?":
+            end -= 1
+        return start, end
+
+    def indirect_candidates(self, marked: list[MarkedQuote]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for token in self.doc:
+            if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+                cand = self.according_to(token)
+            else:
+                cue = self.cue_of(token)
+                cand = self.cue_with_complement(token, cue) if cue and not self.negated(token) else None
+            if cand is None or self.inside_marked(token.idx, marked) or cand.start <= token.idx < cand.end:
+                continue
+            inner = [m for m in marked if m.start < cand.end and cand.start < m.end]
+            if inner:
+                outside = self.words_outside(cand, inner)
+                if outside < MIXED_MIN_WORDS:
+                    continue  # the complement is the direct quote itself: its frame attributes it
+                if token.lower_ == "according" and self.has_own_cue(cand, inner):
+                    continue  # 'according to X, "..." Y said': the quote has its own attribution
+                cand.kind = "mixed"
+                cand.marked = inner
+                cand.start = min(cand.start, min(m.open_at for m in inner))
+                cand.end = max(cand.end, max(m.outer_end for m in inner))
+            out.append(cand)
+        return out
+
+    def negated(self, token: Token) -> bool:
+        """'did not say whether ...' attributes nothing."""
+        return any(c.dep_ == "neg" for c in token.children)
+
+    def has_own_cue(self, cand: _Candidate, inner: list[MarkedQuote]) -> bool:
+        """True when a quote inside the content is framed by its own cue, also inside the content."""
+        for quote in inner:
+            cue = self.cue_in(self.frame_after(quote, None), nearest_first=True) or self.cue_before(
+                self.frame_before(quote, None))
+            if cue is not None and cand.start <= cue[0].idx < cand.end:
+                return True
+        return False
+
+    def words_outside(self, cand: _Candidate, inner: list[MarkedQuote]) -> int:
+        count = 0
+        for t in self.tokens_in(cand.start, cand.end):
+            if t.is_alpha and not any(m.open_at <= t.idx < m.outer_end for m in inner):
+                count += 1
+        return count
+
+    def complements_of(self, token: Token) -> list[Token]:
+        complements = [c for c in token.children if c.dep_ == "ccomp"]
+        if complements:
+            return complements
+        # "said in a statement that S": the parser hangs the that-clause on the noun.
+        for prep in token.children:
+            if prep.dep_ != "prep":
+                continue
+            for noun in prep.children:
+                for clause in noun.children:
+                    if clause.dep_ in ("acl", "relcl") and any(
+                            c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+                        return [clause]
+        return []
+
+    def cue_with_complement(self, token: Token, cue: tuple[str, str]) -> _Candidate | None:
+        complements = self.complements_of(token)
+        line = self.line_of(token.idx)
+        if complements:
+            span = self.clause_span(complements, line, token)
+        elif token.dep_ == "parataxis" and token.head.i < token.i and token.head.pos_ in ("VERB", "AUX"):
+            # "S, the air force said, ...": the cue is a parenthetical on the clause it reports.
+            span = self.clause_before(token.head, token, line)
+        else:
+            return None
+        if span is None or not any(t.pos_ in ("VERB", "AUX") for t in self.tokens_in(*span)):
+            return None
+        first = self.token_at(span[0])
+        if first is not None and first.lower_ in WH_WORDS and token.lemma_.lower() not in WH_CUES:
+            return None  # "avoid repeating what happened": a free relative, not reported content
+        subject = self.subject_of(token)
+        if subject is None:
+            return None
+        cand = _Candidate("indirect", span[0], span[1], cue=cue[0], cue_class=cue[1])
+        self.set_speaker(cand, subject)
+        cand.frames = self.frames_around(span, line, token)
+        return cand
+
+    def according_to(self, token: Token) -> _Candidate | None:
+        to = next(c for c in token.children if c.lower_ == "to")
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        if not objects:
+            return None
+        head = token.head
+        line = self.line_of(token.idx)
+        line_start, line_end = self.lines[line]
+        phrase_start = token.left_edge.idx
+        phrase_end = token.right_edge.idx + len(token.right_edge.text)
+        if head is token:  # a fragment: the content is the rest of the sentence
+            sent = token.sent
+            start, end = sent.start_char, sent.end_char
+        else:
+            if phrase_start > head.idx:
+                # "S1 and S2, according to X": a final attribution covers the whole coordination.
+                while head.dep_ == "conj" and head.head is not head:
+                    head = head.head
+            start = head.left_edge.idx
+            end = head.right_edge.idx + len(head.right_edge.text)
+        start, end = max(start, line_start), min(end, line_end)
+        start = self.skip_dateline(start, end)
+        if phrase_start <= start:
+            start = phrase_end
+        elif phrase_end >= end:
+            end = phrase_start
+        else:  # "S, according to X, S'": keep the larger side
+            if phrase_start - start >= end - phrase_end:
+                end = phrase_start
+            else:
+                start = phrase_end
+        start, end = self.trim(start, end)
+        while end > start and self.text[end - 1] in ".!?":
+            end -= 1
+        if end - start < 3:
+            return None
+        cand = _Candidate("indirect", start, end, cue=self.text[token.idx:to.idx + len(to.text)], cue_class="speech")
+        self.set_speaker(cand, objects[0])
+        cand.frames = self.frames_around((start, end), line, token)
+        return cand
+
+    def frames_around(self, span: tuple[int, int], line: int, cue: Token) -> list[tuple[int, int]]:
+        sent = cue.sent
+        line_start, line_end = self.lines[line]
+        s, e = max(sent.start_char, line_start), min(sent.end_char, line_end)
+        frames = []
+        if s < span[0]:
+            frames.append((s, span[0]))
+        if span[1] < e:
+            frames.append((span[1], e))
+        return frames
+
+    # ---- speakers ------------------------------------------------------------------------------------
+
+    def subject_of(self, verb: Token) -> Token | None:
+        """The subject of ``verb``, through coordination ("declared ... but said ...")."""
+        seen = 0
+        while seen < 5:
+            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ not in ("it", "there")),
+                           None)
+            if subject is not None:
+                return subject
+            if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+                verb = verb.head
+                seen += 1
+                continue
+            return None
+        return None
+
+    def np_bounds(self, head: Token) -> tuple[int, int]:
+        left, right = head, head
+        for child in head.lefts:
+            if child.dep_ in NP_LEFT_DEPS and child.left_edge.i < left.i:
+                left = child.left_edge
+        for child in head.rights:
+            if child.dep_ in NP_RIGHT_DEPS and child.right_edge.i > right.i:
+                right = child.right_edge
+        # A name the NER found whole ("Haider al-Abbadi") is kept whole.
+        if head.ent_iob_ != "O":
+            ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+            if ent is not None:
+                left = self.doc[min(left.i, ent.start)]
+                right = self.doc[max(right.i, ent.end - 1)]
+        while left.i < right.i and (left.is_punct or left.dep_ == "cc"):
+            left = self.doc[left.i + 1]
+        return left.idx, right.idx + len(right.text)
+
+    def author_of(self, document: Token) -> Token | None:
+        """The author of a document noun: "a statement from X", "a statement issued by X"."""
+        for child in document.children:
+            if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+            if child.dep_ in ("acl", "relcl"):
+                for agent in child.children:
+                    if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ in ("by", "from")):
+                        objects = [c for c in agent.children if c.dep_ == "pobj"]
+                        if objects:
+                            return objects[0]
+        return None
+
+    def set_speaker(self, cand: _Candidate, head: Token) -> None:
+        if self.lex.nouns.get(head.lemma_.lower()) == "document":
+            author = self.author_of(head)
+            cand.document = head.lower_
+            if author is not None:
+                head = author
+        start, end = self.np_bounds(head)
+        cand.speaker_head = head
+        cand.speaker_span = (start, end)
+        cand.speaker_text = self.text[start:end]
+
+    # ---- direct ------------------------------------------------------------------------------------
+
+    def direct_candidates(self, marked: list[MarkedQuote], indirect: list[_Candidate]) -> list[_Candidate]:
+        used = {id(m) for c in indirect for m in c.marked}
+        todo = [m for m in marked if id(m) not in used]
+        out: list[_Candidate] = []
+        i = 0
+        while i < len(todo):
+            quote = todo[i]
+            cand = _Candidate("direct", quote.start, self.content_end(quote), closed=quote.closed, marked=[quote])
+            after = self.frame_after(quote, todo[i + 1] if i + 1 < len(todo) else None)
+            before = self.frame_before(quote, todo[i - 1] if i > 0 else None)
+            cue = self.cue_in(after, nearest_first=True) or self.cue_before(before)
+            if cue is not None:
+                self.attribute(cand, cue, after if after[0] <= cue[0].idx < after[1] else before)
+            cand.frames = [f for f in (before, after) if f[0] < f[1]]
+            # "A," he said, "B.": the frame ends where the quote reopens, within the sentence.
+            nxt = todo[i + 1] if i + 1 < len(todo) else None
+            if nxt is not None and cue is not None and self.is_split(quote, after, nxt):
+                cand.end = self.content_end(nxt)
+                cand.closed = cand.closed and nxt.closed
+                cand.marked.append(nxt)
+                cand.frames.append(self.frame_after(nxt, todo[i + 2] if i + 2 < len(todo) else None))
+                i += 1
+            i += 1
+            if cue is None:
+                standalone = self.stands_alone(quote, before)
+                if not standalone and len(self.text[quote.start:quote.end].split()) < MIN_DIRECT_WORDS:
+                    continue  # a scare quote or a title, not speech
+                if not standalone:
+                    continue
+                cand.inherited = True
+            out.append(cand)
+        return out
+
+    def content_end(self, quote: MarkedQuote) -> int:
+        """The end of a direct quote's content: a comma that stands for the frame's full stop is left out."""
+        end = quote.end
+        while end > quote.start and self.text[end - 1] in " \t\n,":
+            end -= 1
+        return end
+
+    def frame_after(self, quote: MarkedQuote, nxt: MarkedQuote | None) -> tuple[int, int]:
+        start = quote.outer_end
+        line_end = self.lines[self.line_of(max(quote.outer_end - 1, 0))][1]
+        end = line_end
+        if nxt is not None and nxt.open_at >= start:
+            end = min(end, nxt.open_at)
+        token = next((t for t in self.tokens_in(start, end) if not t.is_space), None)
+        if token is not None:
+            sent_end = token.sent.end_char
+            end = min(end, max(sent_end, token.idx + len(token.text)))
+            # spaCy may run a sentence on past a full stop after the quote; a full stop ends the frame.
+            stop = re.search(r"[.!?](?=\s|$)", self.text[start:end])
+            if stop and self.text[start:start + stop.start()].strip():
+                end = start + stop.end()
+        else:
+            end = start
+        return start, end
+
+    def frame_before(self, quote: MarkedQuote, prev: MarkedQuote | None) -> tuple[int, int]:
+        end = quote.open_at
+        line_start = self.lines[self.line_of(quote.open_at)][0]
+        start = line_start
+        if prev is not None and prev.outer_end <= end:
+            start = max(start, prev.outer_end)
+        stops = list(re.finditer(r"[.!?][\"'”’)]*\s+", self.text[start:end]))
+        if stops:
+            start = start + stops[-1].end()
+        return start, end
+
+    def stands_alone(self, quote: MarkedQuote, before: tuple[int, int]) -> bool:
+        """True when the quote opens a sentence (nothing but space before it in its sentence)."""
+        return not self.text[before[0]:before[1]].strip()
+
+    def is_split(self, quote: MarkedQuote, after: tuple[int, int], nxt: MarkedQuote) -> bool:
+        if after[1] != nxt.open_at or self.line_of(nxt.open_at) != self.line_of(quote.open_at):
+            return False
+        frame = self.text[after[0]:after[1]].strip()
+        content = self.text[quote.start:quote.end].rstrip()
+        return bool(frame) and frame[-1] in ",:;—–" and not content.endswith((".", "!", "?"))
+
+    def cue_in(self, frame: tuple[int, int], nearest_first: bool) -> tuple[Token, str, str] | None:
+        tokens = self.tokens_in(*frame)
+        if not nearest_first:
+            tokens = list(reversed(tokens))
+        for token in tokens:
+            if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+                return token, self.text[token.idx:self.doc[token.i + 1].idx + 2], "speech"
+            cue = self.cue_of(token)
+            if cue is not None:
+                return token, cue[0], cue[1]
+        return None
+
+    def cue_before(self, frame: tuple[int, int]) -> tuple[Token, str, str] | None:
+        """A cue introducing the quote ('He said: "..."'), not one elsewhere in its sentence."""
+        cue = self.cue_in(frame, nearest_first=False)
+        if cue is None:
+            return None
+        between = self.text[cue[0].idx + len(cue[1]):frame[1]].strip()
+        if between.endswith((":", ",")) or between.lower() in ("", "that"):
+            return cue
+        return None
+
+    def attribute(self, cand: _Candidate, cue: tuple[Token, str, str], frame: tuple[int, int]) -> None:
+        token, cue_text, cls = cue
+        cand.cue, cand.cue_class = cue_text, cls
+        if token.lower_ == "according":
+            objects = [c for t in token.children if t.lower_ == "to" for c in t.children if c.dep_ == "pobj"]
+            subject = objects[0] if objects else None
+        else:
+            subject = self.subject_of(token)
+        if subject is None or not (frame[0] <= subject.idx < frame[1]):
+            subject = self.nearest_noun(token, frame)
+        if subject is not None:
+            self.set_speaker(cand, subject)
+
+    def nearest_noun(self, cue: Token, frame: tuple[int, int]) -> Token | None:
+        """A speaker for a frame the parser got wrong: the nearest name, noun or pronoun to the cue."""
+        best: Token | None = None
+        for token in self.tokens_in(*frame):
+            plausible = token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ not in ("compound", "poss")
+            if plausible and token is not cue and (best is None or abs(token.i - cue.i) < abs(best.i - cue.i)):
+                best = token
+        return best
+
+    # ---- resolution ----------------------------------------------------------------------------------
+
+    def actor_for(self, cand: _Candidate) -> Actor | None:
+        """The actor with a mention covering the speaker's head word (ties: longest overlap with the phrase)."""
+        if cand.speaker_head is None or cand.speaker_span is None:
+            return None
+        head = cand.speaker_head
+        h0, h1 = head.idx, head.idx + len(head.text)
+        s0, s1 = cand.speaker_span
+        best, best_overlap = None, 0
+        for actor in self.article.actors:
+            for mention in actor.mentions:
+                if mention.start < h1 and h0 < mention.end:
+                    overlap = min(s1, mention.end) - max(s0, mention.start)
+                    if overlap > best_overlap:
+                        best, best_overlap = actor, overlap
+        return best
+
+    def channels(self, cand: _Candidate) -> _Channel | None:
+        for start, end in cand.frames:
+            piece = self.text[start:end]
+            for pattern in self.lex.channels:
+                for match in pattern.pattern.finditer(piece):
+                    name = pattern.name_of(match)
+                    if pattern.channel == "{NAME}":
+                        s = start + match.start("name")
+                        e = s + len(name)
+                        if pattern.open_name and self.is_person(s, e):
+                            continue
+                        return _Channel(name, s, e)
+                    return _Channel(name, start + match.start(), start + match.end())
+        return None
+
+    def is_person(self, start: int, end: int) -> bool:
+        for ent in self.doc.ents:
+            if ent.start_char < end and start < ent.end_char and ent.label_ == "PERSON":
+                return True
+        for actor in self.article.actors:
+            if actor.kind == "person" and any(m.start < end and start < m.end for m in actor.mentions):
+                return True
+        return False
+
+    def anonymity(self, cand: _Candidate, actor: Actor | None) -> bool:
+        if actor is not None and actor.anonymous:
+            return True
+        if cand.speaker_head is None:
+            return False
+        head = cand.speaker_head
+        phrase = self.text[head.left_edge.idx:head.right_edge.idx + len(head.right_edge.text)]
+        texts = [phrase] + [self.text[s:e] for s, e in cand.frames]
+        if any(p.search(t) for p in self.lex.anonymity for t in texts):
+            return True
+        if self.lex.nouns.get(head.lemma_.lower()) != "source":
+            return False
+        named = actor is not None and actor.kind == "person" and not actor.anonymous
+        has_name = any(t.ent_type_ == "PERSON" for t in head.subtree)
+        # "a US official", "officials", "two diplomats" name nobody; "the spokesman" points back to someone.
+        determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "nummod")}
+        unnamed = head.tag_ in ("NNS", "NNPS") or bool(determiners & INDEFINITE) or not determiners
+        return unnamed and not named and not has_name
+
+    def resolve(self, candidates: list[_Candidate]) -> list[Quote]:
+        quotes: list[Quote] = []
+        seen_channels: list[_Channel] = []
+        previous: list[tuple[_Candidate, Quote]] = []
+        for cand in candidates:
+            actor = self.actor_for(cand)
+            channel = self.channels(cand)
+            head = cand.speaker_head
+            lemma = head.lemma_.lower() if head is not None else ""
+            speaker_id = actor.id if actor else None
+            speaker_text = cand.speaker_text
+            confidence = {"direct": 0.9, "mixed": 0.8, "indirect": 0.75}[cand.kind]
+            if cand.cue_class == "cognition":
+                confidence -= 0.15
+            inherited_anonymity = False
+            if head is not None and actor is None and previous:
+                # A pronoun or a definite description ("the source") the actors stage left unresolved:
+                # the last speaker it can refer to.
+                antecedent = self.antecedent(head, previous)
+                if antecedent is not None:
+                    speaker_id = antecedent.speaker
+                    inherited_anonymity = antecedent.anonymous
+                    confidence -= 0.1
+            if head is not None and self.lex.nouns.get(lemma) == "outlet" and actor is None:
+                earlier = [c for c in seen_channels if c.end <= cand.start and c.name[:1].isupper()]
+                if earlier:
+                    outlet = earlier[-1]
+                    channel = channel or outlet
+                    found = self.article.actor_at(outlet.start, outlet.end)
+                    speaker_id = found.id if found else None
+                    confidence -= 0.1
+            source = None
+            if cand.inherited:
+                source = self.nearest_speaker(cand, previous)
+                if source is not None:
+                    speaker_id, speaker_text = source.speaker, source.speaker_text
+                confidence = 0.6 if source is not None else 0.4
+            if speaker_text is None and not cand.inherited:
+                confidence -= 0.2
+            if not cand.closed:
+                confidence -= 0.3
+                self.article.warnings.append(
+                    f"quotes: quotation mark at offset {cand.marked[0].open_at} is never closed; "
+                    "the quote was closed at the end of its paragraph")
+            if channel is not None:
+                seen_channels.append(channel)
+            if cand.document is not None and channel is None:
+                channel = _Channel(cand.document, cand.start, cand.start)
+            if cand.inherited:
+                anonymous = bool(source is not None and source.anonymous)
+            else:
+                anonymous = inherited_anonymity or self.anonymity(cand, actor)
+            start, end = cand.start, cand.end
+            quote = Quote(
+                id=f"q{len(quotes) + 1}", kind=cand.kind, text=self.text[start:end], start=start, end=end,
+                speaker=speaker_id, speaker_text=speaker_text, cue=cand.cue,
+                channel=channel.name if channel else None, anonymous=anonymous,
+                confidence=round(max(0.05, min(confidence, 0.99)), 2),
+            )
+            quotes.append(quote)
+            previous.append((cand, quote))
+        return quotes
+
+    def antecedent(self, head: Token, previous: list[tuple[_Candidate, Quote]]) -> Quote | None:
+        pronoun = head.lower_ in PRONOUNS
+        definite = any(c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det")
+        if not pronoun and not (definite and self.lex.nouns.get(head.lemma_.lower()) == "source"):
+            return None
+        plural = head.lower_ in ("they", "them", "we") or head.tag_ in ("NNS", "NNPS")
+        for prev_cand, prev_quote in reversed(previous):
+            prev_head = prev_cand.speaker_head
+            if prev_head is None or prev_cand.inherited:
+                continue
+            if (prev_head.tag_ in ("NNS", "NNPS") or prev_head.lower_ in ("they", "we")) != plural:
+                continue
+            if pronoun or prev_head.lemma_.lower() == head.lemma_.lower():
+                return prev_quote
+        return None
+
+    def nearest_speaker(self, cand: _Candidate, previous: list[tuple[_Candidate, Quote]]) -> Quote | None:
+        line = self.line_of(cand.start)
+        for prev_cand, prev_quote in reversed(previous):
+            if line - self.line_of(prev_cand.start) > INHERIT_PARAGRAPHS:
+                break
+            if prev_quote.speaker or prev_quote.speaker_text:
+                return prev_quote
+        # No quote nearby: the last person named in the preceding sentences.
+        first_line = max(0, line - 1)
+        window: Span | None = self.doc.char_span(self.lines[first_line][0], cand.start, alignment_mode="contract")
+        if window is not None:
+            for ent in reversed(list(window.ents)):
+                if ent.label_ == "PERSON":
+                    actor = self.article.actor_at(ent.start_char, ent.end_char)
+                    return Quote("", "direct", "", 0, 0, speaker=actor.id if actor else None, speaker_text=ent.text)
+        return None

@@ -1,0 +1,232 @@
+"""The FastAPI application: one DuckDB connection, a JSON API under ``/api`` and server-rendered pages.
+
+``create_app(db_path)`` opens the database read-write and keeps the one
+connection for the life of the app (DuckDB lets only one process write a
+file, so CLI writes meanwhile get :class:`~eventwire.errors.StoreLockedError`
+and are told to use ``POST /api/articles``). Readers each get their own
+cursor; writers take turns behind a lock. Nothing is fetched from the
+network: templates, CSS, JavaScript and charts are served from the package.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import duckdb
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from eventwire.errors import EventwireError
+from eventwire.pipeline import Pipeline, PipelineConfig
+from eventwire.store import Store
+from eventwire.store.query import FilterError
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).parent
+MB = 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 10 * MB
+TOKEN_ENV = "EVENTWIRE_API_TOKEN"
+
+# Scripts and styles come only from this server's /static; nothing inline runs, nothing is framed.
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Adds :data:`SECURITY_HEADERS` to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class DropEmptyFormFieldsMiddleware:
+    """On pages (not the API), ``?quad=&since=`` from an untouched form field means "any", not an invalid value."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string") and not scope["path"].startswith("/api/"):
+            # latin-1 both ways maps bytes to characters one to one, so kept values pass through unchanged.
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+            kept = [(k, v) for k, v in pairs if v != ""]
+            if len(kept) < len(pairs):
+                scope = {**scope, "query_string": urlencode(kept, encoding="latin-1").encode("latin-1")}
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Database:
+    """The server's one DuckDB connection: each reader gets its own cursor, writers take turns."""
+
+    path: str
+    pipeline_config: PipelineConfig = field(default_factory=PipelineConfig)
+    store: Store = field(init=False)
+    write_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    _cursor_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    _pipeline: Pipeline | None = field(init=False, default=None)
+    _open: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        # Opened at once, so a locked or foreign file is reported before the server starts listening.
+        self.open()
+
+    def open(self) -> None:
+        with self._cursor_lock:
+            if not self._open:
+                self.store = Store(self.path)
+                self._open = True
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # A connection object is not safe to share between threads; a cursor per request is.
+        with self._cursor_lock:
+            cursor = self.store.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def pipeline(self) -> Pipeline:
+        """The extraction pipeline, loaded on the first write (call with ``write_lock`` held)."""
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.pipeline_config)
+        return self._pipeline
+
+    def close(self) -> None:
+        with self._cursor_lock, self.write_lock:
+            if self._open:
+                self.store.close()
+                self._open = False
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    api_token: str | None
+    max_body_bytes: int
+
+
+def _error_json(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status, **extra}, status_code=status,
+                        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    from eventwire.web.pages import render_error
+
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if _wants_json(request):
+            return _error_json(exc.status_code, message)
+        return render_error(request, exc.status_code, message)
+
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        details = [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                    "type": str(e.get("type", ""))} for e in exc.errors()]
+        summary = "; ".join(f"{'.'.join(d['loc'][1:]) or d['loc'][0]}: {d['msg']}" for d in details)
+        if _wants_json(request):
+            return _error_json(422, f"invalid request: {summary}", details=details)
+        return render_error(request, 400, f"Invalid request: {summary}")
+
+    async def filter_error(request: Request, exc: Exception) -> Response:
+        if _wants_json(request):
+            return _error_json(400, str(exc))
+        return render_error(request, 400, str(exc))
+
+    async def store_error(request: Request, exc: Exception) -> Response:
+        log.error("store error on %s: %s", request.url.path, exc)
+        if _wants_json(request):
+            return _error_json(503, f"database error: {exc}")
+        return render_error(request, 503, "The database could not answer this request.")
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        if _wants_json(request):
+            return _error_json(500, "internal server error")
+        return render_error(request, 500, "Internal server error.")
+
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(FilterError, filter_error)
+    # Bad values that reach DuckDB as parameters (e.g. undecodable text) are the client's fault.
+    app.add_exception_handler(duckdb.InvalidInputException, filter_error)
+    app.add_exception_handler(duckdb.ConversionException, filter_error)
+    app.add_exception_handler(EventwireError, store_error)
+    app.add_exception_handler(Exception, internal_error)
+
+
+def create_app(db_path: str | Path, *, api_token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+               pipeline_config: PipelineConfig | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The eventwire web app over the DuckDB file ``db_path`` (created empty when missing).
+
+    ``api_token`` guards ``POST /api/articles``; when None it is read from the ``EVENTWIRE_API_TOKEN``
+    environment variable, and when that is unset too, writes are disabled (403). ``allowed_hosts``
+    restricts the Host header (``serve`` sets it on loopback binds against DNS rebinding).
+    """
+    token = api_token if api_token is not None else os.environ.get(TOKEN_ENV)
+    database = Database(str(db_path), pipeline_config or PipelineConfig())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        database.open()  # again, when an app is started after a shutdown (test clients do)
+        yield
+        database.close()
+
+    app = FastAPI(
+        title="eventwire", version="0.1.0", lifespan=lifespan,
+        description="Political events, attributed quotes and actors extracted from news articles. "
+                    "Every list endpoint answers `{items, total, limit, offset}`; errors answer `{error, status}`.",
+        # The bundled Swagger/ReDoc pages load their assets from a CDN; the UI must work offline.
+        docs_url=None, redoc_url=None,
+    )
+    app.state.db = database
+    app.state.settings = WebSettings(api_token=token or None, max_body_bytes=max_body_bytes)
+
+    from eventwire.web.api import router as api_router
+    from eventwire.web.pages import router as page_router
+
+    app.include_router(api_router)
+    app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    _install_error_handlers(app)
+    app.add_middleware(DropEmptyFormFieldsMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    return app
+

@@ -1,0 +1,98 @@
+"""``eventwire eval places``: GeoVirus reading, scoring and the command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import shared_path
+from eventwire.cli import app
+from eventwire.errors import GoldFormatError
+from eventwire.eval.places import GoldArticle, GoldToponym, haversine_km, read_geovirus, score
+from eventwire.model import Place
+
+TEXT = "Heavy rain fell on Nairobi and Mombasa in Kenya on Monday, officials said."
+
+
+def _gold_xml(offset_base: int) -> str:
+    rows = []
+    for name, lat, lon in (("Nairobi", -1.28, 36.82), ("Mombasa", -4.05, 39.67), ("Kenya", 1.0, 38.0)):
+        start = TEXT.index(name) + offset_base
+        rows.append(f"<location><name>{name}</name><start>{start}</start><end>{start + len(name)}</end>"
+                    f"<lat>{lat}</lat><lon>{lon}</lon><page>https://example.org/{name}</page></location>")
+    return (f"<articles><article><source>https://example.org/a</source><text>{TEXT}</text>"
+            f"<locations>{''.join(rows)}</locations></article></articles>")
+
+
+@pytest.mark.parametrize("offset_base", [0, 1])
+def test_read_geovirus_aligns_both_offset_conventions(tmp_path: Path, offset_base: int) -> None:
+    path = tmp_path / "gold.xml"
+    path.write_text(_gold_xml(offset_base), encoding="utf-8")
+    [article], misaligned = read_geovirus(path)
+    assert misaligned == 0
+    assert [TEXT[t.start:t.end] for t in article.toponyms] == ["Nairobi", "Mombasa", "Kenya"]
+
+
+def test_read_geovirus_rejects_bad_files(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<articles><article>", encoding="utf-8")
+    with pytest.raises(GoldFormatError, match=r"broken\.xml"):
+        read_geovirus(broken)
+    empty = tmp_path / "empty.xml"
+    empty.write_text("<articles/>", encoding="utf-8")
+    with pytest.raises(GoldFormatError, match="no <article>"):
+        read_geovirus(empty)
+    bad_number = tmp_path / "bad.xml"
+    bad_number.write_text(_gold_xml(0).replace("<lat>-1.28</lat>", "<lat>south</lat>"), encoding="utf-8")
+    with pytest.raises(GoldFormatError, match="Nairobi"):
+        read_geovirus(bad_number)
+
+
+def test_score_counts_exact_overlap_and_distance() -> None:
+    gold = [GoldArticle("a", TEXT, [GoldToponym("Nairobi", 19, 26, -1.28, 36.82),
+                                    GoldToponym("Kenya", 42, 47, 1.0, 38.0)])]
+    predicted = [[Place("Nairobi", 19, 26, "KEN", None, -1.28, 36.82),  # exact, 0 km
+                  Place("Kenya", 41, 47, "KEN", None, 5.0, 38.0),  # overlapping, ~445 km off
+                  Place("Monday", 51, 57)]]  # spurious
+    report = score(gold, predicted)
+    assert report["detection_exact"] == {"precision": round(1 / 3, 4), "recall": 0.5, "f1": 0.4}
+    assert report["detection_overlap"]["recall"] == 1.0
+    assert report["resolution"]["resolved"] == 2
+    assert report["resolution"]["accuracy_161km"] == 0.5
+    assert report["resolution"]["median_error_km"] == pytest.approx(haversine_km(1, 38, 5, 38) / 2, abs=0.1)
+
+
+def test_haversine_known_distance() -> None:
+    # Paris to London is about 344 km.
+    assert haversine_km(48.8566, 2.3522, 51.5074, -0.1278) == pytest.approx(344, abs=2)
+
+
+def test_eval_places_command_json(tmp_path: Path) -> None:
+    path = tmp_path / "gold.xml"
+    path.write_text(_gold_xml(1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "places", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["gold_toponyms"] == 3
+    assert report["detection_exact"]["recall"] == 1.0
+    assert report["resolution"]["accuracy_161km"] == 1.0
+
+
+def test_eval_places_on_geovirus_sample(tmp_path: Path) -> None:
+    source = shared_path("eval", "GeoVirus.xml").read_text(encoding="utf-8")
+    # The first ten articles: enough to catch a regression, quick to run.
+    parts = source.split("</article>")
+    sample = tmp_path / "sample.xml"
+    sample.write_text("</article>".join(parts[:10]) + "</article></articles>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "places", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert "within 161 km" in result.output
+    from eventwire.eval.places import evaluate
+
+    report = evaluate(sample)
+    assert report["articles"] == 10 and report["misaligned_gold_offsets"] == 0
+    assert report["detection_overlap"]["f1"] > 0.75
+    assert report["resolution"]["accuracy_161km"] > 0.6
