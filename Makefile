@@ -30,6 +30,11 @@ test: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
+# Coverage-guided fuzzing with atheris, FUZZ_SECONDS per harness (default 60).
+fuzz: $(TEST_STAMP)
+	$(BIN)/pip install --quiet atheris
+	bash scripts/fuzz.sh
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 

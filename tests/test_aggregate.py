@@ -132,3 +132,17 @@ def test_filters_apply_to_aggregated_events(store: Store) -> None:
     assert total == 1
     rows, _ = query_aggregated_events(store.con, Filters(limit=1))
     assert rows[0]["num_mentions"] == 4  # most mentioned first
+
+
+def test_gdelt_export_has_one_row_per_aggregated_event(store: Store, tmp_path: Path) -> None:
+    from eventwire.export.gdelt import GDELT_HEADER, export_gdelt
+
+    out = tmp_path / "events.tsv"
+    assert export_gdelt(store, out) == 5
+    column = {name: i for i, name in enumerate(GDELT_HEADER)}
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    counts = sorted((r[column["NumMentions"]], r[column["NumSources"]], r[column["NumArticles"]],
+                     r[column["SOURCEURL"]]) for r in rows)
+    assert counts == [("1", "1", "1", ""), ("1", "1", "1", "https://ap.example/a6"),
+                      ("1", "1", "1", "https://ap.example/a6"), ("1", "1", "1", "https://reuters.example/a5"),
+                      ("4", "3", "4", "https://reuters.example/a1")]

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 from conftest import shared_path
-
 from eventwire.petrarch import load_dictionaries
 from eventwire.petrarch.actors import code_on, read_actor_dictionary
 from eventwire.petrarch.agents import read_agent_dictionary

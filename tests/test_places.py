@@ -101,6 +101,14 @@ def test_washington_state_city_and_government(nlp, stage: PlaceStage) -> None:  
     washington = next(p for p in places_of(nlp, stage, text) if surface(text, p) == "Washington")
     assert washington.geonameid == 5815135
 
+    text = "Cases were reported in Idaho, Oregon, Washington and Wisconsin."
+    washington = next(p for p in places_of(nlp, stage, text) if surface(text, p) == "Washington")
+    assert washington.geonameid == 5815135  # a state among states
+
+    text = "A patient was admitted to a hospital in Washington, D.C. on Friday."
+    washington = next(p for p in places_of(nlp, stage, text) if surface(text, p).startswith("Washington"))
+    assert washington.geonameid == 4140963
+
     text = "Washington and Moscow said they would negotiate a new treaty."
     assert places_of(nlp, stage, text) == []
 
@@ -126,6 +134,9 @@ def test_organisation_names_are_not_places(nlp, stage: PlaceStage) -> None:  # t
     places = places_of(nlp, stage, text)
     assert [surface(text, p) for p in places] == ["Washington"]
     assert places[0].start == text.rindex("Washington")
+
+    text = "Flooding hit Baghdad and USA Today reported it."
+    assert [surface(text, p) for p in places_of(nlp, stage, text)] == ["Baghdad"]
 
 
 def test_diseases_named_after_places_are_not_places(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
@@ -230,3 +241,31 @@ def test_event_location_ignores_actor_modifiers(nlp, stage: PlaceStage) -> None:
     EventLocationStage.from_config(PipelineConfig())(article, doc)
     assert attacked.location is not None and attacked.location.country == "SYR"
     assert text[attacked.location.start:attacked.location.end] == "Raqqa"
+
+
+def test_gazetteer_cache_round_trip(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(tmp_path))
+    built = Gazetteer(min_population=15000)
+    assert not built.from_cache and list(tmp_path.glob("gazetteer-*.marshal"))
+    cached = Gazetteer(min_population=15000)
+    assert cached.from_cache
+    for name in ("Washington", "Paris", "Bombay", "NSW", "Darfur", "Africa"):
+        assert cached.candidates(name) == built.candidates(name)
+    assert cached.detectable == built.detectable and cached.countries == built.countries
+    # A damaged cache is rebuilt, not trusted.
+    [path] = tmp_path.glob("gazetteer-*.marshal")
+    path.write_bytes(b"not a marshal file")
+    rebuilt = Gazetteer(min_population=15000)
+    assert not rebuilt.from_cache and rebuilt.candidates("Paris") == built.candidates("Paris")
+
+
+def test_dominant_place_ignores_actor_mentions(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
+    text = ("US officials met on Monday. US troops stayed. Fighting went on in Kabul. "
+            "Shops in Kabul closed. The crowd then attacked a bus.")
+    doc = nlp(text)
+    article = Article(id="t", text=text)
+    stage(article, doc)
+    attacked = _event(text, "attacked", "The crowd then attacked a bus.")
+    article.events = [attacked]
+    EventLocationStage()(article, doc)
+    assert attacked.location is not None and attacked.location.country == "AFG"

@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eventwire.errors import DictionaryFormatError
 from eventwire.model import Actor, Article, Quote
@@ -354,3 +356,38 @@ def test_malformed_data_file_names_file_and_line(tmp_path: Path) -> None:
     assert excinfo.value.path.endswith("cues.tsv")
     assert "shouting" in str(excinfo.value)
     assert excinfo.value.line == len((data / "cues.tsv").read_text(encoding="utf-8").splitlines())
+
+
+_PIECES = ["He said", "the minister", "told Reuters", "that", "“", "”", '"', "«", "»", "„", "‘", "’", ",", ".",
+           "\n", "\n\n", "officials", "according to", "we will stay", "Jeffrey", "warned", " "]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_text_gives_well_formed_quotes(nlp, pieces: list[str]) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(pieces)
+    article = Article(id="t", text=text)
+    QuoteStage.from_config(None)(article, nlp(text))
+    assert [q.id for q in article.quotes] == [f"q{i}" for i in range(1, len(article.quotes) + 1)]
+    for quote in article.quotes:
+        assert 0 <= quote.start <= quote.end <= len(text)
+        assert quote.text == text[quote.start:quote.end]
+        assert quote.kind in ("direct", "indirect", "mixed")
+
+
+def test_description_frame_makes_a_mixed_quote(pipeline: Pipeline) -> None:
+    article = run(pipeline, 'The president described his rival as a "thief" who had stolen the wheat.')
+    [quote] = article.quotes
+    assert (quote.kind, quote.cue, quote.speaker_text) == ("mixed", "described", "The president")
+    assert quote.text == 'his rival as a "thief" who had stolen the wheat'
+
+
+def test_according_to_over_a_framed_quote_keeps_both(pipeline: Pipeline) -> None:
+    text = '"We will not accept pressure," the prime minister told the delegation, according to the statement.'
+    article = run(pipeline, text)
+    direct = next(q for q in article.quotes if q.kind == "direct")
+    assert (direct.text, direct.cue) == ("We will not accept pressure", "told")
+    assert direct.speaker_text == "the prime minister"
+    report = next(q for q in article.quotes if q.cue == "according to")
+    assert report.kind == "indirect" and report.speaker_text == "the statement"
+    assert report.start <= direct.start and direct.end <= report.end

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from eventwire.cli import main
 from eventwire.errors import GoldFormatError
 from eventwire.eval.quotes import GoldDocument, evaluate, read_ann, read_gold, score
@@ -47,7 +48,7 @@ def test_dev_gold_reads(tmp_path: Path) -> None:
     documents = read_gold(GOLD)
     assert len(documents) == 7
     attributions = [a for d in documents for a in d.attributions]
-    assert len(attributions) == 75
+    assert len(attributions) == 76
     assert {a.kind for a in attributions} == {"direct", "indirect", "mixed"}
     # The multi-paragraph quote is one discontinuous span; cue-less quotes have a source and no cue.
     assert any("\n" in d.text[slice(*a.content)] for d in documents for a in d.attributions)
@@ -76,7 +77,7 @@ def test_missing_gold_dir_is_a_user_error(tmp_path: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit) as excinfo:
         main(["eval", "quotes", str(tmp_path / "nope")])
     assert excinfo.value.code == 2
-    assert "not a directory" in capsys.readouterr().err
+    assert "not a directory of brat" in " ".join(capsys.readouterr().err.split())
 
 
 def _article(quotes: list[Quote], actors: list[Actor] | None = None) -> Article:

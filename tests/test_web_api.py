@@ -255,6 +255,13 @@ def test_html_errors_for_pages(client: httpx.Client) -> None:
     assert "<script>alert(1)" not in response.text and "&lt;script&gt;alert(1)" in response.text
 
 
+def test_untouched_form_fields_mean_any_on_pages_only(client: httpx.Client) -> None:
+    page = client.get("/events", params={"actor": "RUS", "quad": "", "since": "", "negated": "", "type": ""})
+    assert page.status_code == 200
+    assert '<span class="total">3</span>' in page.text
+    assert client.get("/api/events", params={"quad": ""}).status_code == 422
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 def test_post_without_or_with_wrong_token_is_401(client: httpx.Client) -> None:
@@ -331,6 +338,14 @@ def test_post_extracts_and_stores_articles(client: httpx.Client) -> None:
     assert client.get("/api/stats").json()["counts"]["articles"] == 13
 
 
+def test_the_token_is_never_logged(server: LiveServer, client: httpx.Client) -> None:
+    client.post("/api/articles", content=b"{", headers={"Authorization": f"Bearer {TOKEN}",
+                                                       "Content-Type": "application/json"})
+    client.post("/api/articles?token=" + TOKEN[:4], json={}, headers={"Authorization": f"Bearer {TOKEN}x"})
+    log = server.log.read_text(errors="replace")
+    assert "POST /api/articles" in log  # the access log is there
+    assert TOKEN not in log
+
 def test_writes_are_disabled_without_a_configured_token(tmp_path: Path) -> None:
     db = tmp_path / "readonly.duckdb"
     build_db(db)
@@ -339,3 +354,4 @@ def test_writes_are_disabled_without_a_configured_token(tmp_path: Path) -> None:
         assert response.status_code == 403
         assert "EVENTWIRE_API_TOKEN" in response.json()["error"]
         assert http.get("/api/stats").json()["counts"]["articles"] == 10
+

@@ -28,7 +28,7 @@ from eventwire.jobs import IngestSummary, extract, ingest
 from eventwire.model import Failure
 from eventwire.pipeline import PipelineConfig
 from eventwire.store import DEFAULT_DB, Store
-from eventwire.store.query import Filters, query_actors, query_events, query_quotes
+from eventwire.store.query import Filters, event_summary_rows, query_actors, query_events, query_quotes
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_NOTHING = 0, 1, 2, 3
 
@@ -36,13 +36,15 @@ app = typer.Typer(
     name="eventwire", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     help="News articles in, political event data out: events, quotes and actors, offline.",
 )
-err = Console(stderr=True)
+# soft_wrap: a warning or error is one line in a log whatever its length (Rich wraps at 80 columns off a terminal).
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _register_sub_apps() -> None:
     from eventwire.eval.cli import eval_app
 
     app.add_typer(eval_app, name="eval")
+    app.add_typer(__import__("eventwire.actors.cli", fromlist=["kb_app"]).kb_app, name="kb")
 
 
 _register_sub_apps()
@@ -114,6 +116,9 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
                                          f"{summary.failed} failed, {rate:.1f} articles/s")
 
         summary = ingest(list(paths), store, config, processes, progress=report)
+        if summary.stored:
+            progress.update(task, status="linking near-duplicates and aggregating events")
+            _refresh_derived(store)
     elapsed = time.perf_counter() - started
     for failure in summary.failures:
         _warn_failure(failure)
@@ -123,15 +128,88 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
     return summary
 
 
+def _refresh_derived(store: Store) -> None:
+    """Recompute the stories (near-duplicates) and aggregated events after new articles are stored."""
+    from eventwire.store.aggregate import refresh_derived
+
+    refresh_derived(store.con)
+
+
+def _ingest_parquet(root: str, db: str) -> None:
+    from eventwire.store.parquet import load_dataset
+
+    started = time.perf_counter()
+    with Store(db) as store:
+        stored, skipped, failures = load_dataset(store, root)
+        if stored:
+            _refresh_derived(store)
+    err.print(f"{stored} stored, {skipped} already stored, {failures} failures from {root} "
+              f"in {time.perf_counter() - started:.1f}s → {db}")
+
+
 @app.command("ingest")
 def ingest_command(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories; - reads JSON lines from stdin.")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or directories; - reads JSON lines from stdin.")]
+    = None,
     db: DbOption = DEFAULT_DB, model: ModelOption = None, processes: ProcessesOption = None,
     dictionaries: DictionariesOption = None,
+    from_parquet: Annotated[str | None, typer.Option(
+        "--from-parquet", help="Load a Parquet dataset written by `eventwire run` instead of extracting.")] = None,
 ) -> None:
     """Extract and store articles in a DuckDB file (re-running resumes; stored articles are skipped)."""
+    if from_parquet:
+        if paths:
+            raise EventwireError("give either input paths or --from-parquet DIR, not both")
+        _ingest_parquet(from_parquet, db)
+        return
+    if not paths:
+        raise EventwireError("give files or directories to ingest, or --from-parquet DIR")
     summary = _run_ingest(paths, db, _config(model, dictionaries), processes)
     if summary.stored == 0 and summary.skipped == 0 and summary.failed:
+        raise typer.Exit(EXIT_NOTHING)
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command("run")
+def run_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or fsspec URLs (s3://bucket/news/).")],
+    out: Annotated[str, typer.Option("-o", "--output", help="Output directory of the Parquet dataset.")],
+    engine: Annotated[Engine, typer.Option("--engine", help="ray (a local Ray, or --address) or local.")]
+    = Engine.ray,
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start one).")]
+    = None,
+    num_cpus: Annotated[int | None, typer.Option("--num-cpus", min=1, help="CPUs for a local Ray / processes.")]
+    = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Documents per task and part file.")] = 64,
+    model: ModelOption = None, dictionaries: DictionariesOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show Ray's logs and progress bars.")] = False,
+) -> None:
+    """Scale-out: extract into a partitioned Parquet dataset (OUT/articles, OUT/events, ...) on Ray or locally."""
+    from eventwire.engines.dataset import RunSummary, run_dataset_local
+
+    config = _config(model, dictionaries)
+
+    def report(summary: RunSummary) -> None:
+        if err.is_terminal:
+            err.print(f"  {summary.chunks} chunks, {summary.articles} articles, {summary.failures} failed",
+                      end="\r")
+
+    if engine is Engine.ray:
+        from eventwire.engines.ray_engine import run_ray
+
+        summary = run_ray(paths, out, config, address=address, num_cpus=num_cpus, chunk_size=chunk_size,
+                          progress=report, quiet=not verbose)
+    else:
+        if address:
+            raise EventwireError("--address is for --engine ray")
+        summary = run_dataset_local(paths, out, config, processes=num_cpus, chunk_size=chunk_size, progress=report)
+    err.print(f"{summary.articles} articles, {summary.failures} failures from {summary.files} files in "
+              f"{summary.seconds:.1f}s ({summary.articles / max(summary.seconds, 1e-9):.1f} articles/s) → {out}")
+    if summary.articles == 0 and summary.failures:
         raise typer.Exit(EXIT_NOTHING)
 
 
@@ -185,19 +263,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _parties(parties: list[dict[str, Any]] | None) -> str:
-    return "; ".join(f"{p['text']} [{p.get('code') or '?'}{('/' + p['sector']) if p.get('sector') else ''}]"
-                     for p in parties or [])
-
-
-def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for e in events:
-        flags = ",".join(f for f, on in (("negated", e["negated"]), ("hypothetical", e["hypothetical"])) if on)
-        rows.append({"date": e["date"], "event": e["event"] + (f"/{e['mode']}" if e["mode"] else ""),
-                     "cameo": e["cameo"], "actor": _parties(e["actor"]), "recipient": _parties(e["recipient"]),
-                     "trigger": (e["trigger"] or {}).get("text"), "flags": flags, "article": e["article_id"]})
-    return rows
+# Shared with the web API's CSV download.
+_event_rows = event_summary_rows
 
 
 def _quote_rows(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -290,10 +357,25 @@ def actors_command(
     _emit(rows, rows, fmt, "actors", total)
 
 
+def _usage_error_types() -> tuple[type[Exception], ...]:
+    """Click's usage errors; recent Typer versions raise those of their own vendored copy of Click."""
+    import click
+
+    types: list[type[Exception]] = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+    except ImportError:
+        pass
+    else:
+        types.append(VendoredClickException)
+    return tuple(types)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: runs the app and turns eventwire's errors into one line and an exit code."""
     try:
-        app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # Outside standalone mode Click returns (not raises) the code of a typer.Exit.
+        code = app(args=list(argv) if argv is not None else None, standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except EventwireError as exc:
@@ -305,17 +387,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         err.print("aborted")
         sys.exit(130)
     except Exception as exc:  # a click usage error or a bug
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        if isinstance(exc, _usage_error_types()):
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(EXIT_USER)
         if state["debug"]:
             raise
         err.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                   highlight=False)
         sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 @app.command("export")

@@ -85,6 +85,8 @@ STAGE_FACTORIES: list[tuple[str, StageFactory]] = [
     ("actors", _actor_stage),
     ("places", _place_stage),
     ("quotes", _quote_stage),
+    ("events", _event_stage),
+    ("event_locations", _event_location_stage),
 ]
 
 

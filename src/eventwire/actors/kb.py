@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +33,8 @@ from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
-ENTITY_FILES: tuple[str, ...] = ("igos.tsv", "groups.tsv", "media.tsv", "people.tsv")
+ENTITY_FILES: tuple[str, ...] = ("igos.tsv", "groups.tsv", "media.tsv", "organizations.tsv", "people.tsv")
+SHIPPED_SOURCES: frozenset[str] = frozenset({"countries.tsv", "peoples.tsv", *ENTITY_FILES})
 ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "country", "group")
 ENTITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "country", "sector", "role", "start", "end", "aliases")
 COUNTRY_COLUMNS: tuple[str, ...] = ("id", "iso3", "name", "aliases", "demonyms", "capitals")
@@ -122,9 +125,9 @@ class KnowledgeBase:
     # name_key(alias) -> [(entity id, alias form)]
     index: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     # last name token of people -> entity ids (surname-only mentions, blocking)
-    surnames: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    surnames: dict[str, Collection[str]] = field(default_factory=dict)
     errors: list[DictionaryFormatError] = field(default_factory=list)
-    _blocks: dict[str, set[str]] | None = None
+    _blocks: dict[str, Collection[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------
     def add(self, entity: Entity) -> None:
@@ -153,7 +156,10 @@ class KnowledgeBase:
         if entity.kind == "person":
             last = key.split()[-1]
             if len(last) > 1:
-                self.surnames[last].add(entity.id)
+                bucket = self.surnames.get(last)
+                if not isinstance(bucket, set):  # a KB read from the cache keeps tuples
+                    bucket = self.surnames[last] = set(bucket or ())
+                bucket.add(entity.id)
         self._blocks = None
 
     def add_country(self, info: CountryInfo, aliases: list[str]) -> None:
@@ -171,6 +177,19 @@ class KnowledgeBase:
         """Entities with ``text`` among their names (normalised), with the alias form."""
         return [(self.entities[eid], form) for eid, form in self.index.get(name_key(text), ())]
 
+    def add_people(self, eid: str, code: str, name: str, words: list[str]) -> None:
+        entity = Entity(id=eid, name=name, kind="group", country=code, source="peoples.tsv")
+        self.add(entity)
+        for word in words:
+            self._index_alias(entity, word, DEMONYM)
+
+    def people_of(self, text: str) -> tuple[str, Entity] | None:
+        """(code, entity) when ``text`` names a people, region or community ("Kurdish", "Western")."""
+        for entity, _form in self.exact(text):
+            if entity.source == "peoples.tsv" and entity.country:
+                return entity.country, entity
+        return None
+
     def country_of(self, text: str) -> tuple[str, str] | None:
         """(ISO3, form) when ``text`` names a country, a nationality or a capital."""
         for entity, form in self.exact(text):
@@ -179,7 +198,7 @@ class KnowledgeBase:
         return None
 
     @property
-    def blocks(self) -> dict[str, set[str]]:
+    def blocks(self) -> dict[str, Collection[str]]:
         """Phonetic and spelling block keys of every name token -> entity ids (built on first use)."""
         if self._blocks is None:
             from eventwire.actors.resolve import block_keys
@@ -224,12 +243,13 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
 
 
+_DATE = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
+
+
 def _check_date(value: str | None) -> str | None:
     if value is None:
         return None
-    parts = value.split("-")
-    if not (1 <= len(parts) <= 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4
-            and all(len(p) == 2 for p in parts[1:])):
+    if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     return value
 
@@ -247,7 +267,8 @@ def entity_from_fields(values: dict[str, str | None], source: str) -> Entity:
     if start and end and start > end:
         raise ValueError(f"start {start} is after end {end}")
     country, sector, role = values.get("country"), values.get("sector"), values.get("role")
-    tenures = [Tenure(role, sector, country, start, end)] if (role or start or end) else []
+    # Only dated roles are tenures (checked against the publication date); an undated role is the entity's.
+    tenures = [Tenure(role, sector, country, start, end)] if (start or end) else []
     aliases = _split(values.get("aliases") or "")
     return Entity(eid, name, kind, country, sector, role, aliases, tenures, source)
 
@@ -309,16 +330,91 @@ def read_jsonl_entities(path: Path) -> tuple[list[Entity], list[DictionaryFormat
     return entities, errors
 
 
+CACHE_NAME = ".kb-cache.pickle"
+# Bump when the pickled structures change, so old caches are ignored.
+CACHE_VERSION = 2
+
+
+def _signature(paths: list[Path]) -> tuple[object, ...]:
+    stats = []
+    for path in paths:
+        stat = path.stat()
+        stats.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return (CACHE_VERSION, tuple(stats))
+
+
 def load_kb(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> KnowledgeBase:
     """The shipped KB plus every ``*.jsonl`` file in ``user_dirs`` (missing directories are fine).
 
-    Malformed lines are skipped and kept in ``kb.errors`` (path, line number, reason).
+    Malformed lines are skipped and kept in ``kb.errors`` (path, line number, reason). With a
+    user KB (e.g. the 18k-actor Phoenix dictionary imported), the built KB — indexes and fuzzy
+    blocks included — is cached as a pickle in the first user directory and reused while no
+    file changed, so loading stays well under a second.
     """
+    dirs = [d for d in user_dirs if d.is_dir()]
+    user_files = [p for d in dirs for p in sorted(d.glob("*.jsonl"))]
+    if not user_files:
+        return _build_kb([], data_dir)
+    shipped = [data_dir / "countries.tsv", data_dir / "peoples.tsv",
+               *(data_dir / n for n in ENTITY_FILES if (data_dir / n).exists())]
+    signature = _signature(shipped + user_files)
+    cache = dirs[0] / CACHE_NAME
+    try:
+        with cache.open("rb") as handle:
+            stored_signature, state = pickle.load(handle)
+        if stored_signature == signature:
+            return _from_state(state)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        pass  # no cache yet, or one from another version: rebuild
+    kb = _build_kb(user_files, data_dir)
+    try:
+        tmp = cache.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump((signature, _to_state(kb)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError as exc:
+        log.info("cannot cache the knowledge base in %s: %s", cache, exc)
+    return kb
+
+
+def _to_state(kb: KnowledgeBase) -> tuple[object, ...]:
+    """The KB as plain tuples and dicts, which unpickle in C (dataclass objects would not)."""
+    entities = [(e.id, e.name, e.kind, e.country, e.sector, e.role, tuple(e.aliases),
+                 tuple((t.role, t.sector, t.country, t.start, t.end) for t in e.tenures), e.source)
+                for e in kb.entities.values()]
+    countries = [(c.iso3, c.name, tuple(c.demonyms), tuple(c.capitals)) for c in kb.countries.values()]
+    blocks = {k: tuple(v) for k, v in kb.blocks.items()}
+    return (entities, countries, dict(kb.index), {k: tuple(v) for k, v in kb.surnames.items()}, blocks,
+            [(e.path, e.line, e.reason) for e in kb.errors])
+
+
+def _from_state(state: tuple[object, ...]) -> KnowledgeBase:
+    entities, countries, index, surnames, blocks, errors = state  # type: ignore[misc]
+    kb = KnowledgeBase()
+    kb.entities = {row[0]: Entity(*row[:6], list(row[6]), [Tenure(*t) for t in row[7]], row[8])  # type: ignore[misc]
+                   for row in entities}  # type: ignore[attr-defined]
+    kb.countries = {row[0]: CountryInfo(row[0], row[1], list(row[2]), list(row[3]))  # type: ignore[index]
+                    for row in countries}  # type: ignore[attr-defined]
+    kb.index = defaultdict(list, index)  # type: ignore[arg-type]
+    # Tuples serve look-ups as well as sets; converting them back would cost more than the look-ups.
+    kb.surnames = surnames  # type: ignore[assignment]
+    kb._blocks = blocks  # type: ignore[assignment]
+    kb.errors = [DictionaryFormatError(*e) for e in errors]  # type: ignore[attr-defined]
+    return kb
+
+
+def _build_kb(user_files: list[Path], data_dir: Path) -> KnowledgeBase:
     kb = KnowledgeBase()
     countries, errors = read_country_file(data_dir / "countries.tsv")
     kb.errors.extend(errors)
     for info, aliases in countries:
         kb.add_country(info, aliases)
+    for number, fields in _data_lines(data_dir / "peoples.tsv"):
+        if len(fields) != 4:
+            kb.errors.append(DictionaryFormatError(str(data_dir / "peoples.tsv"), number,
+                                                   f"expected 4 tab-separated fields, found {len(fields)}"))
+            continue
+        kb.add_people(fields[0], fields[1], fields[2], _split(fields[3]))
     for name in ENTITY_FILES:
         path = data_dir / name
         if not path.exists():
@@ -327,14 +423,11 @@ def load_kb(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> Knowle
         kb.errors.extend(errors)
         for entity in entities:
             kb.add(entity)
-    for directory in user_dirs:
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.glob("*.jsonl")):
-            entities, errors = read_jsonl_entities(path)
-            kb.errors.extend(errors)
-            for entity in entities:
-                kb.add(entity)
+    for path in user_files:
+        entities, errors = read_jsonl_entities(path)
+        kb.errors.extend(errors)
+        for entity in entities:
+            kb.add(entity)
     for error in kb.errors:
         log.warning("knowledge base: %s", error)
     return kb

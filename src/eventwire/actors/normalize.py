@@ -23,6 +23,8 @@ _DOUBLE = re.compile(r"(\w)\1+")
 def fold(text: str) -> str:
     """Lower case without accents, with typographic quotes and dashes made plain."""
     text = text.translate(_QUOTES)
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -95,6 +96,9 @@ def _start_ray(address: str | None, num_cpus: int | None, quiet: bool) -> bool:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise RayEngineError(f"cannot start or reach {where}: {exc}") from exc
+    if quiet:
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     return True
 
 
@@ -128,15 +132,22 @@ def run_ray(paths: Sequence[str], out: str, config: PipelineConfig | None = None
             dataset = ray.data.from_items([{"file": f} for f in files], override_num_blocks=min(len(files), 4 * cpus))
             chunks = dataset.map_batches(
                 _read_chunks, batch_size=1, fn_kwargs={"chunk_size": chunk_size, "limits": limits},
-                # Reading is light next to parsing; a fraction of a CPU lets reads run beside a full actor pool.
-                num_cpus=0.25,
+                # Reading is light next to parsing. The actors reserve every CPU, so reads reserve none (a
+                # reservation, even a fraction, would wait forever behind a full actor pool); their number is
+                # capped instead.
+                num_cpus=0, compute=ray.data.TaskPoolStrategy(size=cpus),
             )
-            results = chunks.map_batches(
-                _AnnotateChunks, batch_size=1, concurrency=pool, num_cpus=1,
-                fn_constructor_kwargs={"config": config, "out": out, "started": sink.started,
-                                       "factory": pipeline_factory},
-                max_restarts=-1, max_task_retries=MAX_RETRIES,
-            )
+            with warnings.catch_warnings():
+                # Ray 2.6x flags extra remote args as deprecated but has no named parameter for these yet.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                results = chunks.map_batches(
+                    _AnnotateChunks, batch_size=1, compute=ray.data.ActorPoolStrategy(size=pool), num_cpus=1,
+                    fn_constructor_kwargs={"config": config, "out": out, "started": sink.started,
+                                           "factory": pipeline_factory},
+                    # A dead actor is restarted and its chunk retried (bounded: a chunk that kills its worker
+                    # every time fails the job instead of looping).
+                    max_restarts=-1, max_task_retries=MAX_RETRIES,
+                )
             for row in results.iter_rows():
                 summary.add(ChunkResult(str(row["key"]), int(row["articles"]), int(row["failures"])))
                 if progress:

@@ -92,3 +92,52 @@ def plover_gsr_command(
         typer.echo(json.dumps(report, indent=2))
         return
     typer.echo(render(report))
+
+
+@eval_app.command("petr")
+def petr_command(
+    records: str = typer.Argument(..., help="PETRARCH validation records (PETR.UnitTest.records.xml)."),
+    dictionaries: str = typer.Option(..., "--dictionaries", help="Directory of PETRARCH dictionaries to code with."),
+    output_format: str = typer.Option("table", "--format", help="table or json"),
+    model: str | None = typer.Option(None, "--model", help="spaCy pipeline name or path."),
+) -> None:
+    """PETRARCH2 unit-test records: expected (source, target, code) triples reproduced, per category."""
+    import json
+
+    from eventwire.eval.petr import evaluate, format_report
+
+    report = evaluate(records, dictionaries, model=model)
+    if output_format == "json":
+        report.pop("details")
+        typer.echo(json.dumps(report, indent=2))
+        return
+    typer.echo(format_report(report))
+
+
+@eval_app.command("entities")
+def entities_command(
+    gold: str = typer.Argument(..., help="Entity gold: JSON lines of {id, text, published, entities: "
+                                         "[{start, end, type}]} (see eventwire.eval.entities)."),
+    output_format: str = typer.Option("table", "--format", help="table or json"),
+    model: str | None = typer.Option(None, "--model", help="spaCy pipeline name or path."),
+) -> None:
+    """Named entities (Person, Organisation, Location, Nationality): P/R/F1 exact and lenient per type."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from eventwire.eval.entities import evaluate
+
+    report = evaluate(gold, model=model)
+    if output_format == "json":
+        typer.echo(json.dumps(report, indent=2))
+        return
+    table = Table(title=f"entities: {report['gold_entities']} gold entities in {report['documents']} documents")
+    for column in ("type", "match", "P", "R", "F1", "tp", "pred", "gold"):
+        table.add_column(column)
+    for mode in ("exact", "lenient"):
+        for kind, row in report[mode].items():  # type: ignore[attr-defined]
+            table.add_row(kind, mode, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                          str(row["tp"]), str(row["predicted"]), str(row["gold"]))
+    Console().print(table)

@@ -53,6 +53,11 @@ class EventStage:
 
     @classmethod
     def from_config(cls, config: object) -> EventStage:
+        if getattr(config, "dictionaries", None):
+            # --dictionaries DIR: code with the user's PETRARCH/CAMEO dictionaries instead of the lexicon.
+            from eventwire.petrarch.coder import PetrarchEventStage
+
+            return PetrarchEventStage.from_config(config)  # type: ignore[return-value]
         return cls(default_lexicon(), _country_lookup())
 
     def __call__(self, article: Article, doc: Doc) -> None:
@@ -124,7 +129,7 @@ def sentences(doc: Doc) -> list[tuple[int, int]]:
     for sent in doc.sents:
         start = sent.start
         for token in sent:
-            if token.is_space and token.text.count("\n") >= 2 or (token.is_space and "\n" in token.text
+            if (token.is_space and token.text.count("\n") >= 2) or (token.is_space and "\n" in token.text
                                                                    and token.i > start and _ends_title(doc, token)):
                 if token.i > start:
                     ranges.append((start, token.i))
@@ -173,11 +178,9 @@ def _distance(doc: Doc, trigger: Token, expression: TimeExpression) -> tuple[int
     root = span.root
     trigger_path = [trigger, *trigger.ancestors]
     depth = {t.i: n for n, t in enumerate(trigger_path)}
-    steps = 0
-    for node in [root, *root.ancestors]:
+    for steps, node in enumerate([root, *root.ancestors]):
         if node.i in depth:
             return (steps + depth[node.i], abs(expression.start - trigger.idx))
-        steps += 1
     return (99, abs(expression.start - trigger.idx))
 
 
@@ -204,6 +207,9 @@ def _confidence(cand: Candidate) -> float:
         score -= 0.15
     if cand.modality.negated or cand.modality.conditional:
         score -= 0.05
+    # The main clause's event is the sentence's event; embedded ones are less certain.
+    depth = sum(1 for _ in cand.token.ancestors)
+    score -= 0.02 * min(depth, 5)
     return round(max(0.05, min(0.95, score)), 2)
 
 

@@ -39,6 +39,9 @@ THREATEN_MODE = {"SANCTION": "relations", "ASSAULT": "violence", "MOBILIZE": "vi
 REJECT_CAMEO = {"CONSULT": "125", "AID": "122", "COOPERATE": "121", "CONCEDE": "124", "RETREAT": "124",
                 "SUPPORT": "120", "AGREE": "120"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+# Verbal acts about another act ("demanded that Israel ease ...", "rejected calls to ..."): they absorb
+# the act they are about, which is not coded as a separate event.
+SPEECH_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 # Verbs whose object, not subject, does what the infinitive says ("urged Iraq to ...").
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "force", "press", "pressure", "persuade", "tell",
@@ -46,6 +49,7 @@ OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "force", "press", "p
 BACKING = frozenset({"backed", "supported", "sponsored", "funded", "armed", "allied"})
 LEADING = frozenset({"led", "commanded", "run", "controlled", "dominated", "ruled"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN"})
+QUANT = "QUANT"
 
 
 @dataclass(slots=True)
@@ -72,6 +76,7 @@ class Candidate:
     confidence: float = 0.5
     trigger_tokens: list[Token] = field(default_factory=list)
     via_light: bool = False  # an event noun given its source by a light verb ("staged a protest")
+    location_target: bool = False  # the target is the place of the event, not a frame argument
 
 
 class Coder:
@@ -81,6 +86,18 @@ class Coder:
         self.lex = lexicon
         # Optional name -> ISO3 lookup (the actor knowledge base) for modifiers no actor covers.
         self.country_of = country_of
+        # Token offset -> actor for the article being coded (the coder asks about the same tokens often).
+        self._owner: Article | None = None
+        self._actors: dict[int, Actor | None] = {}
+        self._count = 0
+
+    def actor_of(self, article: Article, token: Token) -> Actor | None:
+        """``article.actor_at`` for one token, remembered while the same article is coded."""
+        if self._owner is not article or self._count != len(article.actors):
+            self._owner, self._count, self._actors = article, len(article.actors), {}
+        if token.idx not in self._actors:
+            self._actors[token.idx] = article.actor_at(token.idx, token.idx + len(token))
+        return self._actors[token.idx]
 
     # ------------------------------------------------------------------ senses
     def sense(self, token: Token) -> Entry | None:
@@ -155,9 +172,9 @@ class Coder:
             if not bounds[0] <= token.i < bounds[1]:
                 continue
             party = self.party(article, token)
-            if party is not None and (party.actor, party.code, party.text) not in excluded:
-                if all((p.actor, p.code, p.text) != (party.actor, party.code, party.text) for p in result):
-                    result.append(party)
+            key = None if party is None else (party.actor, party.code, party.text)
+            if party is not None and key not in excluded and all((p.actor, p.code, p.text) != key for p in result):
+                result.append(party)
         return result
 
     def party(self, article: Article, head: Token) -> Party | None:
@@ -165,17 +182,26 @@ class Coder:
             head = head.head.head
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
             head = head.head.head
+        for _ in range(3):
+            if self.lex.agents.get(head.lemma_.lower()) != QUANT and self.lex.agents.get(head.lower_) != QUANT:
+                break
+            inner = self.prep_object(head, "of")
+            if inner is None:
+                break
+            head = inner
         lemma = head.lemma_.lower()
         start, end = self._np_bounds(head)
-        text = head.doc.text[start:end]
+        text = article.text[start:end]
         sector = self.lex.agents.get(lemma) or self.lex.agents.get(head.lower_)
-        if head.pos_ == "PRON" and article.actor_at(head.idx, head.idx + len(head)) is None:
+        if sector == QUANT:
+            sector = None
+        if head.pos_ == "PRON" and self.actor_of(article, head) is None:
             antecedent = self._pronoun_antecedent(head)
             if antecedent is None:
                 return None
             head = antecedent
             start, end = self._np_bounds(head)
-            text = head.doc.text[start:end]
+            text = article.text[start:end]
             lemma = head.lemma_.lower()
             sector = self.lex.agents.get(lemma) or self.lex.agents.get(head.lower_)
         actor, via_head = self._actor_for(article, head)
@@ -187,6 +213,8 @@ class Coder:
             return Party(actor.id if sector is None else None, text, code,
                          sector or (actor.sector if actor.kind != "country" else None))
         code = self._code_from_words(head) or _place_country_at(article, head.idx, head.idx + len(head))
+        if code is None and sector is not None:
+            code = self._phrase_code(article, head)
         if head.pos_ == "PRON":
             return None
         if code is None and sector is None and head.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
@@ -237,7 +265,8 @@ class Coder:
                             if t.i <= pobj.i:
                                 yield t, False
             elif child.dep_ == "appos":
-                yield child, False
+                for t in sorted(child.subtree, key=lambda t: (t.i != child.i, -t.i)):
+                    yield t, False
         for t in led:
             yield t, False
         for t in backed:
@@ -249,7 +278,7 @@ class Coder:
             if token.i in seen:
                 continue
             seen.add(token.i)
-            actor = article.actor_at(token.idx, token.idx + len(token))
+            actor = self.actor_of(article, token)
             if actor is not None and (actor.country or actor.sector or actor.kind != "location" or via_head
                                       or _place_country(article, actor)):
                 return actor, via_head
@@ -259,27 +288,38 @@ class Coder:
         """A country for an actor the knowledge base knows no country of, from its modifiers
         ("Serbian President Vojislav Kostunica", "the US Congress")."""
         for token, _ in self._actor_tokens(head):
-            actor = article.actor_at(token.idx, token.idx + len(token))
+            actor = self.actor_of(article, token)
             if actor is not None and actor is not found and actor.country:
                 return actor.country
         return self._code_from_words(head)
+
+    def _phrase_code(self, article: Article, head: Token) -> str | None:
+        """A country named anywhere in a generic actor's phrase ("refugees fleeing the war in Liberia")."""
+        for token in head.subtree:
+            if token.i == head.i:
+                continue
+            actor = self.actor_of(article, token)
+            if actor is not None and actor.country:
+                return actor.country
+            found = _place_country_at(article, token.idx, token.idx + len(token))
+            if found:
+                return found
+        return None
 
     @staticmethod
     def _pronoun_antecedent(pronoun: Token) -> Token | None:
         """The actor a pronoun subject most likely means: the subject of the verb of saying or
         of the control verb above its clause ("Syria says it will ...")."""
-        if pronoun.lower_ not in ("he", "she", "it", "they", "we", "him", "her", "them", "its", "their", "his"):
+        if pronoun.lower_ not in ("he", "she", "it", "they", "we") or pronoun.dep_ not in ("nsubj", "nsubjpass"):
             return None
         clause = pronoun.head
         for _ in range(6):
             if clause.head is clause:
                 return None
-            dep = clause.dep_
             clause = clause.head
-            if dep in ("ccomp", "xcomp", "advcl", "conj"):
-                subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if subj is not None and subj.pos_ != "PRON":
-                    return subj
+            subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                return subj if subj.pos_ != "PRON" else None
         return None
 
     def _code_from_words(self, head: Token) -> str | None:
@@ -317,6 +357,10 @@ class Coder:
                 return passive_subj, True, current
             if current.dep_ == "relcl":
                 return current.head, False, current
+            if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.dep_ in ("dobj", "attr"):
+                # "issued a declaration demanding ...": who issued it demands.
+                current = current.head.head
+                continue
             if current.dep_ == "xcomp":
                 head = current.head
                 if head.lemma_.lower() in OBJECT_CONTROL:
@@ -378,7 +422,7 @@ class Coder:
             if head is None:
                 continue
             found = self.parties(article, head, bounds, source)
-            if not found and name in ("dobj", "xobj", "dative") or not found and head.pos_ in NOMINAL_POS:
+            if (not found and name in ("dobj", "xobj", "dative")) or (not found and head.pos_ in NOMINAL_POS):
                 found = self._modifier_parties(article, head, bounds, source)
             if found:
                 return found
@@ -393,7 +437,7 @@ class Coder:
                 if found:
                     return found
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from", "with", "against", "for"):
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from", "with", "against", "for", "between"):
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     found = self.parties(article, pobj, bounds, source)
@@ -424,9 +468,8 @@ class Coder:
             head = current.head
             if head is current:
                 break
-            lemma = head.lemma_.lower()
             if dep in ("xcomp", "acomp") or (dep == "ccomp" and head.pos_ == "ADJ"):
-                kind = self.lex.cue(lemma, "gov")
+                kind = self._gov(head)
                 if kind == "report":
                     mod.reported = True
                     break
@@ -434,10 +477,10 @@ class Coder:
                 current = head
                 continue
             if dep == "ccomp":
-                if self.lex.cue(lemma, "gov") == "report":
+                if self._gov(head) == "report":
                     mod.reported = True
                     break
-                self._apply(self.lex.cue(lemma, "gov"), mod)
+                self._apply(self._gov(head), mod)
                 current = head
                 continue
             if dep in ("advcl", "acl", "relcl") and any(c.lower_ == "to" and c.dep_ == "aux" for c in current.children):
@@ -450,6 +493,13 @@ class Coder:
             break
         return mod
 
+    def _gov(self, token: Token) -> str | None:
+        for lemma in _lemmas(token, "V" if token.pos_ in ("VERB", "AUX") else "A"):
+            kind = self.lex.cue(lemma, "gov")
+            if kind:
+                return kind
+        return None
+
     def _clause_cues(self, verb: Token, mod: Modality) -> None:
         for child in verb.children:
             lower = child.lower_
@@ -457,13 +507,13 @@ class Coder:
                 mod.negated = True
             elif child.dep_ in ("aux", "auxpass"):
                 self._apply(self.lex.cue(lower, "aux") or self.lex.cue(child.lemma_.lower(), "aux"), mod)
-            elif child.dep_ == "mark" or (child.dep_ == "advcl" and False):
+            elif child.dep_ == "mark":
                 self._apply(self.lex.cue(lower, "mark"), mod)
             elif child.dep_ == "acomp":
-                self._apply(self.lex.cue(child.lemma_.lower(), "gov"), mod)
-            elif child.dep_ == "advcl":
-                if any(g.dep_ == "mark" and self.lex.cue(g.lower_, "mark") == "conditional" for g in child.children):
-                    mod.conditional = True
+                self._apply(self._gov(child), mod)
+            elif child.dep_ == "advcl" and any(g.dep_ == "mark" and self.lex.cue(g.lower_, "mark") == "conditional"
+                                               for g in child.children):
+                mod.conditional = True
         if verb.lower_ in ("would", "could"):
             mod.conditional = True
 
@@ -502,7 +552,8 @@ class Coder:
 
     def _candidate(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int]) -> Candidate | None:
         nominal = entry.pos == "N"
-        cand = Candidate(token, entry, entry.type, entry.mode, entry.cameo, trigger_tokens=_trigger_tokens(token, entry))
+        cand = Candidate(token, entry, entry.type, entry.mode, entry.cameo,
+                         trigger_tokens=_trigger_tokens(token, entry))
         if nominal:
             self._nominal_roles(article, token, entry, bounds, cand)
         else:
@@ -510,7 +561,73 @@ class Coder:
         cand.modality = self.modality(token, nominal)
         self._governed(article, token, entry, bounds, cand)
         self._symmetric(cand)
+        self._location_target(article, token, bounds, cand)
+        self._unattributed(article, token, bounds, cand)
+        self._domestic(article, token.doc, bounds, cand)
         return cand
+
+    def _domestic(self, article: Article, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
+        """A person or generic actor with no known country, in a sentence that names one country only,
+        belongs to that country ("President Omar El Bashir ... the curfew imposed in Sudan")."""
+        parties = [p for p in (*cand.source, *cand.target) if p.code is None]
+        if not parties:
+            return
+        start, end = doc[bounds[0]].idx, doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1])
+        codes = {a.country for a in article.actors if a.country and any(start <= m.start < end for m in a.mentions)}
+        codes |= {p.country for p in article.places if p.country and p.start is not None and start <= p.start < end}
+        if len(codes) != 1:
+            return
+        [code] = codes
+        for party in parties:
+            party.code = code
+
+    def _unattributed(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
+        """Violence with no named perpetrator ("a roadside bombing near Samarra killed ...") is coded to an
+        unidentified armed actor (sector UAF) of the country where it happened, as PLOVER coders do."""
+        if cand.type != "ASSAULT" or cand.source or cand.entry.pos != "V":
+            return
+        doc = token.doc
+        for i in range(*bounds):
+            t = doc[i]
+            prep = t.head.head if t.head.lower_ == "of" and t.head.head.dep_ in ("prep", "advmod") else t.head
+            if t.dep_ == "pobj" and prep.lower_ in ("in", "near", "outside", "at", "around", "inside"):
+                actor = self.actor_of(article, t)
+                code = (actor.country if actor else None) or _place_country_at(article, t.idx, t.idx + len(t)) \
+                    or self._phrase_code(article, t)
+                if code:
+                    start, end = self._np_bounds(t)
+                    cand.source = [Party(None, article.text[start:end], code, "UAF")]
+                    return
+
+    def _location_target(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
+        """With no coded target, the country where a domestic act happens is its recipient
+        ("lifted the curfew in Abidjan", "demonstrated in Kirkuk"), as PLOVER coders do."""
+        if any(p.code for p in cand.target) or (cand.entry.has("sym") and len(cand.source) > 1):
+            return
+        heads = [token, *(c for c in token.children if c.dep_ == "dobj")]
+        for head in heads:
+            for child in head.children:
+                if child.dep_ != "prep" or child.lower_ not in ("in", "into", "at", "across", "throughout"):
+                    continue
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is None or not bounds[0] <= pobj.i < bounds[1]:
+                    continue
+                actor = self.actor_of(article, pobj)
+                code = (actor.country if actor else None) or _place_country_at(article, pobj.idx,
+                                                                               pobj.idx + len(pobj))
+                if code is None:
+                    code = self._phrase_code(article, pobj)
+                if (code and all(code != p.code for p in cand.source)) or (code and cand.entry.type in (
+                        "PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "ASSAULT", "AID")):
+                    if cand.target:
+                        # "arrested dozens of protesters in Moscow": the protesters are Russia's.
+                        for party in cand.target:
+                            party.code = code
+                        return
+                    start, end = self._np_bounds(pobj)
+                    cand.target = [Party(actor.id if actor else None, article.text[start:end], code, None)]
+                    cand.location_target = True
+                    return
 
     def _verbal_roles(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
                       cand: Candidate) -> None:
@@ -523,7 +640,8 @@ class Coder:
             elif entry.has("theme"):
                 cand.source = self.parties(article, subj, bounds)
             if not entry.has("theme") and subj is not None:
-                cand.target = self.parties(article, subj, bounds, cand.source)
+                cand.target = self.parties(article, subj, bounds, cand.source) or self._modifier_parties(
+                    article, subj, bounds, cand.source)
         else:
             cand.source = self.parties(article, subj, bounds)
         if not cand.target:
@@ -542,6 +660,13 @@ class Coder:
                     cand.source = self.parties(article, child, bounds)
         if by_obj is not None and not cand.source:
             cand.source = self.parties(article, by_obj, bounds)
+        prep = token.head
+        if not cand.source and token.dep_ == "pobj" and prep.lower_ in ("for", "to", "into") \
+                and prep.head.pos_ == "VERB":
+            # "negotiators return to Geneva for talks", "converging for a rally": the goers hold it.
+            subj, passive = self.subject(prep.head)
+            if not passive:
+                cand.source = self.parties(article, subj, bounds)
         if of_obj is not None:
             if entry.of_target:
                 cand.target = self.parties(article, of_obj, bounds, cand.source)
@@ -553,20 +678,29 @@ class Coder:
     def _governed(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
                   cand: Candidate) -> None:
         """A control verb's complement: absorb its trigger, borrow its target, convert by intent."""
-        if not (entry.has("ctl") or entry.has("intent")):
+        governs = entry.has("ctl") or entry.has("intent") or entry.type in SPEECH_ACTS
+        if not governs:
             self._convert(cand, cand.modality)
             return
-        complements = [c for c in token.children if c.dep_ in ("xcomp", "ccomp")]
+        kinds = ("xcomp", "ccomp", "acl") if entry.pos == "N" else ("xcomp", "ccomp")
+        complements = [c for c in token.children if c.dep_ in kinds or (
+            c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))]
         complement = complements[-1] if complements else None
         inner: Candidate | None = None
         if complement is not None:
-            for sub in (t for c in complements for t in c.subtree):
+            # The complement's own verb (and its conjuncts and object) says what was agreed, threatened...;
+            # triggers deeper inside only get absorbed.
+            preferred = [t for c in complements for t in (c, *c.conjuncts)]
+            preferred += [g for c in preferred for g in c.children if g.dep_ == "dobj"]
+            rank = {t.i: n for n, t in enumerate(preferred)}
+            subs = sorted((t for c in complements for t in c.subtree), key=lambda t: (rank.get(t.i, 99), t.i))
+            for sub in subs:
                 if not bounds[0] <= sub.i < bounds[1]:
                     continue
                 sub_entry = self.sense(sub)
                 if sub_entry is not None and not sub_entry.light:
                     cand.absorbed.add(sub.i)
-                    if inner is None:
+                    if inner is None and sub.i in rank:
                         inner = Candidate(sub, sub_entry, sub_entry.type, sub_entry.mode, sub_entry.cameo)
                         if sub_entry.pos == "V":
                             inner.target = self.target_of(article, sub, sub_entry, bounds, cand.source)
@@ -622,6 +756,8 @@ class Coder:
             cand.cameo = THREATEN_CAMEO[cand.type]
             cand.type = "THREATEN"
         else:
+            # A verbal act announced for later ("will demand") has not happened yet.
+            mod.conditional = True
             return
         mod.conditional = mod.conditional and not _has_would(cand.token) and not mod.reported \
             and not mod.intent
@@ -657,11 +793,15 @@ class Coder:
             if source:
                 cand.source = source
                 cand.target = [p for p in cand.target if p not in source]
+                if cand.location_target and cand.entry.has("sym") and len(source) > 1:
+                    cand.target = []
             if not cand.target:
                 cand.target = self.target_of(article, verb, Entry("V", "", None, "", None, None,
-                                                                  tgt=("with", "against", "on", "to", "in")),
+                                                                  tgt=("with", "against", "on", "to")),
                                              bounds, cand.source)
+            negated_noun = any(self.lex.cue(c.lower_, "det") == "negation" for c in obj.children)
             cand.modality = self.modality(verb, False)
+            cand.modality.negated = cand.modality.negated or negated_noun
             cand.trigger_tokens = sorted([verb, obj], key=lambda t: t.i)
             cand.via_light = True
             self._convert(cand, cand.modality)
@@ -676,7 +816,7 @@ class Coder:
             if token.dep_ != "aux" or self.lex.cue(token.lower_, "aux") != "obligation":
                 continue
             clause = token.head
-            if clause.dep_ != "ccomp" or self.lex.cue(clause.head.lemma_.lower(), "gov") != "report":
+            if clause.dep_ != "ccomp" or self._gov(clause.head) != "report":
                 continue
             sayer, _ = self.subject(clause.head)
             addressee, _ = self.subject(clause)
@@ -694,6 +834,22 @@ class Coder:
         drop: set[int] = set()
         for i, cand in found.items():
             drop.update(cand.absorbed - {i})
+        absorbed = set(drop)
+        owners = {t.i: c for c in found.values() for t in c.trigger_tokens}
+        for i, cand in found.items():
+            token = cand.token
+            if cand.entry.pos != "V" or token.dep_ not in ("advcl", "xcomp", "acl"):
+                continue
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+                continue
+            main = owners.get(token.head.i)
+            if main is None or main is cand:
+                continue
+            # "attacked ..., killing 156 people", "staged demonstrations to demand reforms":
+            # the adverbial elaborates the main event; its target fills a gap.
+            if not any(p.code for p in main.target) and any(p.code for p in cand.target):
+                main.target = cand.target
+            drop.add(i)
         for i, cand in found.items():
             token = cand.token
             if cand.entry.pos != "N":
@@ -713,7 +869,7 @@ class Coder:
                 verb.target = [p for p in cand.source if p not in verb.source]
             drop.add(i)
         for i in drop:
-            if i in found and not found[i].via_light:
+            if i in found and (i in absorbed or not found[i].via_light):
                 del found[i]
 
     @staticmethod
@@ -736,9 +892,7 @@ class Coder:
             return False
         if cand.entry.has("weak") and not (cand.source and cand.target):
             return False
-        if cand.entry.pos == "N" and not cand.via_light and not cand.source:
-            return False
-        return True
+        return not (cand.entry.pos == "N" and not cand.via_light and not cand.source)
 
 
 def _has_would(token: Token) -> bool:

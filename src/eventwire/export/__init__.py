@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from eventwire.export.gdelt import export_gdelt
+from eventwire.export.plover import export_plover
 from eventwire.store import Store
 from eventwire.store.records import RECORD_TABLES
 
@@ -63,11 +65,18 @@ def export_parquet(store: Store, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for table in RECORD_TABLES:
-        arrow = store.con.cursor().execute(f'SELECT * FROM "{table}"').fetch_arrow_table()
+        result = store.con.cursor().execute(f'SELECT * FROM "{table}"')
+        # Streamed in record batches so a large store never sits in memory whole
+        # (DuckDB 2 names the reader to_arrow_reader, DuckDB 1 fetch_record_batch).
+        reader = result.to_arrow_reader() if hasattr(result, "to_arrow_reader") else result.fetch_record_batch()
         (out / table).mkdir(exist_ok=True)
-        pq.write_table(arrow, out / table / "part-0.parquet")
+        rows = 0
+        with pq.ParquetWriter(out / table / "part-0.parquet", reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                rows += batch.num_rows
         if table == "articles":
-            count = arrow.num_rows
+            count = rows
     return count
 
 
@@ -75,4 +84,6 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonl": export_jsonl,
     "csv": export_csv,
     "parquet": export_parquet,
+    "plover": export_plover,
+    "gdelt": export_gdelt,
 }

@@ -142,7 +142,7 @@ def read_actor_dictionary(path: str | Path) -> tuple[list[ActorEntry], list[Dict
 
     def close() -> None:
         # An entry whose code blocks were already reported as malformed is not reported twice.
-        if current is not None and not current.codes and len(errors) == errors_before_current:  # noqa: B023
+        if current is not None and not current.codes and len(errors) == errors_before_current:
             errors.append(DictionaryFormatError(name, current.line, f"actor {current.names[0]!r} has no code"))
 
     for number, text, _raw in content_lines(path):

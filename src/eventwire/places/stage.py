@@ -29,19 +29,23 @@ from eventwire.places.gazetteer import DEFAULT_MIN_POPULATION, Candidate, Gazett
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entities whose tokens the gazetteer must not claim as places.
 NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
-KIND_PRIOR = {"continent": 4.0, "country": 4.0, "capital": 3.0, "region": 2.0, "admin1": 2.0, "city": 1.0}
+KIND_PRIOR = {"continent": 5.0, "country": 5.0, "capital": 3.0, "region": 2.0, "admin1": 2.0, "city": 1.0}
 COUNTRY_CONTEXT = 2.0
 ADMIN1_CONTEXT = 2.0
 QUALIFIER_BONUS = 5.0
 ALTERNATE_PENALTY = 1.5
 EPONYMOUS_CITY_BONUS = 2.5
 SAME_DISCOURSE_BONUS = 3.0
+LIST_BONUS = 2.0
+# A division of a country whose other divisions the article names ("Alabama", "Iowa", then "Georgia").
+SIBLING_DIVISION_BONUS = 1.5
 POPULATION_WEIGHT = 1.5
 ADMIN1_POPULATION_WEIGHT = 0.5
 # Words after a place name that say which kind of feature it is ("Washington state", "New York City").
 ADMIN1_MARKERS = frozenset({"state", "province", "governorate", "region", "county", "prefecture", "oblast"})
 CITY_MARKERS = frozenset({"city", "town", "village"})
-_CONNECTORS = frozenset({"of", "for", "the", "and", "&", "on", "de"})
+# "and" is left out: it joins separate names ("Baghdad and USA Today") as often as it sits inside one.
+_CONNECTORS = frozenset({"of", "for", "the", "on", "de"})
 
 
 @dataclass(slots=True)
@@ -156,7 +160,8 @@ class PlaceStage:
         if not any(ch.isupper() for ch in text):
             return True
         demonyms = self.gazetteer.demonyms
-        if key in demonyms or (key.endswith("s") and key[:-1] in demonyms):
+        # "Iraqis" is a plural demonym, but "Philippines" and "Laos" are names in their own right.
+        if key in demonyms or (key.endswith("s") and key[:-1] in demonyms and not candidates):
             return True
         if span.end < len(span.doc) and span.doc[span.end].lower_ in self._eponym_words:
             return True
@@ -167,7 +172,10 @@ class PlaceStage:
     def _inside_organisation(self, span: Span) -> bool:
         """True when the span sits in a run of capitalised words naming an organisation."""
         doc = span.doc
-        sent_start, sent_end = span.sent.start, span.sent.end
+        try:
+            sent_start, sent_end = span.sent.start, span.sent.end
+        except ValueError:  # a pipeline without sentence boundaries: the whole text is one run
+            sent_start, sent_end = 0, len(doc)
         words: list[str] = []
         i = span.end
         while i < sent_end and (_capitalised(doc[i].text) or (doc[i].lower_ in _CONNECTORS and i + 1 < sent_end
@@ -206,6 +214,7 @@ class PlaceStage:
             if len(toponym.candidates) == 1 or (len(primary) == 1 and primary[0].kind in ("country", "continent")):
                 toponym.resolved = toponym.candidates[0][0] if len(toponym.candidates) == 1 else primary[0]
                 _note(toponym.resolved, countries, divisions)
+        self._list_kinds(toponyms)
         # Pass 2: the rest, ranked with that context (an explicit qualifier outweighs it). A name
         # keeps the sense it had earlier in the article (one sense per discourse).
         chosen: dict[str, int] = {normalize(t.text): id(t.resolved) for t in toponyms if t.resolved is not None}
@@ -235,9 +244,28 @@ class PlaceStage:
             score += COUNTRY_CONTEXT
         if candidate.admin1_key in divisions and candidate.kind != "admin1":
             score += ADMIN1_CONTEXT
+        if candidate.kind == "admin1" and any(key.split(".")[0] == candidate.admin1_key.split(".")[0]
+                                              for key in divisions if key != candidate.admin1_key):  # type: ignore[union-attr]
+            score += SIBLING_DIVISION_BONUS
         if alternate:
             score -= ALTERNATE_PENALTY
         return score
+
+    def _list_kinds(self, toponyms: list[Toponym]) -> None:
+        """In an enumeration ("Idaho, Oregon, Washington and Wisconsin") the items share a kind and country."""
+        for index, toponym in enumerate(toponyms):
+            if toponym.resolved is not None:
+                continue
+            for other in (toponyms[index - 1] if index else None,
+                          toponyms[index + 1] if index + 1 < len(toponyms) else None):
+                if other is None or other.resolved is None:
+                    continue
+                left, right = (other, toponym) if other.start < toponym.start else (toponym, other)
+                if toponym.span.doc.text[left.end:right.start].strip(" ,") not in ("", "and", "or"):
+                    continue
+                for candidate, _ in toponym.candidates:
+                    if candidate.kind == other.resolved.kind and candidate.country == other.resolved.country:
+                        _add_bonus(toponym, candidate, LIST_BONUS)
 
     def _qualifiers(self, toponyms: list[Toponym]) -> None:
         """Bonuses from the words around a toponym: "A, B" (B contains A), "A state", "A City".
@@ -272,7 +300,8 @@ class PlaceStage:
 
 def _contains(outer: Candidate, inner: Candidate) -> bool:
     if inner is outer:
-        return False
+        # "Washington, D.C.": the qualifier names the very place.
+        return inner.kind in ("city", "capital")
     if outer.kind == "admin1":
         return inner.admin1_key == outer.admin1_key
     return outer.kind == "country" and inner.country == outer.country and inner.kind != "country"

@@ -14,7 +14,7 @@ DATA = Path(str(resources.files("eventwire.quotes") / "data"))
 
 # A capitalised name (outlet, platform): capitalised words, optionally joined by short function words.
 NAME_PATTERN = r"(?P<name>[A-Z][\w&'’-]*(?:\s+(?:(?:of|the|for|and|de|al|el)\s+)?[A-Z][\w&'’-]*)*)"
-CUE_CLASSES = ("speech", "cognition")
+CUE_CLASSES = ("speech", "cognition", "description")
 NOUN_CLASSES = ("source", "outlet", "document")
 
 

@@ -52,6 +52,10 @@ DATELINE = re.compile(r"[A-Z][A-Z .'-]+,[^\n—–]{0,80}?[—–]\s*")
 # content only after cues of asking.
 WH_WORDS = {"what", "which", "who", "whom", "where", "when", "how", "why"}
 WH_CUES = {"ask", "wonder", "question"}
+# At most this many words between a closing mark and its cue ('," US Defense Secretary Jim Mats said').
+MAX_FRAME_GAP = 8
+# Words that start a new clause between a quote and a later verb: that verb does not frame the quote.
+CLAUSE_WORDS = {"and", "but", "or", "that", "which", "who", "while", "because", "although", "though"}
 INDEFINITE = {"a", "an", "one", "another", "some", "several", "many"}
 
 
@@ -108,6 +112,7 @@ class _Extraction:
         self.lines = lines(self.text)
         self.line_starts = [s for s, _ in self.lines]
         self.token_starts = [t.idx for t in doc]
+        self.marked: list[MarkedQuote] = []
 
     # ---- positions -------------------------------------------------------------------------------
 
@@ -137,6 +142,7 @@ class _Extraction:
 
     def run(self) -> list[Quote]:
         marked = find_marked(self.text, self.lex.marks)
+        self.marked = marked
         indirect = self.indirect_candidates(marked)
         direct = self.direct_candidates(marked, indirect)
         candidates = sorted(indirect + direct, key=lambda c: (c.start, c.end))
@@ -153,7 +159,7 @@ class _Extraction:
             return None
         particles = tuple(c.lower_ for c in token.children if c.dep_ in ("prt", "acomp", "dobj") and c.i > token.i)
         cls = self.lex.cue_class(token.lemma_.lower(), particles)
-        if cls is None:
+        if cls is None or cls == "description":
             return None
         for particle in particles:
             if (token.lemma_.lower(), particle) in self.lex.phrasal_cues:
@@ -221,7 +227,9 @@ class _Extraction:
                 if outside < MIXED_MIN_WORDS:
                     continue  # the complement is the direct quote itself: its frame attributes it
                 if token.lower_ == "according" and self.has_own_cue(cand, inner):
-                    continue  # 'according to X, "..." Y said': the quote has its own attribution
+                    # '"...," Y said, according to X': a report of a framed quote; the quote keeps its own.
+                    out.append(cand)
+                    continue
                 cand.kind = "mixed"
                 cand.marked = inner
                 cand.start = min(cand.start, min(m.open_at for m in inner))
@@ -239,6 +247,8 @@ class _Extraction:
             cue = self.cue_in(self.frame_after(quote, None), nearest_first=True) or self.cue_before(
                 self.frame_before(quote, None))
             if cue is not None and cand.start <= cue[0].idx < cand.end:
+                return True
+            if self.description(quote) is not None:
                 return True
         return False
 
@@ -311,13 +321,11 @@ class _Extraction:
         start = self.skip_dateline(start, end)
         if phrase_start <= start:
             start = phrase_end
-        elif phrase_end >= end:
+        elif phrase_end >= end or head.idx < phrase_start:
+            # "S, according to X" or "S, according to X, though ...": the side the phrase attaches to.
             end = phrase_start
-        else:  # "S, according to X, S'": keep the larger side
-            if phrase_start - start >= end - phrase_end:
-                end = phrase_start
-            else:
-                start = phrase_end
+        else:
+            start = phrase_end
         start, end = self.trim(start, end)
         while end > start and self.text[end - 1] in ".!?":
             end -= 1
@@ -412,7 +420,7 @@ class _Extraction:
             cand = _Candidate("direct", quote.start, self.content_end(quote), closed=quote.closed, marked=[quote])
             after = self.frame_after(quote, todo[i + 1] if i + 1 < len(todo) else None)
             before = self.frame_before(quote, todo[i - 1] if i > 0 else None)
-            cue = self.cue_in(after, nearest_first=True) or self.cue_before(before)
+            cue = self.cue_after(after) or self.cue_before(before)
             if cue is not None:
                 self.attribute(cand, cue, after if after[0] <= cue[0].idx < after[1] else before)
             cand.frames = [f for f in (before, after) if f[0] < f[1]]
@@ -425,6 +433,11 @@ class _Extraction:
                 cand.frames.append(self.frame_after(nxt, todo[i + 2] if i + 2 < len(todo) else None))
                 i += 1
             i += 1
+            if cue is None and not self.stands_alone(quote, before):
+                described = self.description(quote)
+                if described is not None:
+                    out.append(described)
+                    continue
             if cue is None:
                 standalone = self.stands_alone(quote, before)
                 if not standalone and len(self.text[quote.start:quote.end].split()) < MIN_DIRECT_WORDS:
@@ -441,6 +454,37 @@ class _Extraction:
         while end > quote.start and self.text[end - 1] in " \t\n,":
             end -= 1
         return end
+
+    def description(self, quote: MarkedQuote) -> _Candidate | None:
+        """'described Erdogan as a "thief" who ...': a mixed quote framed by a verb of description."""
+        first = self.token_at(quote.start)
+        if first is None:
+            return None
+        verb = first.head
+        hops = 0
+        while hops < 6 and verb.head is not verb and not (
+                verb.pos_ == "VERB" and self.lex.cues.get(verb.lemma_.lower()) == "description"):
+            verb, hops = verb.head, hops + 1
+        if self.lex.cues.get(verb.lemma_.lower()) != "description" or verb.idx >= quote.open_at:
+            return None
+        parts = [c for c in verb.children if c.i > verb.i and (
+            c.dep_ in ("dobj", "oprd", "attr", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as"))]
+        if not parts:
+            return None
+        line = self.line_of(quote.start)
+        start = min(p.left_edge.idx for p in parts)
+        last = max(p.right_edge for p in parts)
+        end = max(min(last.idx + len(last.text), self.lines[line][1]), quote.outer_end)
+        start, end = self.trim(start, end)
+        while end > start and self.text[end - 1] in ".!?":
+            end -= 1
+        subject = self.subject_of(verb)
+        if subject is None or not start <= quote.open_at < end:
+            return None
+        cand = _Candidate("mixed", start, end, cue=verb.text, cue_class="speech", marked=[quote])
+        self.set_speaker(cand, subject)
+        cand.frames = self.frames_around((start, end), line, verb)
+        return cand
 
     def frame_after(self, quote: MarkedQuote, nxt: MarkedQuote | None) -> tuple[int, int]:
         start = quote.outer_end
@@ -493,6 +537,17 @@ class _Extraction:
             if cue is not None:
                 return token, cue[0], cue[1]
         return None
+
+    def cue_after(self, frame: tuple[int, int]) -> tuple[Token, str, str] | None:
+        """A cue framing the quote ('," he said', '," said X'), not the verb of a new clause ('and said that')."""
+        cue = self.cue_in(frame, nearest_first=True)
+        if cue is None:
+            return None
+        gap = self.tokens_in(frame[0], cue[0].idx)
+        words = [t for t in gap if not t.is_punct and not t.is_space]
+        if len(words) > MAX_FRAME_GAP or any(t.lower_ in CLAUSE_WORDS for t in words):
+            return None
+        return cue
 
     def cue_before(self, frame: tuple[int, int]) -> tuple[Token, str, str] | None:
         """A cue introducing the quote ('He said: "..."'), not one elsewhere in its sentence."""
@@ -602,7 +657,7 @@ class _Extraction:
             if cand.cue_class == "cognition":
                 confidence -= 0.15
             inherited_anonymity = False
-            if head is not None and actor is None and previous:
+            if head is not None and actor is None:
                 # A pronoun or a definite description ("the source") the actors stage left unresolved:
                 # the last speaker it can refer to.
                 antecedent = self.antecedent(head, previous)
@@ -610,14 +665,18 @@ class _Extraction:
                     speaker_id = antecedent.speaker
                     inherited_anonymity = antecedent.anonymous
                     confidence -= 0.1
-            if head is not None and self.lex.nouns.get(lemma) == "outlet" and actor is None:
-                earlier = [c for c in seen_channels if c.end <= cand.start and c.name[:1].isupper()]
-                if earlier:
-                    outlet = earlier[-1]
-                    channel = channel or outlet
-                    found = self.article.actor_at(outlet.start, outlet.end)
-                    speaker_id = found.id if found else None
-                    confidence -= 0.1
+            if head is not None and self.lex.nouns.get(lemma) == "outlet":
+                # "The US newspaper says": the outlet speaks and is its own channel.
+                if actor is not None and actor.kind == "organization":
+                    channel = channel or _Channel(actor.name, cand.start, cand.start)
+                elif actor is None:
+                    earlier = [c for c in seen_channels if c.end <= cand.start and c.name[:1].isupper()]
+                    if earlier:
+                        outlet = earlier[-1]
+                        channel = channel or outlet
+                        found = self.article.actor_at(outlet.start, outlet.end)
+                        speaker_id = found.id if found else None
+                        confidence -= 0.1
             source = None
             if cand.inherited:
                 source = self.nearest_speaker(cand, previous)
@@ -650,21 +709,53 @@ class _Extraction:
             previous.append((cand, quote))
         return quotes
 
+    def person_subject_before(self, head: Token) -> tuple[int, Actor] | None:
+        """The person actor last named as a subject before ``head``, in its paragraph or the one before."""
+        line = self.line_of(head.idx)
+        window_start = self.lines[max(0, line - 1)][0]
+        best: tuple[int, Actor] | None = None
+        for actor in self.article.actors:
+            if actor.kind != "person":
+                continue
+            for mention in actor.mentions:
+                if not window_start <= mention.start < head.idx:
+                    continue
+                token = self.token_at(mention.end - 1)
+                if token is None or token.dep_ not in SUBJECT_DEPS:
+                    continue
+                if self.inside_any_quote(mention.start):
+                    continue
+                if best is None or mention.start > best[0]:
+                    best = (mention.start, actor)
+        return best
+
+    def inside_any_quote(self, index: int) -> bool:
+        return any(m.start <= index < m.end for m in self.marked)
+
     def antecedent(self, head: Token, previous: list[tuple[_Candidate, Quote]]) -> Quote | None:
+        """The quote whose speaker a pronoun or a definite description ("the source") refers back to."""
         pronoun = head.lower_ in PRONOUNS
         definite = any(c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det")
         if not pronoun and not (definite and self.lex.nouns.get(head.lemma_.lower()) == "source"):
             return None
         plural = head.lower_ in ("they", "them", "we") or head.tag_ in ("NNS", "NNPS")
+        found: tuple[int, Quote] | None = None
         for prev_cand, prev_quote in reversed(previous):
             prev_head = prev_cand.speaker_head
-            if prev_head is None or prev_cand.inherited:
+            if prev_head is None or prev_cand.inherited or prev_cand.speaker_span is None:
                 continue
             if (prev_head.tag_ in ("NNS", "NNPS") or prev_head.lower_ in ("they", "we")) != plural:
                 continue
             if pronoun or prev_head.lemma_.lower() == head.lemma_.lower():
-                return prev_quote
-        return None
+                found = (prev_cand.speaker_span[0], prev_quote)
+                break
+        if head.lower_ in PERSON_PRONOUNS:
+            # A person named as a subject after the last speaker is the likelier antecedent.
+            person = self.person_subject_before(head)
+            if person is not None and (found is None or person[0] > found[0]):
+                earlier = [q for _, q in previous if q.speaker == person[1].id]
+                return earlier[-1] if earlier else Quote("", "direct", "", 0, 0, speaker=person[1].id)
+        return found[1] if found else None
 
     def nearest_speaker(self, cand: _Candidate, previous: list[tuple[_Candidate, Quote]]) -> Quote | None:
         line = self.line_of(cand.start)

@@ -157,6 +157,25 @@ class Store:
             raise StoreError(f"cannot write to {self.path}: {exc}") from exc
         return len(fresh)
 
+    def insert_tables(self, tables: dict[str, Any], replace: bool = False) -> None:
+        """Insert Arrow tables laid out as :data:`~eventwire.store.records.SCHEMAS` in one transaction.
+
+        Rows whose key is already stored are skipped (``replace``: overwritten).
+        Used to load Parquet datasets (see :mod:`eventwire.store.parquet`).
+        """
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            for name, table in tables.items():
+                if table.num_rows:
+                    verb = "INSERT" if name not in _KEYS else "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+                    self.con.register("incoming", table)
+                    self.con.execute(f'{verb} INTO "{name}" SELECT * FROM incoming')
+                    self.con.unregister("incoming")
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+
     # -- reading ------------------------------------------------------------
     def article(self, article_id: str) -> Article | None:
         row = self.con.execute("SELECT doc FROM articles WHERE id = ?", [article_id]).fetchone()

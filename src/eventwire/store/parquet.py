@@ -20,13 +20,20 @@ query function read a dataset exactly as they read a database file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from eventwire.errors import SchemaVersionError, StoreError
 from eventwire.store.records import DERIVED_TABLES, RECORD_TABLES, SCHEMA_VERSION, SCHEMAS
+
+if TYPE_CHECKING:
+    from eventwire.store.database import Store
 
 MANIFEST = "_eventwire.json"
 ALL_TABLES: tuple[str, ...] = (*RECORD_TABLES, "failures", *DERIVED_TABLES)
@@ -96,3 +103,45 @@ def open_dataset(root: str | Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise StoreError(f"cannot read the Parquet dataset {root}: {exc}") from exc
     return con
+
+
+def load_dataset(store: Store, root: str | Path, progress: Callable[[int, int], None] | None = None,
+                 ) -> tuple[int, int, int]:
+    """Load a dataset's records into ``store``, skipping articles already stored.
+
+    Goes a part at a time (the rows of one input chunk in every table), each
+    part in one transaction, so memory is bounded by the part size and an
+    interrupted load resumes without duplicates. Returns ``(stored, skipped,
+    failures)``. Derived tables are not copied: refresh them in the store.
+    """
+    root = Path(root)
+    if not is_dataset(root):
+        raise StoreError(f"{root} is not an eventwire Parquet dataset (no articles/ directory or {MANIFEST})")
+    check_version(root)
+    stored = skipped = 0
+    for part in part_files(root, "articles"):
+        articles = pq.read_table(part, schema=SCHEMAS["articles"])
+        ids = articles.column("id").to_pylist()
+        known = store.known_ids(ids)
+        fresh = [i for i in dict.fromkeys(ids) if i not in known]
+        skipped += len(ids) - len(fresh)
+        if fresh:
+            keep = pa.array(fresh)
+            tables = {"articles": articles.filter(pc.is_in(articles.column("id"), keep))}
+            for table in RECORD_TABLES[1:]:
+                path = root / table / part.name
+                if path.exists():
+                    rows = pq.read_table(path, schema=SCHEMAS[table])
+                    tables[table] = rows.filter(pc.is_in(rows.column("article_id"), keep))
+            # An article present twice in the input is twice in the part: the key keeps the first copy.
+            store.insert_tables(tables)
+            stored += len(fresh)
+        if progress:
+            progress(stored, skipped)
+    failures = 0
+    for part in part_files(root, "failures"):
+        rows = pq.read_table(part, schema=SCHEMAS["failures"])
+        store.insert_tables({"failures": rows}, replace=True)
+        failures += rows.num_rows
+    return stored, skipped, failures
+

@@ -32,15 +32,6 @@ ARTICLE_COLUMNS = (
 )
 
 
-def actor_key_sql(alias: str = "a") -> str:
-    """An actor's identity across articles: its ``kb_id`` when resolved, else ``name:`` + its normalized name.
-
-    The normalized name is lower-cased with runs of whitespace collapsed, so "Jim  Mattis" and "jim mattis" in
-    two articles are one actor, while unresolved actors of different names stay apart.
-    """
-    return (f"coalesce(nullif({alias}.kb_id, ''), 'name:' || "
-            f"lower(regexp_replace(trim({alias}.name), '\\s+', ' ', 'g')))")
-
 
 class FilterError(EventwireError):
     """A filter value cannot be used (bad date, unknown event type, ...)."""
@@ -86,13 +77,20 @@ def _party_clause(column: str, value: str, params: list[Any]) -> str:
     )
 
 
+def _event_party_clause(column: str, value: str, params: list[Any]) -> str:
+    """:func:`_party_clause` on the ``events`` table, through the match columns ``records.article_rows`` prepares
+    (a list lookup and one string scan per row instead of three list walks: 3x faster on 100k events)."""
+    params.extend([value.upper(), f"%{value.lower()}%"])
+    return f"(list_contains({column}_terms, ?) OR {column}_search LIKE ?)"
+
+
 def event_where(filters: Filters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if filters.actor:
-        clauses.append(_party_clause("actor", filters.actor, params))
+        clauses.append(_event_party_clause("actor", filters.actor, params))
     if filters.recipient:
-        clauses.append(_party_clause("recipient", filters.recipient, params))
+        clauses.append(_event_party_clause("recipient", filters.recipient, params))
     if filters.type:
         clauses.append("event = ?")
         params.append(filters.type.upper())
@@ -205,10 +203,10 @@ def query_quotes(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list
 
 
 def query_actors(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
-    """Actors across articles, grouped by their cross-article key (see :func:`actor_key_sql`)."""
+    """Actors across articles, grouped by their cross-article key (:func:`eventwire.store.records.actor_key`)."""
     where, params = actor_where(filters)
     grouped = (
-        f"SELECT {actor_key_sql()} AS key, mode(a.name) AS name, mode(a.kind) AS kind, "
+        "SELECT a.actor_key AS key, mode(a.name) AS name, mode(a.kind) AS kind, "
         "mode(a.country) AS country, mode(a.sector) AS sector, mode(a.role) AS role, any_value(a.kb_id) AS kb_id, "
         "bool_or(a.anonymous) AS anonymous, count(DISTINCT a.article_id) AS articles, "
         f"sum(a.num_mentions) AS mentions FROM actors a{where} GROUP BY key"
@@ -258,7 +256,7 @@ def article_record(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str,
 
 def article_actor_keys(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, str]:
     """Each actor id of one article mapped to its cross-article key."""
-    rows = con.cursor().execute(f"SELECT id, {actor_key_sql()} FROM actors a WHERE article_id = ?",
+    rows = con.cursor().execute("SELECT id, actor_key FROM actors WHERE article_id = ?",
                                 [article_id]).fetchall()
     return {actor_id: key for actor_id, key in rows}
 
@@ -284,10 +282,11 @@ def dyad_where(a: str, b: str, filters: Filters, directed: bool = False) -> tupl
         negated=filters.negated, hypothetical=filters.hypothetical, search=filters.search,
     ))
     dyad_params: list[Any] = []
-    forward = f"({_party_clause('actor', a, dyad_params)} AND {_party_clause('recipient', b, dyad_params)})"
+    match = _event_party_clause
+    forward = f"({match('actor', a, dyad_params)} AND {match('recipient', b, dyad_params)})"
     clause = forward
     if not directed:
-        backward = f"({_party_clause('actor', b, dyad_params)} AND {_party_clause('recipient', a, dyad_params)})"
+        backward = f"({match('actor', b, dyad_params)} AND {match('recipient', a, dyad_params)})"
         clause = f"({forward} OR {backward})"
     if where:
         return f"{where} AND {clause}", [*params, *dyad_params]
@@ -371,76 +370,60 @@ def top_dyads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str,
 def actor_profile(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any] | None:
     """One actor across articles (by its key), or None when no article mentions it."""
     rows = _rows(con, (
-        f"SELECT {actor_key_sql()} AS key, mode(a.name) AS name, list(DISTINCT a.name ORDER BY a.name) AS names, "
+        "SELECT a.actor_key AS key, mode(a.name) AS name, list(DISTINCT a.name ORDER BY a.name) AS names, "
         "mode(a.kind) AS kind, mode(a.country) AS country, mode(a.sector) AS sector, mode(a.role) AS role, "
         "list(DISTINCT a.role ORDER BY a.role) FILTER (WHERE a.role IS NOT NULL) AS roles, "
         "any_value(a.kb_id) AS kb_id, bool_or(a.anonymous) AS anonymous, "
         "count(DISTINCT a.article_id) AS articles, sum(a.num_mentions) AS mentions "
-        f"FROM actors a WHERE {actor_key_sql()} = ? GROUP BY key"
+        "FROM actors a WHERE a.actor_key = ? GROUP BY a.actor_key"
     ), [key])
     return rows[0] if rows else None
-
-
-def _actor_instances(key: str) -> tuple[str, list[Any]]:
-    return f"me AS (SELECT article_id, id FROM actors a WHERE {actor_key_sql()} = ?)", [key]
-
-
-_PARTIES_OF_MY_ARTICLES = (
-    "parts AS (SELECT article_id, id, side, goldstein, negated, hypothetical, p.actor AS actor_id, p.text AS text, "
-    "p.code AS code FROM ("
-    "SELECT article_id, id, 'source' AS side, goldstein, negated, hypothetical, unnest(actor) AS p FROM events "
-    "WHERE article_id IN (SELECT article_id FROM me) UNION ALL "
-    "SELECT article_id, id, 'target' AS side, goldstein, negated, hypothetical, unnest(recipient) AS p FROM events "
-    "WHERE article_id IN (SELECT article_id FROM me))), "
-    "mine AS (SELECT DISTINCT parts.article_id, parts.id, parts.side FROM parts "
-    "JOIN me ON parts.article_id = me.article_id AND parts.actor_id = me.id)"
-)
 
 
 def actor_events(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
                  offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Events in which the actor is a source or a target, newest first, and their number."""
-    instances, params = _actor_instances(key)
-    with_sql = f"WITH {instances}, {_PARTIES_OF_MY_ARTICLES}, hits AS (SELECT DISTINCT article_id, id FROM mine)"
-    columns = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
-    rows = _rows(con, (
-        f"{with_sql} SELECT {columns} FROM events e JOIN hits h ON e.article_id = h.article_id AND e.id = h.id "
-        "ORDER BY e.event_day DESC NULLS LAST, e.article_id, e.id LIMIT ? OFFSET ?"
-    ), [*params, limit, offset])
-    return rows, _count(con, f"{with_sql} SELECT count(*) FROM hits", params)
+    where = " WHERE (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?))"
+    columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+    rows = _rows(con, f"SELECT {columns} FROM events{where} ORDER BY event_day DESC NULLS LAST, article_id, id "
+                      "LIMIT ? OFFSET ?", [key, key, limit, offset])
+    return rows, _count(con, f"SELECT count(*) FROM events{where}", [key, key])
 
 
 def actor_quotes(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
                  offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Quotes the actor is the speaker of, newest first, and their number."""
-    instances, params = _actor_instances(key)
     columns = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
-    body = f"WITH {instances} SELECT {{}} FROM quotes q JOIN me ON q.article_id = me.article_id AND q.speaker = me.id"
+    body = ("SELECT {} FROM quotes q JOIN actors a ON q.article_id = a.article_id AND q.speaker = a.id "
+            "WHERE a.actor_key = ?")
     rows = _rows(con, body.format(columns) + " ORDER BY q.published DESC NULLS LAST, q.article_id, q.start "
-                 "LIMIT ? OFFSET ?", [*params, limit, offset])
-    return rows, _count(con, body.format("count(*)"), params)
+                 "LIMIT ? OFFSET ?", [key, limit, offset])
+    return rows, _count(con, body.format("count(*)"), [key])
 
 
 def actor_network(con: duckdb.DuckDBPyConnection, key: str, limit: int = 15) -> list[dict[str, Any]]:
     """The actor's counterparts: who is on the other side of its factual events, how often and how (mean
-    Goldstein; ``as_source`` counts events where the actor acted on the counterpart)."""
-    instances, params = _actor_instances(key)
-    counterpart_key = actor_key_sql("a")
+    Goldstein; ``as_source`` counts events where the actor acted on the counterpart). Counterparts that are
+    not resolved actors are grouped by their text and have no key."""
     sql = (
-        f"WITH {instances}, {_PARTIES_OF_MY_ARTICLES}, "
-        "others AS (SELECT parts.*, mine.side AS my_side FROM parts JOIN mine ON parts.article_id = mine.article_id "
-        "AND parts.id = mine.id AND parts.side <> mine.side WHERE NOT parts.negated AND NOT parts.hypothetical) "
-        f"SELECT CASE WHEN a.id IS NULL THEN NULL ELSE {counterpart_key} END AS key, "
-        "coalesce(mode(a.name), mode(o.text)) AS name, mode(coalesce(o.code, a.country)) AS code, "
-        "count(DISTINCT o.article_id || '/' || o.id) AS events, "
-        "count(DISTINCT o.article_id || '/' || o.id) FILTER (WHERE o.my_side = 'source') AS as_source, "
-        "round(avg(o.goldstein), 2) AS goldstein "
-        "FROM others o LEFT JOIN actors a ON a.article_id = o.article_id AND a.id = o.actor_id "
-        f"WHERE a.id IS NULL OR {counterpart_key} <> ? "
-        f"GROUP BY CASE WHEN a.id IS NULL THEN 'text:' || lower(o.text) ELSE {counterpart_key} END, key "
-        "ORDER BY events DESC, name LIMIT ?"
+        "WITH hits AS (SELECT article_id, id, goldstein, actor, recipient, actor_keys, recipient_keys, "
+        "actor_names, recipient_names, list_contains(actor_keys, ?) AS me_source, "
+        "list_contains(recipient_keys, ?) AS me_target FROM events "
+        "WHERE NOT negated AND NOT hypothetical "
+        "AND (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?))), "
+        "others AS ("
+        "SELECT article_id, id, goldstein, 'source' AS my_side, unnest(recipient_keys) AS k, "
+        "unnest(recipient_names) AS n, unnest(list_transform(recipient, lambda p: p.code)) AS code "
+        "FROM hits WHERE me_source UNION ALL "
+        "SELECT article_id, id, goldstein, 'target' AS my_side, unnest(actor_keys) AS k, "
+        "unnest(actor_names) AS n, unnest(list_transform(actor, lambda p: p.code)) AS code "
+        "FROM hits WHERE me_target) "
+        "SELECT k AS key, mode(n) AS name, mode(code) AS code, count(DISTINCT article_id || '/' || id) AS events, "
+        "count(DISTINCT article_id || '/' || id) FILTER (WHERE my_side = 'source') AS as_source, "
+        "round(avg(goldstein), 2) AS goldstein FROM others WHERE k IS NULL OR k <> ? "
+        "GROUP BY coalesce(k, 'text:' || lower(n)), k ORDER BY events DESC, name LIMIT ?"
     )
-    return _rows(con, sql, [*params, key, limit])
+    return _rows(con, sql, [key, key, key, key, key, limit])
 
 
 # -- overview -----------------------------------------------------------------------------------
@@ -458,7 +441,7 @@ def store_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "articles": int(one("SELECT count(*) FROM articles")),
             "events": int(one("SELECT count(*) FROM events")),
             "quotes": int(one("SELECT count(*) FROM quotes")),
-            "actors": int(one(f"SELECT count(DISTINCT {actor_key_sql()}) FROM actors a")),
+            "actors": int(one("SELECT count(DISTINCT actor_key) FROM actors")),
             "outlets": int(one("SELECT count(DISTINCT outlet) FROM articles")),
             "failures": int(one("SELECT count(*) FROM failures")),
             "negated_events": int(one("SELECT count(*) FROM events WHERE negated")),

@@ -19,7 +19,9 @@ import pyarrow as pa
 from eventwire.model import Article, Failure
 
 # 2: derived tables ``stories`` (near-duplicate clusters) and ``event_aggregates``/``aggregated_events``.
-SCHEMA_VERSION = 2
+# 3: cross-article actor keys (``actors.actor_key``, ``events.actor_keys``/``recipient_keys``, see ``actor_key``)
+#    and party match columns (``events.actor_terms``/``actor_search``, ``recipient_*``) for fast filters.
+SCHEMA_VERSION = 3
 
 _PARTY = pa.struct([("actor", pa.string()), ("text", pa.string()), ("code", pa.string()), ("sector", pa.string())])
 _PLACE_FIELDS = [
@@ -40,6 +42,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("article_id", pa.string()), ("id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
         ("country", pa.string()), ("sector", pa.string()), ("role", pa.string()), ("kb_id", pa.string()),
         ("anonymous", pa.bool_()), ("confidence", pa.float64()), ("num_mentions", pa.int32()),
+        ("actor_key", pa.string()),
     ]),
     "mentions": pa.schema([
         ("article_id", pa.string()), ("actor_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
@@ -66,6 +69,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("actor_names", pa.list_(pa.string())), ("recipient_codes", pa.list_(pa.string())),
         ("recipient_names", pa.list_(pa.string())), ("outlet", pa.string()), ("published", pa.date32()),
         ("sentence_text", pa.string()),
+        # Each party's actor_key (null when the party is not a resolved actor), parallel to actor/recipient.
+        ("actor_keys", pa.list_(pa.string())), ("recipient_keys", pa.list_(pa.string())),
+        # What an actor filter matches: codes and code+sector upper-cased (USA, USAGOV), and names and
+        # surface texts lower-cased, joined by \x1f (one string scan instead of a list walk per row).
+        ("actor_terms", pa.list_(pa.string())), ("actor_search", pa.string()),
+        ("recipient_terms", pa.list_(pa.string())), ("recipient_search", pa.string()),
     ]),
     "places": pa.schema([("article_id", pa.string()), ("idx", pa.int32()), *_PLACE_FIELDS]),
     "failures": pa.schema([("name", pa.string()), ("reason", pa.string()), ("failed_at", pa.timestamp("us"))]),
@@ -112,11 +121,18 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
+def actor_key(kb_id: str | None, name: str) -> str:
+    """An actor's identity across articles: its ``kb_id`` when resolved, else ``name:`` and its name lower-cased
+    with whitespace collapsed (so "Jim  Mattis" and "jim mattis" in two articles are one actor)."""
+    return kb_id if kb_id else "name:" + " ".join(name.lower().split())
+
+
 def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
     """The rows one article contributes to each record table."""
     doc = article.to_dict()
     published = parse_day(article.published)
     names = {actor.id: actor.name for actor in article.actors}
+    keys = {actor.id: actor_key(actor.kb_id, actor.name) for actor in article.actors}
     rows: dict[str, list[dict[str, Any]]] = {
         "articles": [{
             "id": article.id, "title": article.title, "url": article.url, "outlet": article.outlet,
@@ -129,7 +145,8 @@ def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
     }
     for actor in doc["actors"]:
         mentions = actor.pop("mentions")
-        rows["actors"].append({"article_id": article.id, **actor, "num_mentions": len(mentions)})
+        rows["actors"].append({"article_id": article.id, **actor, "num_mentions": len(mentions),
+                               "actor_key": keys[actor["id"]]})
         rows["mentions"].extend(
             {"article_id": article.id, "actor_id": actor["id"], **mention} for mention in mentions
         )
@@ -147,6 +164,10 @@ def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
             "recipient_codes": _codes(event["recipient"]), "recipient_names": _names(event["recipient"], names),
             "outlet": article.outlet, "published": published,
             "sentence_text": article.text[sentence["start"]:sentence["end"]],
+            "actor_keys": [keys.get(p["actor"]) for p in event["actor"]],
+            "recipient_keys": [keys.get(p["actor"]) for p in event["recipient"]],
+            "actor_terms": _terms(event["actor"]), "actor_search": _search(event["actor"], names),
+            "recipient_terms": _terms(event["recipient"]), "recipient_search": _search(event["recipient"], names),
         })
     rows["places"] = [{"article_id": article.id, "idx": i, **place} for i, place in enumerate(doc["places"])]
     return rows
@@ -158,6 +179,20 @@ def _codes(parties: list[dict[str, Any]]) -> list[str]:
 
 def _names(parties: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
     return [names.get(p["actor"]) or p["text"] for p in parties]
+
+
+def _terms(parties: list[dict[str, Any]]) -> list[str]:
+    terms: dict[str, None] = {}
+    for p in parties:
+        code, sector = p.get("code") or "", p.get("sector") or ""
+        for term in (code, code + sector):
+            if term:
+                terms[term.upper()] = None
+    return list(terms)
+
+
+def _search(parties: list[dict[str, Any]], names: dict[str, str]) -> str:
+    return "\x1f".join(dict.fromkeys(t.lower() for t in (*_names(parties, names), *(p["text"] for p in parties))))
 
 
 def failure_row(failure: Failure, when: Any) -> dict[str, Any]:

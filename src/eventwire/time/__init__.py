@@ -29,7 +29,8 @@ NUMBERS: dict[str, int] = {w: i for i, w in enumerate(
     ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"))}
 NUMBERS.update({"a": 1, "an": 1})
 
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _NUM = r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?P<unit>year|month|week|day)s?"
 
@@ -41,23 +42,28 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, re.IGNORECA
     ("month_year", rf"\b(?:(?:early|mid|late)[- ])?{_MONTH}\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b"),
     ("month_day", rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
     ("day_month", rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"),
-    ("offset_anchor", rf"\b{_NUM}\s+{_UNIT}\s+(?P<dir>after|before|later|earlier)\b(?:\s+(?:that|the|this)\s+(?P<noun>[a-z-]+))?"),
+    ("offset_anchor", rf"\b{_NUM}\s+{_UNIT}\s+(?P<dir>after|before|later|earlier)\b"
+                      r"(?:\s+(?:that|the|this)\s+(?P<noun>[a-z-]+))?"),
     ("ago", rf"\b{_NUM}\s+{_UNIT}\s+ago\b"),
     ("rel_unit", r"\b(?:(?P<mod>earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<unit>year|month|week)\b"),
     ("rel_month", rf"\b(?P<which>last|this|next|past)\s+{_MONTH}\b"),
-    ("season_year", r"\b(?:(?:early|mid|late)[- ]|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)(?P<y>(?:19|20)\d\d)\b"),
+    ("season_year", r"\b(?:(?:early|mid|late)[- ]|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)"
+                    r"(?P<y>(?:19|20)\d\d)\b"),
     ("year", r"\b(?<![\d,.$])(?P<y>(?:19|20)\d\d)(?!\d|%|s\b|,\d)"),
     ("month", rf"\b(?:(?:early|mid|late)[- ])?{_MONTH}\b"),
-    ("weekday", r"\b(?:(?P<which>last|this|next)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
-    ("deictic", r"\b(?P<word>today|tonight|yesterday|tomorrow|currently|now|at present|this (?:morning|afternoon|evening))\b"),
+    ("weekday", r"\b(?:(?P<which>last|this|next)\s+)?"
+                r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
+    ("deictic", r"\b(?P<word>today|tonight|yesterday|tomorrow|currently|now|at present"
+                r"|this (?:morning|afternoon|evening))\b"),
     ("then", r"\b(?P<word>then|at the time|at that time)\b"),
 ]]
 
 # "May" and "march" are also ordinary words; they count as months only next to a day or a year,
 # or after a preposition that takes dates.
-_AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "dec", "sept", "sep", "oct", "nov", "aug", "jun", "jul", "apr", "feb"}
-_DATE_PREPOSITIONS = re.compile(r"\b(?:in|since|until|till|by|during|before|after|from|of|early|late|mid|last|next|this)\s*-?$",
-                                re.IGNORECASE)
+_AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "dec", "sept", "sep", "oct", "nov", "aug", "jun", "jul", "apr",
+                     "feb"}
+_DATE_PREPOSITIONS = re.compile(
+    r"\b(?:in|since|until|till|by|during|before|after|from|of|early|late|mid|last|next|this)\s*-?$", re.IGNORECASE)
 
 
 @dataclass(slots=True)

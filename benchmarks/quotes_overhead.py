@@ -1,0 +1,95 @@
+"""How much the quotes stage adds to the pipeline.
+
+Two measurements over news-like texts (the bundled sample corpus, the
+canonical article and the GeoVirus excerpts from ../shared when present):
+
+1. the whole pipeline with the quotes stage and with it disabled (best of
+   ``--repeat`` runs after a warm-up), and the difference;
+2. the quotes stage alone, timed on the already parsed and annotated articles,
+   as a share of the whole pipeline's time (steadier than the difference of two
+   noisy totals on shared cores).
+
+    .venv/bin/python benchmarks/quotes_overhead.py [--articles N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from eventwire.ingest import read_inputs
+from eventwire.model import Article
+from eventwire.nlp import parse_many
+from eventwire.pipeline import Pipeline, PipelineConfig
+from eventwire.quotes import QuoteStage
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def texts(limit: int) -> list[str]:
+    found = [a.text for a in read_inputs([str(ROOT / "src" / "eventwire" / "data" / "sample")])
+             if isinstance(a, Article)]
+    iraq = SHARED / "corpus" / "iraq-us-presence.txt"
+    if iraq.exists():
+        found.append(iraq.read_text(encoding="utf-8"))
+    geovirus = SHARED / "eval" / "GeoVirus.xml"
+    if geovirus.exists():
+        from eventwire.eval.places import read_geovirus
+
+        found.extend(g.text for g in read_geovirus(geovirus)[0])
+    return found[:limit]
+
+
+def run(pipeline: Pipeline, corpus: list[str]) -> float:
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
+    start = time.perf_counter()
+    pipeline.process_batch(articles)
+    return time.perf_counter() - start
+
+
+def stage_alone(pipeline: Pipeline, corpus: list[str]) -> tuple[float, int]:
+    """Seconds the quotes stage takes on articles already parsed and annotated by the earlier stages."""
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
+    docs = parse_many(pipeline.nlp, corpus)
+    earlier = [s for s in pipeline.stages if s.name != "quotes"]
+    for article, doc in zip(articles, docs, strict=True):
+        for stage in earlier:
+            stage(article, doc)
+    quotes = QuoteStage.from_config(pipeline.config)
+    start = time.perf_counter()
+    for article, doc in zip(articles, docs, strict=True):
+        quotes(article, doc)
+    return time.perf_counter() - start, sum(len(a.quotes) for a in articles)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=120)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    corpus = texts(args.articles)
+    with_quotes = Pipeline(PipelineConfig())
+    without = Pipeline(PipelineConfig(disabled=("quotes",)), nlp=with_quotes.nlp)
+    run(with_quotes, corpus[:5])  # warm-up: loads every stage's tables
+    run(without, corpus[:5])
+    timings: dict[str, list[float]] = {"with quotes": [], "without quotes": []}
+    for _ in range(args.repeat):
+        timings["without quotes"].append(run(without, corpus))
+        timings["with quotes"].append(run(with_quotes, corpus))
+    best = {name: min(values) for name, values in timings.items()}
+    chars = sum(len(t) for t in corpus)
+    print(f"{len(corpus)} articles, {chars} characters, stages: {', '.join(with_quotes.stage_names)}")
+    for name, value in best.items():
+        print(f"{name:15s} {value:.2f} s (best of {args.repeat})")
+    print(f"difference of totals: {best['with quotes'] / best['without quotes'] - 1:+.1%}")
+    alone = min(stage_alone(with_quotes, corpus)[0] for _ in range(args.repeat))
+    _, found = stage_alone(with_quotes, corpus)
+    print(f"quotes stage alone: {alone:.3f} s for {found} quotes = {alone / best['with quotes']:.1%} "
+          "of the whole pipeline's time")
+
+
+if __name__ == "__main__":
+    main()

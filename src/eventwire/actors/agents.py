@@ -1,0 +1,188 @@
+"""The agents table: title and role words -> sector, kind of referent and role family.
+
+The shipped table is ``data/agents.tsv`` (format in its header); PETRARCH/CAMEO agent dictionaries
+imported with ``eventwire kb import --format petrarch`` add ``agents-*.tsv`` files in the user KB
+directory, in the same format. Phrases are matched on lower-case words or lemmas, longest first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from eventwire.actors.kb import DATA_DIR, _data_lines
+from eventwire.errors import DictionaryFormatError
+
+AGENT_COLUMNS: tuple[str, ...] = ("phrase", "sector", "type", "role", "title")
+AGENT_TYPES: tuple[str, ...] = ("person", "group", "organization", "modifier")
+# Role families that may stand for one another when a name is checked against the KB.
+_COMPATIBLE: dict[str, frozenset[str]] = {
+    "minister": frozenset({"foreign-minister", "defence-minister", "interior-minister", "minister",
+                           "head-of-government"}),
+    "official": frozenset({"foreign-minister", "defence-minister", "interior-minister", "minister", "official",
+                           "diplomat", "spokesperson", "head-of-state", "head-of-government", "royal"}),
+    "military": frozenset({"military", "military-commander"}),
+    "military-commander": frozenset({"military", "military-commander"}),
+    "head-of-state": frozenset({"head-of-state", "royal"}),
+    "royal": frozenset({"head-of-state", "royal", "defence-minister", "foreign-minister", "head-of-government"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    phrase: str
+    sector: str | None
+    type: str
+    role: str | None
+    title: bool
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.phrase.split())
+
+
+def roles_compatible(mention_role: str | None, kb_role: str | None) -> bool | None:
+    """Whether a role family in the text can describe a KB role family; None when either is unknown."""
+    if mention_role is None or kb_role is None:
+        return None
+    if mention_role == kb_role:
+        return True
+    return kb_role in _COMPATIBLE.get(mention_role, frozenset()) or mention_role in _COMPATIBLE.get(
+        kb_role, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class AgentMatch:
+    start: int  # index of the first word
+    end: int  # index after the last word
+    agent: Agent
+
+
+class AgentTable:
+    """Agent phrases indexed by their first word; matching is longest-first over a word sequence."""
+
+    def __init__(self, agents: Iterable[Agent] = ()) -> None:
+        self._by_first: dict[str, list[Agent]] = defaultdict(list)
+        self.errors: list[DictionaryFormatError] = []
+        for agent in agents:
+            self.add(agent)
+
+    def add(self, agent: Agent) -> None:
+        bucket = self._by_first[agent.words[0]]
+        bucket[:] = [a for a in bucket if a.phrase != agent.phrase]
+        bucket.append(agent)
+        bucket.sort(key=lambda a: -len(a.words))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._by_first
+
+    def get(self, phrase: str) -> Agent | None:
+        words = phrase.lower().split()
+        if not words:
+            return None
+        return next((a for a in self._by_first.get(words[0], ()) if list(a.words) == words), None)
+
+    def match(self, forms: Sequence[Sequence[str]]) -> list[AgentMatch]:
+        """Non-overlapping agent phrases in a word sequence, longest first from left to right.
+
+        ``forms[i]`` lists the acceptable forms of word ``i`` (e.g. its lower-case text and its lemma).
+        """
+        found: list[AgentMatch] = []
+        i = 0
+        while i < len(forms):
+            best: AgentMatch | None = None
+            for first in forms[i]:
+                for agent in self._by_first.get(first, ()):
+                    n = len(agent.words)
+                    if i + n <= len(forms) and all(agent.words[k] in forms[i + k] for k in range(n)):
+                        if best is None or n > best.end - best.start:
+                            best = AgentMatch(i, i + n, agent)
+                        break
+            if best is not None:
+                found.append(best)
+                i = best.end
+            else:
+                i += 1
+        return found
+
+    def match_text(self, text: str) -> list[AgentMatch]:
+        words = [w.strip(",.;:()\"'").lower() for w in text.split()]
+        forms = [(w, w[:-1]) if w.endswith("s") and len(w) > 3 else (w,) for w in words]
+        return self.match(forms)
+
+    def role_family(self, text: str | None) -> str | None:
+        """The role family of a role text ("Secretary of Defense" -> defence-minister)."""
+        if not text:
+            return None
+        for m in sorted(self.match_text(text), key=lambda m: -(m.end - m.start)):
+            if m.agent.role:
+                return m.agent.role
+        return None
+
+
+def read_agent_file(path: Path) -> tuple[list[Agent], list[DictionaryFormatError]]:
+    agents: list[Agent] = []
+    errors: list[DictionaryFormatError] = []
+    for number, fields in _data_lines(path):
+        if fields and fields[0] == "phrase":
+            continue
+        if len(fields) != len(AGENT_COLUMNS):
+            errors.append(DictionaryFormatError(str(path), number, f"expected {len(AGENT_COLUMNS)} tab-separated "
+                                                f"fields ({', '.join(AGENT_COLUMNS)}), found {len(fields)}"))
+            continue
+        phrase, sector, kind, role, title = (f.strip() for f in fields)
+        if not phrase:
+            errors.append(DictionaryFormatError(str(path), number, "empty phrase"))
+            continue
+        if kind not in AGENT_TYPES:
+            errors.append(DictionaryFormatError(str(path), number,
+                                                f"type {kind!r} is not one of {', '.join(AGENT_TYPES)}"))
+            continue
+        if title not in ("yes", "no"):
+            errors.append(DictionaryFormatError(str(path), number, f"title must be yes or no, not {title!r}"))
+            continue
+        agents.append(Agent(phrase.lower(), None if sector in ("", "-") else sector, kind,
+                            None if role in ("", "-") else role, title == "yes"))
+    return agents, errors
+
+
+def load_agents(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> AgentTable:
+    """The shipped agents table plus ``agents-*.tsv`` files in the user KB directories.
+
+    User entries override shipped ones with the same phrase.
+    """
+    table = AgentTable()
+    paths = [data_dir / "agents.tsv"]
+    for directory in user_dirs:
+        if directory.is_dir():
+            paths.extend(sorted(directory.glob("agents-*.tsv")))
+    for path in paths:
+        agents, errors = read_agent_file(path)
+        table.errors.extend(errors)
+        for agent in agents:
+            table.add(agent)
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class SourcingCues:
+    """Words that mark an unnamed description as an anonymous source (``data/sourcing.tsv``)."""
+
+    verbs: frozenset[str]
+    phrases: tuple[str, ...]
+
+
+def load_sourcing(data_dir: Path = DATA_DIR) -> SourcingCues:
+    verbs: set[str] = set()
+    phrases: list[str] = []
+    for _number, fields in _data_lines(data_dir / "sourcing.tsv"):
+        if len(fields) != 2 or fields[0] == "kind":
+            continue
+        kind, text = fields[0].strip(), fields[1].strip().lower()
+        if kind == "verb":
+            verbs.add(text)
+        elif kind == "phrase":
+            phrases.append(text)
+    return SourcingCues(frozenset(verbs), tuple(phrases))

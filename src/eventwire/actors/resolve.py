@@ -1,0 +1,271 @@
+"""Resolution of a name found in an article to a knowledge-base entity.
+
+Paths, tried in order (each decision carries a method and a short reason):
+
+1. **exact** — the normalised name is an alias in the KB (a dictionary look-up). Several entities
+   with the alias (two George Bushes) are told apart by the publication date against their
+   tenures, by the role words around the mention and by its country; if they stay tied, the name
+   stays unresolved.
+2. **surname** — a one-word person name ("Mattis") resolves only when the date and the role or
+   country around it single out one person.
+3. **fuzzy / phonetic** — candidates come from blocks (metaphone and spelling-skeleton keys of each
+   name word, built once per KB), never from a scan of the KB. They are scored with rapidfuzz on
+   the normalised and skeleton spellings; a candidate is accepted when the spelling is very close,
+   or close and the names sound the same (metaphone), or close and the role words and the date fit
+   the candidate's tenure. A role or country that contradicts the candidate rules it out; two
+   candidates within a small margin leave the name unresolved (never force a wrong entity).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from eventwire.actors.agents import AgentTable, roles_compatible
+from eventwire.actors.kb import ALIAS, NAME, SHIPPED_SOURCES, Entity, KnowledgeBase, Tenure
+from eventwire.actors.normalize import name_key, skeleton
+
+log = logging.getLogger(__name__)
+
+# Name particles that say little about who is meant; they are not used as blocking keys.
+PARTICLES = frozenset({"al", "el", "bin", "ibn", "ben", "de", "da", "di", "du", "van", "von", "der", "la", "le",
+                       "of", "the", "jr", "sr", "ii", "iii", "mr", "mrs", "ms", "dr", "sir"})
+# A block shared by more entities than this is too common to be useful alone (e.g. "Mohammed").
+MAX_BLOCK = 400
+EXACT_CONFIDENCE = 0.95
+AMBIGUITY_MARGIN = 0.05
+
+
+def _significant(tokens: Iterable[str]) -> list[str]:
+    return [t for t in tokens if t not in PARTICLES and len(t) > 1]
+
+
+@lru_cache(maxsize=65536)
+def _metaphone(token: str) -> str:
+    return jellyfish.metaphone(token) or token
+
+
+def block_keys(key: str) -> set[str]:
+    """The blocking keys of a normalised name: metaphone and 4-letter skeleton prefix of each word."""
+    keys: set[str] = set()
+    for token in _significant(key.split()):
+        if len(token) < 3:
+            continue
+        keys.add("m:" + _metaphone(token))
+        keys.add("p:" + skeleton(token)[:4])
+    return keys
+
+
+def _phonetic_key(key: str) -> tuple[str, ...]:
+    return tuple(_metaphone(t) for t in _significant(skeleton(key).split()))
+
+
+@dataclass(slots=True)
+class Candidate:
+    entity: Entity
+    score: float
+    method: str
+    reasons: list[str] = field(default_factory=list)
+    tenure: Tenure | None = None
+    excluded: bool = False
+    similarity: float = 1.0
+    sounds_alike: bool = False
+    role_fits: bool = False
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+@dataclass(slots=True)
+class Resolution:
+    entity: Entity | None
+    confidence: float
+    method: str
+    reason: str
+    tenure: Tenure | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+UNRESOLVED = "unresolved"
+
+
+class Resolver:
+    def __init__(self, kb: KnowledgeBase, agents: AgentTable) -> None:
+        self.kb = kb
+        self.agents = agents
+        self._role_families: dict[str, str | None] = {}
+        self._cache: dict[tuple[object, ...], Resolution] = {}
+
+    def role_family(self, role: str | None) -> str | None:
+        if role is None:
+            return None
+        if role not in self._role_families:
+            self._role_families[role] = self.agents.role_family(role)
+        return self._role_families[role]
+
+    # -- context ------------------------------------------------------------------------------
+    def _context(self, candidate: Candidate, day: str | None, role: str | None, country: str | None) -> None:
+        """Adjust a candidate's score by the date, role family and country around the mention."""
+        entity = candidate.entity
+        tenure = entity.tenure_at(day) if day else None
+        candidate.tenure = tenure
+        if day and entity.tenures:
+            if tenure is not None:
+                candidate.score += 0.05
+                candidate.reasons.append(f"in office on {day} ({tenure.role})")
+            else:
+                candidate.score -= 0.1
+                candidate.reasons.append(f"no role on {day}")
+        if role is not None:
+            tenures = [tenure] if tenure is not None else entity.tenures
+            families = {self.role_family(t.role) for t in tenures} - {None}
+            verdicts = {roles_compatible(role, f) for f in families}
+            if True in verdicts:
+                candidate.score += 0.05
+                candidate.role_fits = True
+                candidate.reasons.append(f"role '{role}' fits")
+            elif False in verdicts:
+                candidate.score -= 0.2
+                candidate.excluded = True
+                candidate.reasons.append(f"role '{role}' contradicts {', '.join(sorted(families))}")
+        if country is not None:
+            countries = {t.country for t in ([tenure] if tenure else entity.tenures) if t.country} or (
+                {entity.country} if entity.country else set())
+            if country in countries:
+                candidate.score += 0.03
+                candidate.reasons.append(f"country {country} fits")
+            elif countries:
+                candidate.score -= 0.2
+                candidate.excluded = True
+                candidate.reasons.append(f"country {country} contradicts {', '.join(sorted(countries))}")
+
+    # -- candidates ---------------------------------------------------------------------------
+    def _exact(self, key: str, kinds: frozenset[str]) -> list[Candidate]:
+        out = []
+        for eid, form in self.kb.index.get(key, ()):
+            entity = self.kb.entities[eid]
+            if form in (NAME, ALIAS) and entity.kind in kinds:
+                out.append(Candidate(entity, 1.0, "exact", [f"alias '{key}'"]))
+        return out
+
+    def _surname(self, key: str) -> list[Candidate]:
+        return [Candidate(self.kb.entities[eid], 0.75, "surname", [f"surname '{key}'"])
+                for eid in sorted(self.kb.surnames.get(key, ()))]
+
+    def _fuzzy(self, key: str, kinds: frozenset[str]) -> list[Candidate]:
+        blocks = self.kb.blocks
+        sets = [blocks[b] for b in block_keys(key) if b in blocks]
+        small = [s for s in sets if len(s) <= MAX_BLOCK]
+        ids: set[str] = set().union(*(small or sets)) if sets else set()
+        skel = skeleton(key)
+        phon = _phonetic_key(key)
+        out = []
+        for eid in ids:
+            entity = self.kb.entities[eid]
+            if entity.kind not in kinds:
+                continue
+            best, best_alias, sounds = 0.0, "", False
+            for alias in entity.all_names():
+                akey = name_key(alias)
+                if abs(len(akey) - len(key)) > max(6, len(key) // 2):
+                    continue
+                sim = max(fuzz.ratio(key, akey), fuzz.ratio(skel, skeleton(akey)),
+                          fuzz.token_sort_ratio(key, akey) - 3) / 100
+                if sim > best:
+                    best, best_alias = sim, alias
+                    sounds = bool(phon) and phon == _phonetic_key(akey)
+            if best >= 0.7:
+                method = "phonetic" if sounds and best < 0.9 else "fuzzy"
+                reasons = [f"spelling {best:.2f} to '{best_alias}'"] + (["sounds alike"] if sounds else [])
+                out.append(Candidate(entity, best, method, reasons, similarity=best, sounds_alike=sounds))
+        return out
+
+    # -- decision -----------------------------------------------------------------------------
+    def candidates(self, name: str, kinds: Iterable[str] = ("person", "organization", "group", "country"),
+                   day: str | None = None, role: str | None = None, country: str | None = None) -> list[Candidate]:
+        """Every candidate for ``name`` with its score and reasons, best first (for ``kb lookup``)."""
+        kindset = frozenset(kinds)
+        key = name_key(name)
+        found = self._exact(key, kindset)
+        if not found and len(key.split()) == 1 and "person" in kindset:
+            found = self._surname(key)
+        if not found:
+            found = self._fuzzy(key, kindset)
+            words = key.split()
+            if len(words) > 1 and "person" in kindset:
+                # "Rajab Tayeb Erdogan": the surname is exact, the given names transliterated; the role,
+                # country and date around the mention must then single the person out.
+                seen = {c.entity.id for c in found}
+                found += [c for c in self._surname(words[-1]) if c.entity.id not in seen]
+        for cand in found:
+            self._context(cand, day, role, country)
+        return sorted(found, key=lambda c: (-c.score, c.entity.id))
+
+    def resolve(self, name: str, kinds: Iterable[str] = ("person", "organization", "group"),
+                day: str | None = None, role: str | None = None, country: str | None = None) -> Resolution:
+        cache_key = (name_key(name), tuple(sorted(kinds)), day, role, country)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        result = self._decide(self.candidates(name, kinds, day, role, country), day, role, country)
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        log.debug("resolve %r (day=%s role=%s country=%s): %s %s — %s", name, day, role, country, result.method,
+                  result.entity.id if result.entity else None, result.reason)
+        return result
+
+    def _decide(self, cands: list[Candidate], day: str | None, role: str | None,
+                country: str | None) -> Resolution:
+        if not cands:
+            return Resolution(None, 0.0, UNRESOLVED, "no candidate", candidates=cands)
+        method = cands[0].method
+        viable = [c for c in cands if not c.excluded and _acceptable(c, day, role)]
+        if not viable:
+            return Resolution(None, 0.0, UNRESOLVED, f"no {method} candidate fits: {cands[0].reason}",
+                              candidates=cands)
+        top = viable[0]
+        tied = [c for c in viable if top.score - c.score < AMBIGUITY_MARGIN]
+        shipped = [c for c in tied if c.entity.source in SHIPPED_SOURCES]
+        if len(tied) > 1 and len(shipped) == 1 and len({(c.entity.kind, _country(c)) for c in tied}) == 1:
+            # The same actor in the shipped KB and in an imported dictionary: the shipped entry wins.
+            top = shipped[0]
+            top.reasons.append("preferred to imported duplicates")
+        elif len(tied) > 1:
+            names = ", ".join(f"{c.entity.name} ({c.score:.2f})" for c in viable[:3])
+            return Resolution(None, 0.0, UNRESOLVED, f"ambiguous: {names}", candidates=cands)
+        if top.method == "exact":
+            confidence = min(0.99, EXACT_CONFIDENCE + max(0.0, top.score - 1.0))
+            how = "exact" if len(cands) == 1 else "exact, disambiguated by context"
+        elif top.method == "surname":
+            confidence = 0.7
+            how = "surname, singled out by context"
+        else:
+            confidence = round(min(0.9, max(0.5, top.score - 0.05)), 2)
+            how = top.method
+        return Resolution(top.entity, confidence, top.method, f"{how}: {top.reason}", top.tenure, cands)
+
+
+def _country(candidate: Candidate) -> str | None:
+    return (candidate.tenure.country if candidate.tenure else None) or candidate.entity.country
+
+
+def _acceptable(cand: Candidate, day: str | None, role: str | None) -> bool:
+    if cand.method == "exact":
+        return True
+    active = cand.tenure is not None
+    dated = bool(day and cand.entity.tenures)
+    if cand.method == "surname":
+        # A bare surname needs the context to point at the person: in office and the role fitting.
+        return active and cand.role_fits
+    if cand.similarity >= 0.9:
+        return True
+    if cand.sounds_alike and cand.similarity >= 0.75 and (active or not dated):
+        return True
+    return cand.similarity >= 0.75 and cand.role_fits and (active or not dated)

@@ -1,0 +1,124 @@
+"""Resume after SIGKILL: a real `eventwire ingest` subprocess is killed mid-run and re-run.
+
+The killed-and-resumed database must hold exactly what an uninterrupted run
+stores in another file: the same ids and row counts, and no duplicates.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from eventwire.ingest import read_inputs
+from eventwire.jobs import ingest_items
+from eventwire.pipeline import Pipeline
+from eventwire.store import Store
+from eventwire.store.records import RECORD_TABLES
+
+pytestmark = pytest.mark.slow
+
+EVENTWIRE = str(Path(sys.executable).parent / "eventwire")
+ARTICLES = 320
+# The CLI commits every 64 articles; the kill comes once the first commits are reported.
+STORED_PATTERN = re.compile(rb"(\d+) stored, \d+ skipped")
+SUMMARY_PATTERN = re.compile(r"(\d+) stored, (\d+) already stored, (\d+) failed")
+
+TEMPLATES = (
+    "Talks in {city}\n\n{city} \u2014 The foreign minister of {country} met his counterpart in {city} on Tuesday "
+    "to discuss border security, officials said. \u201cWe made progress,\u201d the minister told reporters. "
+    "Report number {n}.",
+    "Protest in {city}\n\nHundreds of people protested in {city} on Sunday against rising prices, police said. "
+    "The government of {country} said that it would review the measures. Report number {n}.",
+    "Aid for {country}\n\nThe United Nations sent food aid to {country} last month, according to a statement. "
+    "Officials who spoke on condition of anonymity said more convoys would reach {city}. Report number {n}.",
+)
+PLACES = (("Amman", "Jordan"), ("Ankara", "Turkey"), ("Nairobi", "Kenya"), ("Lima", "Peru"), ("Hanoi", "Vietnam"))
+
+
+def make_corpus(root: Path, count: int) -> Path:
+    root.mkdir()
+    for n in range(count):
+        city, country = PLACES[n % len(PLACES)]
+        text = TEMPLATES[n % len(TEMPLATES)].format(city=city, country=country, n=n)
+        (root / f"{n:04d}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def wait_for_stored(master: int, process: subprocess.Popen[bytes], timeout: float = 600) -> int:
+    """Read the progress line from the pseudo-terminal until some articles are reported stored."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            if not chunk and process.poll() is not None:
+                break
+            seen = (seen + chunk)[-4096:]
+            counts = [int(m) for m in STORED_PATTERN.findall(seen)]
+            if counts and max(counts) > 0:
+                return max(counts)
+        elif process.poll() is not None:
+            break
+    raise AssertionError(f"ingest reported nothing stored before it ended (rc={process.poll()}): {seen[-500:]!r}")
+
+
+def table_state(path: Path) -> tuple[list[str], dict[str, int]]:
+    with Store(path, read_only=True) as store:
+        ids = [row[0] for row in store.con.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+        return ids, store.counts()
+
+
+def test_ingest_resumes_after_sigkill(tmp_path: Path, pipeline: Pipeline) -> None:
+    corpus = make_corpus(tmp_path / "corpus", ARTICLES)
+    killed_db = tmp_path / "killed.duckdb"
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
+    process = subprocess.Popen([EVENTWIRE, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    try:
+        reported = wait_for_stored(master, process)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    assert process.returncode == -signal.SIGKILL
+    assert 0 < reported < ARTICLES
+
+    rerun = subprocess.run([EVENTWIRE, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
+                           capture_output=True, text=True, timeout=900)
+    assert rerun.returncode == 0, rerun.stderr
+    match = SUMMARY_PATTERN.search(rerun.stderr)
+    assert match, rerun.stderr
+    stored, already, failed = (int(g) for g in match.groups())
+    # Everything committed before the kill is skipped, the rest is stored: the run was cut mid-way.
+    assert reported <= already < ARTICLES
+    assert stored + already == ARTICLES and failed == 0
+
+    clean_db = tmp_path / "clean.duckdb"
+    with Store(clean_db) as store:
+        summary = ingest_items(read_inputs([str(corpus)]), store, pipeline=pipeline)
+    assert summary.stored == ARTICLES
+
+    killed_ids, killed_counts = table_state(killed_db)
+    clean_ids, clean_counts = table_state(clean_db)
+    assert len(set(killed_ids)) == len(killed_ids) == ARTICLES
+    assert killed_ids == clean_ids
+    assert killed_counts == clean_counts
+    assert set(killed_counts) == {*RECORD_TABLES, "failures"}
