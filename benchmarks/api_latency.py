@@ -123,7 +123,7 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            print(f"\n| request | items/periods | total | median ms | p95 ms |\n|---|---|---|---|---|")
+            print("\n| request | items/periods | total | median ms | p95 ms |\n|---|---|---|---|---|")
             for label, path in QUERIES:
                 first = client.get(path)
                 first.raise_for_status()

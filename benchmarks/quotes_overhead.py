@@ -9,6 +9,10 @@ canonical article and the GeoVirus excerpts from ../shared when present):
    as a share of the whole pipeline's time (steadier than the difference of two
    noisy totals on shared cores).
 
+Times are CPU seconds of this process (``time.process_time``), so other work on
+the machine does not count; wall-clock totals on busy shared cores varied by
+±30% between runs.
+
     .venv/bin/python benchmarks/quotes_overhead.py [--articles N] [--repeat R]
 """
 
@@ -44,9 +48,9 @@ def texts(limit: int) -> list[str]:
 
 def run(pipeline: Pipeline, corpus: list[str]) -> float:
     articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
-    start = time.perf_counter()
+    start = time.process_time()
     pipeline.process_batch(articles)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def stage_alone(pipeline: Pipeline, corpus: list[str]) -> tuple[float, int]:
@@ -58,10 +62,10 @@ def stage_alone(pipeline: Pipeline, corpus: list[str]) -> tuple[float, int]:
         for stage in earlier:
             stage(article, doc)
     quotes = QuoteStage.from_config(pipeline.config)
-    start = time.perf_counter()
+    start = time.process_time()
     for article, doc in zip(articles, docs, strict=True):
         quotes(article, doc)
-    return time.perf_counter() - start, sum(len(a.quotes) for a in articles)
+    return time.process_time() - start, sum(len(a.quotes) for a in articles)
 
 
 def main() -> None:
@@ -83,11 +87,11 @@ def main() -> None:
     chars = sum(len(t) for t in corpus)
     print(f"{len(corpus)} articles, {chars} characters, stages: {', '.join(with_quotes.stage_names)}")
     for name, value in best.items():
-        print(f"{name:15s} {value:.2f} s (best of {args.repeat})")
+        print(f"{name:15s} {value:.2f} s CPU (best of {args.repeat})")
     print(f"difference of totals: {best['with quotes'] / best['without quotes'] - 1:+.1%}")
     alone = min(stage_alone(with_quotes, corpus)[0] for _ in range(args.repeat))
     _, found = stage_alone(with_quotes, corpus)
-    print(f"quotes stage alone: {alone:.3f} s for {found} quotes = {alone / best['with quotes']:.1%} "
+    print(f"quotes stage alone: {alone:.3f} s CPU for {found} quotes = {alone / best['with quotes']:.1%} "
           "of the whole pipeline's time")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from eventwire.actors import ActorStage, actor_for_token_span
@@ -41,7 +43,7 @@ def test_mentions_slice_the_text_and_ids_follow_first_mention(iraq: Article) -> 
     assert firsts == sorted(firsts)
     # every stretch of text is a mention of one actor only
     seen.sort()
-    assert all(a[1] <= b[0] for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(seen))
 
 
 def test_every_actor_carries_the_contract_fields(iraq: Article) -> None:
@@ -203,12 +205,13 @@ def test_odd_texts_do_not_break_the_stage(pipeline: Pipeline, text: str) -> None
 
 def test_stage_from_config_reads_the_user_kb(tmp_path, nlp) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "local.jsonl").write_text(
-        '{"id": "local:zorro", "name": "Diego de la Vega", "kind": "person", "country": "MEX", '
-        '"sector": "REB", "aliases": ["El Zorro"], "tenures": []}\n', encoding="utf-8")
+        '{"id": "local:karimzadeh", "name": "Ahmed Karimzadeh", "kind": "person", "country": "AFG", '
+        '"sector": "REB", "aliases": ["Ahmad Karimzada"], "tenures": []}\n', encoding="utf-8")
     from eventwire.pipeline import PipelineConfig
 
     stage = ActorStage.from_config(PipelineConfig(extra={"kb": str(tmp_path)}))
-    article = Article(id="z", text="Diego de la Vega rode into Los Angeles.", published="1820-01-01")
+    article = Article(id="z", text="The rebel commander Ahmad Karimzada said on Monday that his men had "
+                                   "taken the valley.", published="2020-01-01")
     stage(article, nlp(article.text))
-    zorro = _actor_of(article, "Diego de la Vega")
-    assert zorro is not None and zorro.kb_id == "local:zorro" and zorro.country == "MEX"
+    commander = _actor_of(article, "Ahmad Karimzada")
+    assert commander is not None and commander.kb_id == "local:karimzadeh" and commander.country == "AFG"

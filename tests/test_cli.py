@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,7 +23,11 @@ from eventwire.store.query import ACTOR_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS
 
 pytestmark = pytest.mark.slow
 
-EVENTWIRE = str(Path(sys.executable).parent / "eventwire")
+_SCRIPT = Path(sys.executable).parent / "eventwire"
+# The installed console script, or the same entry point through this interpreter.
+EVENTWIRE_COMMAND = (
+    [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from eventwire.cli import main; main()"]
+)
 ARTICLE_KEYS = ["id", "title", "url", "outlet", "published", "language", "text", "actors", "quotes", "events",
                 "places", "warnings"]
 SAMPLE_COUNT = sum(1 for _ in read_inputs([str(sample_corpus_dir())]))
@@ -30,7 +35,8 @@ STAGES = [name for name, _ in STAGE_FACTORIES]
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EVENTWIRE, *args], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=900)
+    return subprocess.run([*EVENTWIRE_COMMAND, *args], input=stdin, capture_output=True, text=True, cwd=cwd,
+                          timeout=900)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
@@ -215,7 +221,10 @@ def test_demo_on_a_fresh_database(tmp_path: Path) -> None:
     with Store(db, read_only=True) as store:
         assert store.counts()["articles"] == SAMPLE_COUNT
         assert store.counts()["failures"] == 0
-    # Running it again starts afresh on the file it made.
+    # Running it again starts afresh on the file it made, even one an older eventwire wrote.
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    con.close()
     again = run("demo", "--db", str(db), "-j", "1")
     assert again.returncode == 0, again.stderr
     assert f"{SAMPLE_COUNT} stored, 0 already stored" in again.stderr

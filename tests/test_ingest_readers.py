@@ -219,7 +219,8 @@ def test_atom_feed(tmp_path: Path) -> None:
     <link href="https://levantpost.example/amman"/>
     <id>urn:levant:1</id>
     <updated>2020-03-02T12:00:00Z</updated>
-    <summary type="html">&lt;p&gt;The foreign ministers met on Monday.&lt;/p&gt;&lt;p&gt;They will meet again.&lt;/p&gt;</summary>
+    <summary type="html">&lt;p&gt;The foreign ministers met on Monday.&lt;/p&gt;
+      &lt;p&gt;They will meet again.&lt;/p&gt;</summary>
   </entry>
   <entry>
     <title>Empty entry</title>
@@ -234,6 +235,22 @@ def test_atom_feed(tmp_path: Path) -> None:
         "Ministers meet in Amman", "https://levantpost.example/amman", "Levant Post", "2020-03-02")
     assert isinstance(failure, Failure)
     assert failure.name == f"{path}#2" and "empty document" in failure.reason
+
+
+def test_rss_091_with_public_doctype_is_read(tmp_path: Path) -> None:
+    # A DOCTYPE naming an external DTD declares no entities: it is read, and the DTD never fetched.
+    path = tmp_path / "old.rss"
+    path.write_text("""<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"
+  "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Old Wire</title><link>https://old.example/</link>
+<item><title>Ceasefire holds</title><link>https://old.example/1</link>
+<description>The ceasefire held for a second day on Sunday, monitors said.</description></item>
+</channel></rss>
+""", encoding="latin-1")
+    [article] = articles(path)
+    assert article.text == "The ceasefire held for a second day on Sunday, monitors said."
+    assert article.outlet == "Old Wire" and article.published is None
 
 
 # -- WARC ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import shared_path
 from eventwire.errors import KnowledgeBaseError
-from eventwire.model import Article, Quote
+from eventwire.model import Actor, Article, Mention, Quote
 from eventwire.petrarch.coder import PetrarchCoder, PetrarchEventStage, cameo_info, combined_code, load_coder
 from eventwire.pipeline import PipelineConfig
 
@@ -167,6 +167,21 @@ def test_events_for_an_article(coder: PetrarchCoder, nlp) -> None:  # type: igno
     assert (target.code, target.sector, target.text) == ("ERI", None, "Eriador")
     assert event.date == "2001-05-02" and event.id == "e1" and event.reported_by is None
     assert Article.from_dict(article.to_dict() | {"events": [event.to_dict()]}).events[0] == event
+
+
+def test_parties_link_to_the_article_actor_the_dictionary_names(coder: PetrarchCoder, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The Arnor government urged the people of Eriador and Osgiliath to act."
+
+    def actor(actor_id: str, word: str) -> Actor:
+        start = text.index(word)
+        return Actor(id=actor_id, name=word, mentions=[Mention(start, start + len(word), word)])
+
+    # "people" overlaps the target phrases too, but the dictionary names Eriador and Osgiliath
+    article = Article(id="a4", text=text, actors=[actor("a1", "Arnor"), actor("a2", "Eriador"),
+                                                  actor("a3", "Osgiliath"), actor("a9", "people")])
+    events = coder.events(article, nlp(text))
+    assert [(e.actor[0].actor, e.actor[0].code, e.actor[0].sector, e.recipient[0].actor, e.recipient[0].code)
+            for e in events] == [("a1", "ARN", "GOV", "a2", "ERI"), ("a1", "ARN", "GOV", "a3", "OSG")]
 
 
 def test_events_inside_a_quote_are_reported_by_it(coder: PetrarchCoder, nlp) -> None:  # type: ignore[no-untyped-def]

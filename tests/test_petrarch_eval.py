@@ -96,3 +96,11 @@ def test_unreadable_records_are_a_gold_format_error(tmp_path: Path) -> None:
     bad.write_text("<Validation><Sentence id='x'>", encoding="utf-8")
     with pytest.raises(GoldFormatError):
         read_records(bad)
+
+
+def test_allow_missing_target_codes_null_targets(report: dict, nlp) -> None:  # type: ignore[no-untyped-def]
+    records = shared_path("eval", "petrarch2", "PETR.UnitTest.records.xml")
+    loose = evaluate(records, records.parent, nlp=nlp, require_dyad=False)
+    by_id = {d["id"]: d for d in loose["details"]}
+    assert ("---GOV", "---", "023") in by_id["DATE-16"]["produced"]   # "a senior official said"
+    assert loose["matched"] > report["matched"] and loose["extra"] > report["extra"]

@@ -126,6 +126,9 @@ def test_country_named_place_is_not_its_capital(nlp, stage: PlaceStage) -> None:
 def test_demonyms_are_not_places(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = "Iraqi soldiers and Syrian rebels clashed as Iranians watched."
     assert places_of(nlp, stage, text) == []
+    # Plural-looking country names are names, not demonyms.
+    text = "Filipino workers flew home to the Philippines and to Laos."
+    assert [p.country for p in places_of(nlp, stage, text)] == ["PHL", "LAO"]
 
 
 def test_organisation_names_are_not_places(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,11 @@ from eventwire.store.records import RECORD_TABLES
 
 pytestmark = pytest.mark.slow
 
-EVENTWIRE = str(Path(sys.executable).parent / "eventwire")
+_SCRIPT = Path(sys.executable).parent / "eventwire"
+# The installed console script, or the same entry point through this interpreter.
+EVENTWIRE_COMMAND = (
+    [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from eventwire.cli import main; main()"]
+)
 ARTICLES = 320
 # The CLI commits every 64 articles; the kill comes once the first commits are reported.
 STORED_PATTERN = re.compile(rb"(\d+) stored, \d+ skipped")
@@ -86,7 +90,7 @@ def test_ingest_resumes_after_sigkill(tmp_path: Path, pipeline: Pipeline) -> Non
     killed_db = tmp_path / "killed.duckdb"
     master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
-    process = subprocess.Popen([EVENTWIRE, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
+    process = subprocess.Popen([*EVENTWIRE_COMMAND, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env)
     os.close(slave)
     try:
@@ -101,7 +105,7 @@ def test_ingest_resumes_after_sigkill(tmp_path: Path, pipeline: Pipeline) -> Non
     assert process.returncode == -signal.SIGKILL
     assert 0 < reported < ARTICLES
 
-    rerun = subprocess.run([EVENTWIRE, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
+    rerun = subprocess.run([*EVENTWIRE_COMMAND, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
                            capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
     match = SUMMARY_PATTERN.search(rerun.stderr)

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from eventwire.errors import EventwireError
+from eventwire.errors import EventwireError, StoreLockedError
 from eventwire.jobs import IngestSummary, extract, ingest
 from eventwire.model import Failure
 from eventwire.pipeline import PipelineConfig
@@ -108,6 +108,7 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
         TextColumn("[bold]ingest[/bold]"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
         console=err, transient=True, disable=quiet or not err.is_terminal,
     ) as progress:
+        store.check_writable()
         task = progress.add_task("ingest", total=None, status="starting")
 
         def report(summary: IngestSummary) -> None:
@@ -217,6 +218,28 @@ def sample_corpus_dir() -> Path:
     return Path(__file__).parent / "data" / "sample"
 
 
+def _made_by_demo(path: Path) -> bool:
+    """True when ``path`` is a database an earlier demo made, whatever eventwire version wrote it."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(f"{path} is in use by another process (is `eventwire serve` running on it?)") \
+                from exc
+        return False
+    except duckdb.Error:
+        return False
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'created_by'").fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return bool(row) and row[0] == "demo"
+
+
 @app.command("demo")
 def demo_command(
     db: DbOption = DEFAULT_DB, processes: ProcessesOption = None, model: ModelOption = None,
@@ -224,9 +247,7 @@ def demo_command(
     """Ingest the bundled sample corpus into a fresh database and print a summary."""
     path = Path(db)
     if path.exists():
-        with Store(db) as existing:
-            made_by_demo = existing.con.execute("SELECT value FROM meta WHERE key = 'created_by'").fetchone()
-        if not made_by_demo or made_by_demo[0] != "demo":
+        if not _made_by_demo(path):
             raise EventwireError(f"{db} exists and was not made by the demo; pass --db with another file name")
         path.unlink()
         Path(f"{db}.wal").unlink(missing_ok=True)

@@ -65,6 +65,7 @@ class AgentTable:
 
     def __init__(self, agents: Iterable[Agent] = ()) -> None:
         self._by_first: dict[str, list[Agent]] = defaultdict(list)
+        self._last_words: set[str] = set()
         self.errors: list[DictionaryFormatError] = []
         for agent in agents:
             self.add(agent)
@@ -74,9 +75,14 @@ class AgentTable:
         bucket[:] = [a for a in bucket if a.phrase != agent.phrase]
         bucket.append(agent)
         bucket.sort(key=lambda a: -len(a.words))
+        self._last_words.add(agent.words[-1])
 
     def __contains__(self, word: str) -> bool:
         return word in self._by_first
+
+    def ends_a_phrase(self, word: str) -> bool:
+        """Whether some agent phrase ends with ``word`` (a cheap test before matching a noun phrase)."""
+        return word in self._last_words
 
     def get(self, phrase: str) -> Agent | None:
         words = phrase.lower().split()

@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -251,6 +252,11 @@ def _check_date(value: str | None) -> str | None:
         return None
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = value.split("-")
+    try:
+        date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ValueError(f"date {value!r} is not a calendar date") from exc
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 _POSSESSIVE = re.compile(r"(?:'s|s'|')$")
@@ -29,6 +30,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """The exact-match key of a name: ``"the United States'"`` and ``"united states"`` agree."""
     folded = fold(text).strip()
@@ -40,6 +42,7 @@ def name_key(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(text: str) -> str:
     """A coarse spelling key: Arabic article prefixes dropped, doubled letters collapsed."""
     folded = fold(text).strip()

@@ -75,6 +75,8 @@ class Candidate:
     excluded: bool = False
     similarity: float = 1.0
     sounds_alike: bool = False
+    surname_similarity: float = 1.0  # of the last name words, for people
+    initials_agree: bool = True  # the given name starts like one of the candidate's names
     role_fits: bool = False
 
     @property
@@ -154,9 +156,14 @@ class Resolver:
                 out.append(Candidate(entity, 1.0, "exact", [f"alias '{key}'"]))
         return out
 
-    def _surname(self, key: str) -> list[Candidate]:
-        return [Candidate(self.kb.entities[eid], 0.75, "surname", [f"surname '{key}'"])
-                for eid in sorted(self.kb.surnames.get(key, ()))]
+    def _surname(self, key: str, given: str | None = None) -> list[Candidate]:
+        out = []
+        for eid in sorted(self.kb.surnames.get(key, ())):
+            entity = self.kb.entities[eid]
+            initials = {name_key(n)[:1] for n in entity.all_names()}
+            agree = given is None or given[:1] in initials
+            out.append(Candidate(entity, 0.75, "surname", [f"surname '{key}'"], initials_agree=agree))
+        return out
 
     def _fuzzy(self, key: str, kinds: frozenset[str]) -> list[Candidate]:
         blocks = self.kb.blocks
@@ -170,7 +177,7 @@ class Resolver:
             entity = self.kb.entities[eid]
             if entity.kind not in kinds:
                 continue
-            best, best_alias, sounds = 0.0, "", False
+            best, best_alias, sounds, last_sim = 0.0, "", False, 0.0
             for alias in entity.all_names():
                 akey = name_key(alias)
                 if abs(len(akey) - len(key)) > max(6, len(key) // 2):
@@ -180,10 +187,12 @@ class Resolver:
                 if sim > best:
                     best, best_alias = sim, alias
                     sounds = bool(phon) and phon == _phonetic_key(akey)
+                    last_sim = _last_word_similarity(key, akey)
             if best >= 0.7:
                 method = "phonetic" if sounds and best < 0.9 else "fuzzy"
                 reasons = [f"spelling {best:.2f} to '{best_alias}'"] + (["sounds alike"] if sounds else [])
-                out.append(Candidate(entity, best, method, reasons, similarity=best, sounds_alike=sounds))
+                out.append(Candidate(entity, best, method, reasons, similarity=best, sounds_alike=sounds,
+                                     surname_similarity=last_sim))
         return out
 
     # -- decision -----------------------------------------------------------------------------
@@ -201,8 +210,7 @@ class Resolver:
             if len(words) > 1 and "person" in kindset:
                 # "Rajab Tayeb Erdogan": the surname is exact, the given names transliterated; the role,
                 # country and date around the mention must then single the person out.
-                seen = {c.entity.id for c in found}
-                found += [c for c in self._surname(words[-1]) if c.entity.id not in seen]
+                found += self._surname(words[-1], words[0])
         for cand in found:
             self._context(cand, day, role, country)
         return sorted(found, key=lambda c: (-c.score, c.entity.id))
@@ -226,7 +234,13 @@ class Resolver:
         if not cands:
             return Resolution(None, 0.0, UNRESOLVED, "no candidate", candidates=cands)
         method = cands[0].method
-        viable = [c for c in cands if not c.excluded and _acceptable(c, day, role)]
+        # A contradicting role rules out fuzzy candidates; an exact name only loses rank (the KB may not
+        # know every role a person held).
+        viable = [c for c in cands if (c.method == "exact" or not c.excluded) and _acceptable(c, day, role)]
+        unique: dict[str, Candidate] = {}
+        for cand in viable:
+            unique.setdefault(cand.entity.id, cand)
+        viable = list(unique.values())
         if not viable:
             return Resolution(None, 0.0, UNRESOLVED, f"no {method} candidate fits: {cands[0].reason}",
                               candidates=cands)
@@ -241,7 +255,8 @@ class Resolver:
             names = ", ".join(f"{c.entity.name} ({c.score:.2f})" for c in viable[:3])
             return Resolution(None, 0.0, UNRESOLVED, f"ambiguous: {names}", candidates=cands)
         if top.method == "exact":
-            confidence = min(0.99, EXACT_CONFIDENCE + max(0.0, top.score - 1.0))
+            confidence = round(min(0.99, EXACT_CONFIDENCE + top.score - 1.0) if top.excluded else min(
+                0.99, EXACT_CONFIDENCE + max(0.0, top.score - 1.0)), 2)
             how = "exact" if len(cands) == 1 else "exact, disambiguated by context"
         elif top.method == "surname":
             confidence = 0.7
@@ -250,6 +265,14 @@ class Resolver:
             confidence = round(min(0.9, max(0.5, top.score - 0.05)), 2)
             how = top.method
         return Resolution(top.entity, confidence, top.method, f"{how}: {top.reason}", top.tenure, cands)
+
+
+def _last_word_similarity(key: str, alias_key: str) -> float:
+    mine = _significant(skeleton(key).split())
+    theirs = _significant(skeleton(alias_key).split())
+    if not mine or not theirs:
+        return 0.0
+    return fuzz.ratio(mine[-1], theirs[-1]) / 100
 
 
 def _country(candidate: Candidate) -> str | None:
@@ -262,8 +285,11 @@ def _acceptable(cand: Candidate, day: str | None, role: str | None) -> bool:
     active = cand.tenure is not None
     dated = bool(day and cand.entity.tenures)
     if cand.method == "surname":
-        # A bare surname needs the context to point at the person: in office and the role fitting.
-        return active and cand.role_fits
+        # A surname needs the context to point at the person: in office and the role fitting; a given
+        # name, when there is one, must start like one of the person's names ("Rajab" ~ "Recep").
+        return active and cand.role_fits and cand.initials_agree
+    if cand.entity.kind == "person" and cand.similarity < 0.95 and cand.surname_similarity < 0.75:
+        return False  # the surname carries who it is: "Mohammad Zarif" is not "Mohammed Barkindo"
     if cand.similarity >= 0.9:
         return True
     if cand.sounds_alike and cand.similarity >= 0.75 and (active or not dated):

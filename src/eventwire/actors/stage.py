@@ -157,10 +157,12 @@ class _ArticleActors:
         self.claimed = bytearray(len(self.text))
         self.clusters: list[_Cluster] = []
         self.by_key: dict[str, _Cluster] = {}
-        self.sentence_index = {}
+        self.sentence_index: dict[int, int] = {}
+        self.sentence_starts: list[int] = []
         for n, sent in enumerate(doc.sents):
-            for token in sent:
-                self.sentence_index[token.i] = n
+            self.sentence_starts.append(sent.start_char)
+            for i in range(sent.start, sent.end):
+                self.sentence_index[i] = n
         self.ent_label: dict[int, SpacySpan] = {}
         for ent in doc.ents:
             for token in ent:
@@ -468,18 +470,13 @@ class _ArticleActors:
                 continue
             if token.dep_ == "compound" and token.head.i > token.i:
                 continue  # the head of the phrase comes later
-            if token.lemma_.lower() not in self.agents and token.lower_ not in self.agents and not any(
-                    a for a in self.agent_words_ending_at(token)):
+            if not (self.agents.ends_a_phrase(token.lemma_.lower()) or self.agents.ends_a_phrase(token.lower_)):
                 continue
             ent = self.ent_label.get(token.i)
             if (ent is not None and ent.label_ in ("PERSON", "WORK_OF_ART", "FAC", "LOC")) or (
                     ent is not None and ent.label_ == "ORG" and not self.generic_org(ent)):
                 continue
             self.description(token)
-
-    def agent_words_ending_at(self, token: Token) -> list[AgentMatch]:
-        left = self.phrase_tokens(token)
-        return [m for m in self.agents.match(_forms(left)) if m.end == len(left)]
 
     def generic_org(self, ent: SpacySpan) -> bool:
         """An ORG entity made only of nationality and agent words ("the Iraqi Army") is a description."""
@@ -794,10 +791,7 @@ class _ArticleActors:
         return best[1] if best else None
 
     def sentence_start(self, index: int) -> int:
-        for n, sent in enumerate(self.doc.sents):
-            if n == index:
-                return sent.start_char
-        return 0
+        return self.sentence_starts[index] if 0 <= index < len(self.sentence_starts) else 0
 
     # final -------------------------------------------------------------------------------------
     def merge_surnames(self) -> None:
@@ -849,9 +843,9 @@ def _trim(span: SpacySpan) -> tuple[int, int] | None:
     if not tokens:
         return None
     start, end = tokens[0].idx, _end(tokens[-1])
-    text = span.doc.text[start:end]
+    last = tokens[-1].text  # never doc.text: building it walks the whole document
     for suffix in ("’s", "'s"):
-        if text.endswith(suffix) and len(text) > len(suffix):
+        if last.endswith(suffix) and len(last) > len(suffix):
             end -= len(suffix)
             break
     return start, end
@@ -888,16 +882,13 @@ def _latest_country(entity: object) -> str | None:
     return max(tenures, key=lambda t: t.start or "").country
 
 
+# A quotation: curly or straight quotes, never across a paragraph break (an unclosed quote ends there).
+_QUOTATION = re.compile(r"“(?:[^”\n]|\n(?!\n))*”|\"(?:[^\"\n]|\n(?!\n))*\"")
+
+
 def _quotation_mask(text: str) -> bytearray:
     """1 for every character inside a quotation (“...” or "..."), so pronouns there are left alone."""
     mask = bytearray(len(text))
-    open_at: int | None = None
-    for i, ch in enumerate(text):
-        if ch == "“" or (ch == '"' and open_at is None):
-            open_at = i
-        elif (ch == "”" or ch == '"') and open_at is not None:
-            mask[open_at:i + 1] = b"\x01" * (i + 1 - open_at)
-            open_at = None
-        elif ch == "\n" and open_at is not None and text[i + 1:i + 2] == "\n":
-            open_at = None  # an unclosed quotation ends with its paragraph
+    for match in _QUOTATION.finditer(text):
+        mask[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     return mask

@@ -26,6 +26,8 @@ def quotes_command(
 
     from eventwire.eval.quotes import evaluate
 
+    if output_format not in ("table", "json"):
+        raise typer.BadParameter(f"--format must be table or json, not {output_format!r}")
     report = evaluate(gold_dir, model=model)
     if output_format == "json":
         typer.echo(json.dumps(report, indent=2))
@@ -100,13 +102,15 @@ def petr_command(
     dictionaries: str = typer.Option(..., "--dictionaries", help="Directory of PETRARCH dictionaries to code with."),
     output_format: str = typer.Option("table", "--format", help="table or json"),
     model: str | None = typer.Option(None, "--model", help="spaCy pipeline name or path."),
+    allow_missing_target: bool = typer.Option(
+        False, "--allow-missing-target", help="Also code events without a target (PETRARCH's require_dyad = false)."),
 ) -> None:
     """PETRARCH2 unit-test records: expected (source, target, code) triples reproduced, per category."""
     import json
 
     from eventwire.eval.petr import evaluate, format_report
 
-    report = evaluate(records, dictionaries, model=model)
+    report = evaluate(records, dictionaries, model=model, require_dyad=not allow_missing_target)
     if output_format == "json":
         report.pop("details")
         typer.echo(json.dumps(report, indent=2))

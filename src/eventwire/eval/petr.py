@@ -88,10 +88,14 @@ def _empty_scores() -> dict[str, Any]:
 
 
 def evaluate(records_path: str | Path, dictionaries: str | Path, model: str | None = None,
-             nlp: Any = None) -> dict[str, Any]:
-    """Code every record and score the triples; returns the report dict (see the module docs)."""
+             nlp: Any = None, require_dyad: bool = True) -> dict[str, Any]:
+    """Code every record and score the triples; returns the report dict (see the module docs).
+
+    ``require_dyad=False`` is PETRARCH's option of the same name: events whose target is
+    unknown are coded too, with the target ``---``.
+    """
     records = read_records(records_path)
-    coder = PetrarchCoder.from_directory(dictionaries)
+    coder = PetrarchCoder.from_directory(dictionaries, require_dyad=require_dyad)
     nlp = nlp or load_nlp(model)
     overall = _empty_scores()
     categories: dict[str, dict[str, Any]] = {}

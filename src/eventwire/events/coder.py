@@ -50,6 +50,8 @@ BACKING = frozenset({"backed", "supported", "sponsored", "funded", "armed", "all
 LEADING = frozenset({"led", "commanded", "run", "controlled", "dominated", "ruled"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN"})
 QUANT = "QUANT"
+# Prepositions whose object can be an event's target when the lexicon frame found none.
+_TARGET_PREPOSITIONS = frozenset({"to", "for", "against", "on", "with", "toward", "towards", "from", "over"})
 
 
 @dataclass(slots=True)
@@ -90,6 +92,8 @@ class Coder:
         self._owner: Article | None = None
         self._actors: dict[int, Actor | None] = {}
         self._count = 0
+        # Parties that are unresolved place names (ids, for the sentence being coded).
+        self._foreign: set[int] = set()
 
     def actor_of(self, article: Article, token: Token) -> Actor | None:
         """``article.actor_at`` for one token, remembered while the same article is coded."""
@@ -189,12 +193,9 @@ class Coder:
             if inner is None:
                 break
             head = inner
-        lemma = head.lemma_.lower()
         start, end = self._np_bounds(head)
         text = article.text[start:end]
-        sector = self.lex.agents.get(lemma) or self.lex.agents.get(head.lower_)
-        if sector == QUANT:
-            sector = None
+        sector = self._sector(head)
         if head.pos_ == "PRON" and self.actor_of(article, head) is None:
             antecedent = self._pronoun_antecedent(head)
             if antecedent is None:
@@ -202,11 +203,11 @@ class Coder:
             head = antecedent
             start, end = self._np_bounds(head)
             text = article.text[start:end]
-            lemma = head.lemma_.lower()
-            sector = self.lex.agents.get(lemma) or self.lex.agents.get(head.lower_)
+            sector = self._sector(head)
         actor, via_head = self._actor_for(article, head)
         if actor is not None:
-            code = actor.country or _place_country(article, actor) or self._modifier_code(article, head, actor)
+            code = actor.country or _place_country(article, actor) or self._modifier_code(article, head, actor) \
+                or (self._phrase_code(article, head) if actor.kind in ("group", "organization") else None)
             if via_head:
                 return Party(actor.id, text, code, actor.sector or sector)
             # "the Iraqi army": the country is Iraq's, the sector the army's.
@@ -220,8 +221,12 @@ class Coder:
         if code is None and sector is None and head.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
             return None
         if code is None and sector is None:
-            # A named entity the actor stage did not resolve: keep its text, code unknown.
-            return Party(None, text, None, None)
+            # A named entity the actor stage did not resolve: keep its text, code unknown; a place
+            # name ("Afganistan") is not assumed to belong to the sentence's country.
+            party = Party(None, text, None, None)
+            if head.ent_type_ in ("GPE", "LOC"):
+                self._foreign.add(id(party))
+            return party
         return Party(None, text, code, sector)
 
     @staticmethod
@@ -283,6 +288,13 @@ class Coder:
                                       or _place_country(article, actor)):
                 return actor, via_head
         return None, False
+
+    def _sector(self, token: Token) -> str | None:
+        """The sector of a generic actor noun ("police", "rebels"); adjectives ("official") are not actors."""
+        if token.pos_ not in NOMINAL_POS:
+            return None
+        sector = self.lex.agents.get(token.lemma_.lower()) or self.lex.agents.get(token.lower_)
+        return None if sector == QUANT else sector
 
     def _modifier_code(self, article: Article, head: Token, found: Actor) -> str | None:
         """A country for an actor the knowledge base knows no country of, from its modifiers
@@ -426,6 +438,32 @@ class Coder:
                 found = self._modifier_parties(article, head, bounds, source)
             if found:
                 return found
+        # Nothing in the frame's slots is an actor: the first country-coded actor inside them
+        # ("refused to commit to any assistance to the US-led war", "suspended part of an aid program for Bosnia").
+        for name in entry.tgt:
+            head = self.slot(token, name)
+            if head is None:
+                continue
+            for inner in head.subtree:
+                if inner.i == head.i or not bounds[0] <= inner.i < bounds[1] \
+                        or inner.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                    continue
+                found = [p for p in self.parties(article, inner, bounds, source) if p.code or p.sector]
+                if found:
+                    return found[:1]
+        if entry.pos == "V" and not (entry.has("sym") and len(source) > 1):
+            # Last resort: an actor in the verb's own object or prepositional phrases
+            # ("called off the strike after deliberations with the Nigerian government").
+            heads = [c for c in token.children if c.dep_ in ("dobj", "dative")]
+            heads += [g for c in token.children if c.dep_ == "prep" and c.lower_ in _TARGET_PREPOSITIONS
+                      for g in c.children if g.dep_ == "pobj"]
+            for head in heads:
+                for inner in head.subtree:
+                    if not bounds[0] <= inner.i < bounds[1] or inner.pos_ not in ("PROPN", "NOUN"):
+                        continue
+                    found = [p for p in self.parties(article, inner, bounds, source) if p.code]
+                    if found:
+                        return found[:1]
         return []
 
     def _modifier_parties(self, article: Article, head: Token, bounds: tuple[int, int],
@@ -531,6 +569,7 @@ class Coder:
     # ------------------------------------------------------------------ the sentence
     def code(self, article: Article, doc: Doc, bounds: tuple[int, int]) -> list[Candidate]:
         """Candidates for the tokens ``doc[bounds[0]:bounds[1]]`` (one sentence)."""
+        self._foreign = set()
         found: dict[int, Candidate] = {}
         light: list[tuple[Token, Entry]] = []
         for i in range(*bounds):
@@ -562,19 +601,36 @@ class Coder:
         self._governed(article, token, entry, bounds, cand)
         self._symmetric(cand)
         self._location_target(article, token, bounds, cand)
+        self._weapon_mode(token.doc, bounds, cand)
         self._unattributed(article, token, bounds, cand)
         self._domestic(article, token.doc, bounds, cand)
         return cand
 
+    def _weapon_mode(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
+        """An ASSAULT's mode from the weapon or method its sentence names ("in a bomb attack")."""
+        if cand.type != "ASSAULT" or cand.mode:
+            return
+        rank = {word: n for n, word in enumerate(self.lex.weapons)}
+        found = [(rank[w], w) for i in range(*bounds) for w in (doc[i].lemma_.lower(), doc[i].lower_) if w in rank]
+        if found:
+            cand.mode = self.lex.weapons[min(found)[1]]
+
     def _domestic(self, article: Article, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
         """A person or generic actor with no known country, in a sentence that names one country only,
         belongs to that country ("President Omar El Bashir ... the curfew imposed in Sudan")."""
-        parties = [p for p in (*cand.source, *cand.target) if p.code is None]
+        parties = [p for p in (*cand.source, *cand.target) if p.code is None and id(p) not in self._foreign]
         if not parties:
             return
         start, end = doc[bounds[0]].idx, doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1])
         codes = {a.country for a in article.actors if a.country and any(start <= m.start < end for m in a.mentions)}
         codes |= {p.country for p in article.places if p.country and p.start is not None and start <= p.start < end}
+        if self.country_of is not None:
+            # Country names inside organisation names ("National Union for the Total Independence of Angola").
+            for i in range(*bounds):
+                if doc[i].pos_ == "PROPN" and doc[i].ent_type_ in ("ORG", "GPE", "NORP"):
+                    found = self.country_of(doc[i].text)  # type: ignore[operator]
+                    if found:
+                        codes.add(found)
         if len(codes) != 1:
             return
         [code] = codes
@@ -796,7 +852,7 @@ class Coder:
                 if cand.location_target and cand.entry.has("sym") and len(source) > 1:
                     cand.target = []
             if not cand.target:
-                cand.target = self.target_of(article, verb, Entry("V", "", None, "", None, None,
+                cand.target = self.target_of(article, verb, Entry("L", "", None, "", None, None,
                                                                   tgt=("with", "against", "on", "to")),
                                              bounds, cand.source)
             negated_noun = any(self.lex.cue(c.lower_, "det") == "negation" for c in obj.children)
@@ -804,8 +860,18 @@ class Coder:
             cand.modality.negated = cand.modality.negated or negated_noun
             cand.trigger_tokens = sorted([verb, obj], key=lambda t: t.i)
             cand.via_light = True
+            if cand.type in SPEECH_ACTS:
+                # "reiterated its demand that Israel ease restrictions": the clause is what was demanded.
+                for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+                    for sub in clause.subtree:
+                        if sub.i in found and sub.i != obj.i:
+                            del found[sub.i]
+                    if not cand.target:
+                        subj, _ = self.subject(clause)
+                        cand.target = self.parties(article, subj, bounds, cand.source)
             self._convert(cand, cand.modality)
             self._symmetric(cand)
+            self._domestic(article, verb.doc, bounds, cand)
             return
 
     def _reported_obligations(self, article: Article, doc: Doc, bounds: tuple[int, int],

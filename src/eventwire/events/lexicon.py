@@ -56,6 +56,7 @@ class Lexicon:
     cameo: dict[str, tuple[float, int]] = field(default_factory=dict)
     modality: dict[str, tuple[str, str]] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)
+    weapons: dict[str, str] = field(default_factory=dict)
 
     def senses(self, pos: str, lemma: str) -> list[Entry]:
         return self.entries.get((pos, lemma), [])
@@ -122,7 +123,7 @@ def _entry(path: Path, number: int, fields: list[str]) -> Entry:
 
 
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
-    """Read the four data files of the event coder."""
+    """Read the data files of the event coder."""
     lexicon = Lexicon()
     path = data_dir / "lexicon.tsv"
     for number, fields in _rows(path, 6):
@@ -143,6 +144,9 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     path = data_dir / "agents.tsv"
     for _number, (lemma, sector) in _rows(path, 2):
         lexicon.agents[lemma.lower()] = sector
+    path = data_dir / "weapons.tsv"
+    for _number, (word, mode) in _rows(path, 2):
+        lexicon.weapons.setdefault(word.lower(), mode)
     return lexicon
 
 

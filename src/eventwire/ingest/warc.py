@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from eventwire.errors import DocumentError
 from eventwire.ingest.html import article_from_html
@@ -128,7 +129,7 @@ def _open(path: Path, limits: Limits) -> BinaryIO:
     return raw
 
 
-def _record_article(record, name: str, limits: Limits) -> Article | Failure | None:  # type: ignore[no-untyped-def]
+def _record_article(record: ArcWarcRecord, name: str, limits: Limits) -> Article | Failure | None:
     """The article in one WARC record; None for records that hold no HTML page."""
     if record.rec_type != "response" or record.http_headers is None:
         return None

@@ -63,7 +63,7 @@ _SUBJECT_LINKS = frozenset({"xcomp", "conj", "acomp", "advcl", "pcomp", "prep"})
 _NP_EXCLUDED = frozenset({"conj", "cc", "relcl", "acl", "appos", "punct", "advcl"})
 # Prepositions through which an agent noun takes its actor ("officials in Gondor", "the government of Gondor").
 _AGENT_PREPOSITIONS = frozenset({"of", "in", "from", "at", "for"})
-_WORD = re.compile(r"[^\s\-_]+|-")
+_WORD = re.compile(r"[^\s\-_,]+|[-,]")
 
 
 def _match_words(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -86,6 +86,7 @@ class CodedActor:
     suffix: str = ""
     start: int = 0  # token span of the phrase in the Doc
     end: int = 0
+    mention: tuple[int, int] | None = None  # token span of the actor's dictionary phrase
 
     @property
     def code(self) -> str:
@@ -358,7 +359,7 @@ class PetrarchCoder:
     def code_phrase(self, head: Token, mentions: list[Mention]) -> list[CodedActor]:
         """The actors a noun phrase stands for: one per conjoined actor, agents attached to each."""
         conjuncts = [head, *_conjuncts(head)]
-        coded: list[tuple[list[str | None], str, str, int, int]] = []
+        coded: list[tuple[list[Mention], str, str, int, int]] = []
         for token in conjuncts:
             tokens = _np_tokens(token)
             inside = [m for m in mentions if m.start in tokens]
@@ -376,8 +377,10 @@ class PetrarchCoder:
                 coded[index] = (list(donor), prefix, suffix, start, end)
         result: list[CodedActor] = []
         for actors, prefix, suffix, start, end in coded:
-            for actor in actors or [None]:
-                result.append(CodedActor(actor, prefix, _suffix(actor, suffix), start, end))
+            for mention in actors or [None]:
+                actor = mention.actor if mention else None
+                span = (mention.start, mention.end) if mention else None
+                result.append(CodedActor(actor, prefix, _suffix(actor, suffix), start, end, span))
         return _unique(result)
 
     # ------------------------------------------------------------ verbs
@@ -388,14 +391,15 @@ class PetrarchCoder:
         for token in sent:
             if not _is_verb(token):
                 continue
-            candidates = self.by_form.get(token.text.upper(), [])
-            if not candidates:
-                candidates = self.by_lemma.get(token.lemma_.upper(), [])
             matches: list[_VerbMatch] = []
-            for block, form in candidates:
-                span = _multiword_span(token, form)
-                if span is not None:
-                    matches.append(_VerbMatch(block, form, *span))
+            # The form as written first ("LEFT" is not "LEAVE"), the lemma for forms the file does not list.
+            for candidates in (self.by_form.get(token.text.upper(), []), self.by_lemma.get(token.lemma_.upper(), [])):
+                for block, form in candidates:
+                    span = _multiword_span(token, form)
+                    if span is not None:
+                        matches.append(_VerbMatch(block, form, *span))
+                if matches:
+                    break
             if matches:
                 longest = max(len(m.form.words) for m in matches)
                 found.append([m for m in matches if len(m.form.words) == longest])
@@ -542,7 +546,7 @@ class PetrarchCoder:
         # A clause coordinated with the verb ("..., but media reports said") is not part of its phrase.
         for child in verb.children:
             if child.i > match.last and (child.dep_ in ("parataxis", "cc") or
-                                         child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")):
+                                         (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))):
                 taken.update(t.i for t in child.subtree)
         region = sorted(t.i for t in verb.subtree if t.i > match.last and t.i not in taken)
         if "source" in roles and passive is not None:
@@ -710,7 +714,10 @@ class PetrarchCoder:
     @staticmethod
     def _party(article: Article, doc: Doc, coded: CodedActor) -> Party:
         span = doc[coded.start:coded.end]
-        actor = article.actor_at(span.start_char, span.end_char)
+        # The article actor is the one named by the dictionary phrase ("Iraq" in "the US presence in Iraq"
+        # is not the phrase's actor; "US" is), else the one the whole phrase overlaps most.
+        named = doc[coded.mention[0]:coded.mention[1]] if coded.mention else span
+        actor = article.actor_at(named.start_char, named.end_char) or article.actor_at(span.start_char, span.end_char)
         code = f"{coded.prefix}{coded.actor}" if coded.actor else (coded.prefix or None)
         return Party(actor.id if actor else None, span.text, code, coded.suffix or None)
 
@@ -827,10 +834,6 @@ class _Region:
                 end += 1
             return token, end
         return None
-
-
-def _is_marker(element: PatternElement) -> bool:
-    return element.kind in ("source", "target", "compound", "skip")
 
 
 def regular_inflections(word: str) -> set[str]:
@@ -963,20 +966,20 @@ def _np_tokens_all(token: Token) -> set[int]:
     return tokens
 
 
-def _actor_group(mentions: list[Mention], doc: Doc) -> list[str | None]:
+def _actor_group(mentions: list[Mention], doc: Doc) -> list[Mention]:
     """The first actor of a phrase and the actors conjoined with it ("the ambassadors of A, B and C")."""
     actors = [m for m in mentions if m.agent is None]
     if not actors:
         return []
     first = actors[0]
     linked = {t.i for t in _conjuncts(_span_root(doc, first))}
-    codes: list[str | None] = []
+    group: list[Mention] = []
     for mention in actors:
         # Several codes of one phrase ("ELR/GAL") share its start; conjoined actors are linked by "conj".
         linked_here = mention.start == first.start or any(mention.start <= i < mention.end for i in linked)
-        if linked_here and mention.actor not in codes:
-            codes.append(mention.actor)
-    return [c for c in codes if c is not None]
+        if linked_here and mention.actor is not None and mention.actor not in {m.actor for m in group}:
+            group.append(mention)
+    return group
 
 
 def _span_root(doc: Doc, mention: Mention) -> Token:
@@ -1039,9 +1042,12 @@ def _span_of(coded: list[CodedActor]) -> tuple[int, int]:
 
 
 def _parse_day(published: str | None) -> date | None:
+    """The date actor codes are chosen by: the publication date (a month or year counts from its start)."""
     if not published:
         return None
+    parts = published[:10].split("-")
     try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
+        numbers = [int(p) for p in parts] + [1, 1][:3 - len(parts)]
+        return date(numbers[0], numbers[1], numbers[2])
+    except (ValueError, IndexError):
         return None

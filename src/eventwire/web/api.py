@@ -214,6 +214,9 @@ async def post_articles(request: Request) -> Response:
     """
     settings: WebSettings = request.app.state.settings
     _authorize(request, settings)
+    if getattr(request.app.state.db.store, "dataset", False):
+        raise HTTPException(403, "this server serves a read-only Parquet dataset; load it into a database file "
+                                 "(eventwire ingest --from-parquet) to accept writes")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in _ACCEPTED_TYPES:
         raise HTTPException(415, f"content type {content_type!r} not accepted: send application/json "

@@ -105,12 +105,13 @@
     var width = svg.clientWidth || 700, height = svg.clientHeight || 340;
     svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     svg.replaceChildren();
-    var cx = width / 2, cy = height / 2, radius = Math.min(width, height) / 2 - 50;
+    // An ellipse uses the wide chart area; labels need room at the sides.
+    var cx = width / 2, cy = height / 2, ry = height / 2 - 40, rx = Math.max(ry, Math.min(width / 2 - 120, 2.2 * ry));
     var maxEvents = Math.max.apply(null, nodes.map(function (n) { return n.events; }).concat([1]));
     var edges = svgEl("g", { "class": "edges" }), dots = svgEl("g", { "class": "nodes" });
     nodes.forEach(function (n, i) {
       var angle = (2 * Math.PI * i) / nodes.length - Math.PI / 2;
-      var x = cx + radius * Math.cos(angle), y = cy + radius * Math.sin(angle);
+      var x = cx + rx * Math.cos(angle), y = cy + ry * Math.sin(angle);
       var line = svgEl("line", { x1: cx, y1: cy, x2: x, y2: y, stroke: goldsteinColor(n.goldstein),
                                  "stroke-width": 1 + 7 * n.events / maxEvents, "class": "edge" });
       line.appendChild(svgEl("title", {}, n.name + ": " + n.events + " events, mean Goldstein " + n.goldstein));
