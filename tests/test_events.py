@@ -346,3 +346,23 @@ def test_lexicon_format_errors_name_file_and_line(tmp_path: Path) -> None:
                                           f"V\tstage\t{LIGHT}\t-\t-\tbogus=1\n", encoding="utf-8")
     with pytest.raises(DictionaryFormatError, match="unknown frame option"):
         load_lexicon(tmp_path)
+
+
+def test_ethnic_group_is_coded_where_it_lives(pipeline: Pipeline) -> None:
+    event = top(code(pipeline, "The Albanians of southern Serbia demanded autonomy from Serbian authorities."))
+    assert event.event == "REQUEST" and codes(event.actor) == {"SRB"}
+
+
+def test_official_is_coded_by_the_office_in_apposition(pipeline: Pipeline) -> None:
+    event = top(code(pipeline, "Jan Kowalski, the United Nations envoy, accused Sudan of obstruction."))
+    assert event.event == "ACCUSE" and {c[:3] for c in codes(event.actor) if c} == {"IGO"}
+
+
+def test_withdrawn_forces_are_the_source_of_a_passive_withdrawal(pipeline: Pipeline) -> None:
+    event = top(code(pipeline, "Russian troops were withdrawn from Georgia."))
+    assert event.event == "RETREAT" and codes(event.actor) == {"RUS"} and codes(event.recipient) == {"GEO"}
+
+
+def test_weapon_gives_the_assault_mode(pipeline: Pipeline) -> None:
+    assert top(code(pipeline, "Rebels killed two soldiers in a bomb attack.")).mode == "explosives"
+    assert top(code(pipeline, "Troops shelled the town with artillery.")).mode == "heavy-weapons"

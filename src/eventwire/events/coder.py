@@ -21,7 +21,7 @@ the coder near one event per sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -84,7 +84,7 @@ class Candidate:
 class Coder:
     """Codes the events of one sentence of a parsed article."""
 
-    def __init__(self, lexicon: Lexicon, country_of: object | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, country_of: Callable[[str], str | None] | None = None) -> None:
         self.lex = lexicon
         # Optional name -> ISO3 lookup (the actor knowledge base) for modifiers no actor covers.
         self.country_of = country_of
@@ -205,6 +205,16 @@ class Coder:
             text = article.text[start:end]
             sector = self._sector(head)
         actor, via_head = self._actor_for(article, head)
+        if actor is not None and via_head and actor.kind in ("country", "group") and head.tag_ in ("NNPS", "NNS"):
+            # An ethnic group is coded by where it lives: "Bosnian Serbs", "the Albanians of southern Serbia".
+            home = self._residence(article, head, actor)
+            if home is not None:
+                return Party(actor.id, text, home, actor.sector or sector)
+        if actor is not None and via_head and head.pos_ == "PROPN":
+            # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": coded by the office held.
+            office = next((self._phrase_code(article, c) for c in head.children if c.dep_ == "appos"), None)
+            if office:
+                return Party(actor.id, text, office, actor.sector or sector)
         if actor is not None:
             code = actor.country or _place_country(article, actor) or self._modifier_code(article, head, actor) \
                 or (self._phrase_code(article, head) if actor.kind in ("group", "organization") else None)
@@ -306,16 +316,37 @@ class Coder:
         return self._code_from_words(head)
 
     def _phrase_code(self, article: Article, head: Token) -> str | None:
-        """A country named anywhere in a generic actor's phrase ("refugees fleeing the war in Liberia")."""
+        """A country named anywhere in a generic actor's phrase ("refugees fleeing the war in Liberia");
+        countries and places first, then other coded groups ("a newspaper based in Christian east Beirut")."""
+        fallback = None
         for token in head.subtree:
             if token.i == head.i:
                 continue
             actor = self.actor_of(article, token)
-            if actor is not None and actor.country:
-                return actor.country
             found = _place_country_at(article, token.idx, token.idx + len(token))
+            if actor is not None and actor.country and actor.kind in ("country", "location"):
+                return actor.country
             if found:
                 return found
+            if actor is not None and actor.country and fallback is None:
+                fallback = actor.country
+        return fallback
+
+    def _residence(self, article: Article, head: Token, actor: Actor) -> str | None:
+        """The country an ethnic group noun is located in by its own phrase, if another than its name's."""
+        for child in head.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.i < head.i:
+                other = self.actor_of(article, child)
+                if other is not None and other is not actor and other.kind == "country" and other.country:
+                    return other.country
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    other = self.actor_of(article, pobj)
+                    code = (other.country if other is not None and other is not actor else None) or \
+                        _place_country_at(article, pobj.idx, pobj.idx + len(pobj))
+                    if code:
+                        return code
         return None
 
     @staticmethod
@@ -339,7 +370,7 @@ class Coder:
             return None
         for token, _ in self._actor_tokens(head):
             if token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper():
-                found = self.country_of(token.text)  # type: ignore[operator]
+                found = self.country_of(token.text)
                 if found:
                     return found
         return None
@@ -628,7 +659,7 @@ class Coder:
             # Country names inside organisation names ("National Union for the Total Independence of Angola").
             for i in range(*bounds):
                 if doc[i].pos_ == "PROPN" and doc[i].ent_type_ in ("ORG", "GPE", "NORP"):
-                    found = self.country_of(doc[i].text)  # type: ignore[operator]
+                    found = self.country_of(doc[i].text)
                     if found:
                         codes.add(found)
         if len(codes) != 1:

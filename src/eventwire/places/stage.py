@@ -125,6 +125,7 @@ class PlaceStage:
     def _gazetteer_matches(self, doc: Doc, taken: list[bool]) -> list[Toponym]:
         gazetteer = self.gazetteer
         matches: list[Toponym] = []
+        tagged = doc.has_annotation("TAG")
         i = 0
         while i < len(doc):
             if taken[i] or not _capitalised(doc[i].text):
@@ -138,9 +139,8 @@ class PlaceStage:
                 if key not in gazetteer.detectable or key in self._not_places:
                     continue
                 candidates = gazetteer.candidates(span.text)
-                # A lone capitalised word opening a sentence is as likely a common word.
-                if length == 1 and span[0].is_sent_start and span[0].lower_ in span[0].vocab.strings \
-                        and span[0].is_stop:
+                # A lone word must be tagged a proper noun: "Man" opening a sentence is not the city.
+                if length == 1 and tagged and span[0].tag_ not in ("NNP", "NNPS"):
                     continue
                 if self._rejected(span, candidates):
                     continue
