@@ -215,3 +215,14 @@ def test_stage_from_config_reads_the_user_kb(tmp_path, nlp) -> None:  # type: ig
     stage(article, nlp(article.text))
     commander = _actor_of(article, "Ahmad Karimzada")
     assert commander is not None and commander.kb_id == "local:karimzadeh" and commander.country == "AFG"
+
+
+def test_dateline_outlet_is_a_media_actor(pipeline: Pipeline) -> None:
+    known = _run(pipeline, "WASHINGTON (AP) — The Senate voted on Tuesday to approve the aid package.")
+    ap = _actor_of(known, "AP")
+    assert ap is not None and ap.kb_id == "org:associated-press" and ap.sector == "MED"
+    unknown = _run(pipeline, "KABUL, May 3, 2021 (Meridian News Agency) — Fighting resumed in the north.")
+    outlet = _actor_of(unknown, "Meridian News Agency")
+    assert outlet is not None and (outlet.kind, outlet.sector, outlet.kb_id) == ("organization", "MED", None)
+    kabul = _actor_of(unknown, "KABUL")
+    assert kabul is not None and kabul.kind == "location" and kabul.country == "AFG"

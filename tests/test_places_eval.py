@@ -70,6 +70,7 @@ def test_haversine_known_distance() -> None:
     assert haversine_km(48.8566, 2.3522, 51.5074, -0.1278) == pytest.approx(344, abs=2)
 
 
+@pytest.mark.slow
 def test_eval_places_command_json(tmp_path: Path) -> None:
     path = tmp_path / "gold.xml"
     path.write_text(_gold_xml(1), encoding="utf-8")
@@ -81,6 +82,7 @@ def test_eval_places_command_json(tmp_path: Path) -> None:
     assert report["resolution"]["accuracy_161km"] == 1.0
 
 
+@pytest.mark.slow
 def test_eval_places_on_geovirus_sample(tmp_path: Path) -> None:
     source = shared_path("eval", "GeoVirus.xml").read_text(encoding="utf-8")
     # The first ten articles: enough to catch a regression, quick to run.

@@ -73,6 +73,13 @@ def test_writes_are_idempotent(tmp_path: Path) -> None:
         assert store.failures()[0]["reason"] == "second"
 
 
+def test_a_document_that_reads_cleanly_later_is_no_longer_a_failure(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_batch([], [Failure("f1.txt", "empty document"), Failure("other.txt", "binary data")])
+        assert store.write_batch([make_article(1)]) == 1  # make_article(1) comes from f1.txt
+        assert [f["name"] for f in store.failures()] == ["other.txt"]
+
+
 def test_schema_version_is_checked(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     Store(path).close()

@@ -64,3 +64,16 @@ class DictionaryFormatError(KnowledgeBaseError):
 
 class GoldFormatError(EventwireError):
     """A gold-standard evaluation file cannot be read."""
+
+
+class ProcessingTimeout(BaseException):
+    """One document's stages ran longer than ``PipelineConfig.doc_timeout`` seconds.
+
+    Derived from BaseException on purpose: raised by a SIGALRM timer at any point
+    inside a stage, it must not be swallowed by a stage's own ``except Exception``.
+    The engines turn it into a Failure for that document; the batch goes on.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"processing took longer than {seconds:g} s")
+        self.seconds = seconds

@@ -11,14 +11,18 @@ the places, the quotes and resolve dates through ``eventwire.time``).
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from eventwire.model import Article
+from eventwire.errors import ProcessingTimeout
+from eventwire.model import Article, Failure
 from eventwire.nlp import load_nlp, parse_many
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,9 @@ class PipelineConfig:
     # Stage names to leave out (e.g. for benchmarking one stage's cost).
     disabled: tuple[str, ...] = ()
     batch_size: int = 32
+    # Seconds one document's stages may take before it becomes a Failure (None: no limit). Enforced with
+    # SIGALRM, so only in the main thread of a process (CLI, local and Ray workers), not in server threads.
+    doc_timeout: float | None = 120.0
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -90,6 +97,29 @@ STAGE_FACTORIES: list[tuple[str, StageFactory]] = [
 ]
 
 
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`ProcessingTimeout` in this block after ``seconds``.
+
+    Signals are delivered to the main thread only, so elsewhere (the web server's
+    worker threads) and on platforms without SIGALRM this is a no-op.
+    """
+    if not seconds or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ProcessingTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Pipeline:
     """Parse articles and run every stage over them."""
 
@@ -119,6 +149,19 @@ class Pipeline:
     def process_batch(self, articles: list[Article]) -> list[Article]:
         docs = parse_many(self.nlp, [a.text for a in articles], batch_size=self.config.batch_size)
         return [self.annotate(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+    def process_items(self, articles: list[Article]) -> list[Article | Failure]:
+        """Like :meth:`process_batch`, but a document whose stages exceed ``config.doc_timeout`` is a Failure."""
+        docs = parse_many(self.nlp, [a.text for a in articles], batch_size=self.config.batch_size)
+        result: list[Article | Failure] = []
+        for article, doc in zip(articles, docs, strict=True):
+            try:
+                with time_limit(self.config.doc_timeout):
+                    result.append(self.annotate(article, doc))
+            except ProcessingTimeout as exc:
+                log.warning("article %s: %s", article.id, exc)
+                result.append(Failure(article.source or article.id, str(exc)))
+        return result
 
     def process(self, articles: Iterable[Article]) -> Iterator[Article]:
         batch: list[Article] = []

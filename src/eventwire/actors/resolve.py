@@ -39,6 +39,8 @@ PARTICLES = frozenset({"al", "el", "bin", "ibn", "ben", "de", "da", "di", "du", 
 MAX_BLOCK = 400
 EXACT_CONFIDENCE = 0.95
 AMBIGUITY_MARGIN = 0.05
+# Below this spelling similarity a name is not a candidate at all.
+MIN_SIMILARITY = 0.7
 
 
 def _significant(tokens: Iterable[str]) -> list[str]:
@@ -103,6 +105,7 @@ class Resolver:
         self.agents = agents
         self._role_families: dict[str, str | None] = {}
         self._cache: dict[tuple[object, ...], Resolution] = {}
+        self._fuzzy_cache: dict[tuple[str, frozenset[str]], list[tuple[str, float, str, bool, float]]] = {}
 
     def role_family(self, role: str | None) -> str | None:
         if role is None:
@@ -166,13 +169,29 @@ class Resolver:
         return out
 
     def _fuzzy(self, key: str, kinds: frozenset[str]) -> list[Candidate]:
+        """Fuzzy and phonetic candidates; the spelling work is cached per name (the context is not)."""
+        found = self._fuzzy_cache.get((key, kinds))
+        if found is None:
+            found = self._fuzzy_matches(key, kinds)
+            if len(self._fuzzy_cache) > 20_000:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[(key, kinds)] = found
+        out = []
+        for eid, best, best_alias, sounds, last_sim in found:
+            method = "phonetic" if sounds and best < 0.9 else "fuzzy"
+            reasons = [f"spelling {best:.2f} to '{best_alias}'"] + (["sounds alike"] if sounds else [])
+            out.append(Candidate(self.kb.entities[eid], best, method, reasons, similarity=best, sounds_alike=sounds,
+                                 surname_similarity=last_sim))
+        return out
+
+    def _fuzzy_matches(self, key: str, kinds: frozenset[str]) -> list[tuple[str, float, str, bool, float]]:
         blocks = self.kb.blocks
         sets = [blocks[b] for b in block_keys(key) if b in blocks]
         small = [s for s in sets if len(s) <= MAX_BLOCK]
         ids: set[str] = set().union(*(small or sets)) if sets else set()
         skel = skeleton(key)
         phon = _phonetic_key(key)
-        out = []
+        found = []
         for eid in ids:
             entity = self.kb.entities[eid]
             if entity.kind not in kinds:
@@ -182,18 +201,17 @@ class Resolver:
                 akey = name_key(alias)
                 if abs(len(akey) - len(key)) > max(6, len(key) // 2):
                     continue
-                sim = max(fuzz.ratio(key, akey), fuzz.ratio(skel, skeleton(akey)),
-                          fuzz.token_sort_ratio(key, akey) - 3) / 100
+                # score_cutoff lets rapidfuzz give up early on hopeless pairs.
+                sim = max(fuzz.ratio(key, akey, score_cutoff=MIN_SIMILARITY * 100),
+                          fuzz.ratio(skel, skeleton(akey), score_cutoff=MIN_SIMILARITY * 100),
+                          fuzz.token_sort_ratio(key, akey, score_cutoff=MIN_SIMILARITY * 100) - 3) / 100
                 if sim > best:
                     best, best_alias = sim, alias
                     sounds = bool(phon) and phon == _phonetic_key(akey)
                     last_sim = _last_word_similarity(key, akey)
-            if best >= 0.7:
-                method = "phonetic" if sounds and best < 0.9 else "fuzzy"
-                reasons = [f"spelling {best:.2f} to '{best_alias}'"] + (["sounds alike"] if sounds else [])
-                out.append(Candidate(entity, best, method, reasons, similarity=best, sounds_alike=sounds,
-                                     surname_similarity=last_sim))
-        return out
+            if best >= MIN_SIMILARITY:
+                found.append((eid, best, best_alias, sounds, last_sim))
+        return found
 
     # -- decision -----------------------------------------------------------------------------
     def candidates(self, name: str, kinds: Iterable[str] = ("person", "organization", "group", "country"),

@@ -3,21 +3,25 @@
 One pass per article, in this order (a stretch of text claimed by an earlier step is never
 claimed again, so every reference is a mention of exactly one actor):
 
-1. people named by spaCy (PERSON): their title ("US Defense Secretary") and appositive
-   ("a former US ambassador to Iraq") give role, sector and country, and are claimed as part of
-   the person; surnames ("Jeffrey") join the person already named; the name is resolved in the KB
-   with the role, country and publication date as context (:mod:`eventwire.actors.resolve`);
-2. descriptions: noun phrases whose head is an agent word ("US officials", "Iraqi forces",
+1. KB names, with one multi-pattern automaton over the text (armed groups, IGOs, national
+   institutions, multi-word names of people): spaCy misses or mislabels many ("Daesh",
+   "Houthis" as a PERSON);
+2. people (spaCy PERSON entities): the title ("US Defense Secretary") and appositive ("a former US
+   ambassador to Iraq") give role, sector and country and are claimed with the person, except the
+   names inside them ("US", "Iraq", "NATO"), which stay mentions of their own actors; a shorter
+   form of a name already met ("Jeffrey") joins that person; otherwise the name is resolved in the
+   KB with the role, country and publication date as context (:mod:`eventwire.actors.resolve`);
+   then surnames spaCy did not tag ("al-Ibadi") join the person;
+3. organisations and places named by spaCy (ORG, LOC, FAC, GPE that are not countries);
+4. descriptions: noun phrases whose head is an agent word ("US officials", "Iraqi forces",
    "armed militants", "the two officials", "a source close to the ministry"); a country's
-   government ("the Iraqi government") joins the country; a definite description ("the
-   militants") joins the latest actor with the same head; a title alone ("the minister") joins
-   the latest person with a fitting role;
-3. other named entities (ORG, GPE, NORP, LOC, FAC): countries, demonyms and capitals become
-   the country (a capital that acts, or a country that acts, stands for its government: GOV),
-   organisations and groups are resolved in the KB;
-4. KB names spaCy missed (armed groups, IGOs: "Daesh", "ISIS"), found with one multi-pattern
-   automaton over the text;
-5. pronouns he/she/they (outside quotations) join the nearest preceding compatible actor.
+   government ("the Iraqi government") joins the country; a definite description refers back
+   ("the militants", "the US newspaper"); a title alone ("the minister") joins the latest person
+   with a fitting role;
+5. countries, nationalities, capitals and peoples, named by spaCy or found by the country
+   automaton (datelines in capitals): a capital that is not a place ("Washington and Baghdad are
+   negotiating") or a country that acts stands for its government (sector GOV);
+6. pronouns he/she/they (outside quotations) join the nearest preceding compatible actor.
 """
 
 from __future__ import annotations
@@ -196,6 +200,7 @@ class _ArticleActors:
 
     # -- the passes ---------------------------------------------------------------------------
     def run(self) -> list[_Cluster]:
+        self.dateline_outlet()
         # KB names first: spaCy may split or mislabel them ("Houthis" as a PERSON).
         self.scanned_names()
         others = [ent for ent in self.doc.ents if ent.label_ in ENTITY_LABELS and ent.label_ != "PERSON"]
@@ -676,7 +681,8 @@ class _ArticleActors:
         found = self.kb.country_of(surface)
         if found is not None:
             iso3, form = found
-            locative = _locative(ent)
+            # A capital in capitals is a dateline ("KABUL, May 3 —"): the place the story comes from.
+            locative = _locative(ent) or (form == CAPITAL and surface.isupper())
             if form == CAPITAL and locative:
                 key = f"place:{name_key(surface)}"
                 cluster = self.cluster(key, _Cluster(key, surface, "location", iso3, confidence=0.8))
@@ -721,6 +727,29 @@ class _ArticleActors:
         else:
             key = f"place:{name_key(surface)}"
             cluster = self.cluster(key, _Cluster(key, surface, "location", confidence=0.6))
+        if cluster is not None:
+            self.add_mention(cluster, start, end)
+
+    def dateline_outlet(self) -> None:
+        """The news outlet of a dateline: "BAGHDAD, May 14, 2018 (Al-Rafidain News) —", "WASHINGTON (AP) —"."""
+        match = _DATELINE.search(self.text, 0, 600)
+        if match is None:
+            return
+        start, end = match.span("outlet")
+        surface = self.text[start:end].strip()
+        end = start + len(surface)
+        if len(surface) < 2 or not self.free(start, end):
+            return
+        resolution = self.resolver.resolve(surface, ("organization",), self.day)
+        entity = resolution.entity
+        if entity is not None:
+            cluster = self.cluster(entity.id, _Cluster(entity.id, entity.name, entity.kind, entity.country,
+                                                       entity.sector, entity.role, entity.id,
+                                                       confidence=resolution.confidence))
+        else:
+            key = f"organization:{name_key(surface)}"
+            cluster = self.cluster(key, _Cluster(key, surface, "organization", sector="MED", role="news outlet",
+                                                 confidence=0.7))
         if cluster is not None:
             self.add_mention(cluster, start, end)
 
@@ -882,6 +911,9 @@ def _latest_country(entity: object) -> str | None:
     return max(tenures, key=lambda t: t.start or "").country
 
 
+# A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
+                       r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
 # A quotation: curly or straight quotes, never across a paragraph break (an unclosed quote ends there).
 _QUOTATION = re.compile(r"“(?:[^”\n]|\n(?!\n))*”|\"(?:[^\"\n]|\n(?!\n))*\"")
 

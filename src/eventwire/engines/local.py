@@ -44,20 +44,21 @@ def annotate_items(pipeline: Pipeline, items: list[Article | Failure]) -> list[A
 
     The batch is parsed together; if that raises, each article is retried on
     its own, so a document that breaks the parser becomes a Failure and the
-    rest of its batch is kept.
+    rest of its batch is kept. A document whose stages run longer than
+    ``doc_timeout`` becomes a Failure too (see :meth:`Pipeline.process_items`).
     """
     articles = [item for item in items if isinstance(item, Article)]
     if not articles:
         return list(items)
     try:
-        return list(_merge(items, pipeline.process_batch(articles)))
+        return list(_merge(items, pipeline.process_items(articles)))
     except Exception:
         log.warning("a batch of %d articles failed; retrying them one by one", len(articles), exc_info=True)
     result: list[Article | Failure] = []
     for item in items:
         if isinstance(item, Article):
             try:
-                result.append(pipeline.process_batch([item])[0])
+                result.append(pipeline.process_items([item])[0])
             except Exception as exc:  # this one document is bad, not the batch
                 result.append(Failure(item.source or item.id, f"processing failed: {type(exc).__name__}: {exc}"))
         else:
@@ -105,7 +106,7 @@ def run_local(items: Iterable[Article | Failure], config: PipelineConfig | None 
             yield from in_flight.popleft().get()
 
 
-def _merge(batch: list[Article | Failure], annotated: list[Article]) -> Iterator[Article | Failure]:
+def _merge(batch: list[Article | Failure], annotated: list[Article | Failure]) -> Iterator[Article | Failure]:
     """The batch with each Article replaced by its annotated copy, Failures in place."""
     done = iter(annotated)
     for item in batch:

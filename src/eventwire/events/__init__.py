@@ -11,7 +11,6 @@ flagged. Event locations are left to the event-location stage.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
@@ -34,12 +33,6 @@ def _country_lookup() -> Callable[[str], str | None] | None:
         return found[0] if found else None
 
     return lookup
-
-
-@dataclass(slots=True)
-class _Dated:
-    event: Event
-    date: str | None
 
 
 class EventStage:

@@ -205,6 +205,14 @@ class Coder:
             text = article.text[start:end]
             sector = self._sector(head)
         actor, via_head = self._actor_for(article, head)
+        if actor is not None and head.pos_ == "PRON" and not actor.country and actor.mentions:
+            # A pronoun the actors stage resolved: its antecedent's own phrase may name the country
+            # ("King Hassan of Morocco ... he would").
+            span = head.doc.char_span(actor.mentions[0].start, actor.mentions[0].end, alignment_mode="expand")
+            if span is not None and span.root.pos_ != "PRON":
+                found = self.party(article, span.root)
+                if found is not None:
+                    return Party(actor.id, text, found.code, found.sector or actor.sector or sector)
         if actor is not None and via_head and actor.kind in ("country", "group") and head.tag_ in ("NNPS", "NNS"):
             # An ethnic group is coded by where it lives: "Bosnian Serbs", "the Albanians of southern Serbia".
             home = self._residence(article, head, actor)
@@ -212,7 +220,8 @@ class Coder:
                 return Party(actor.id, text, home, actor.sector or sector)
         if actor is not None and via_head and head.pos_ == "PROPN":
             # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": coded by the office held.
-            office = next((self._phrase_code(article, c) for c in head.children if c.dep_ == "appos"), None)
+            office = next((self._phrase_code(article, c) for c in head.children if c.dep_ == "appos"), None) \
+                or self._title_country(article, head)
             if office:
                 return Party(actor.id, text, office, actor.sector or sector)
         if actor is not None:
@@ -331,6 +340,14 @@ class Coder:
             if actor is not None and actor.country and fallback is None:
                 fallback = actor.country
         return fallback
+
+    def _title_country(self, article: Article, head: Token) -> str | None:
+        """ "King Hassan of Morocco", "Kabila of Congo": the country the text names for a person."""
+        pobj = self.prep_object(head, "of")
+        if pobj is None:
+            return None
+        other = self.actor_of(article, pobj)
+        return other.country if other is not None and other.kind == "country" else None
 
     def _residence(self, article: Article, head: Token, actor: Actor) -> str | None:
         """The country an ethnic group noun is located in by its own phrase, if another than its name's."""
@@ -490,7 +507,8 @@ class Coder:
                       for g in c.children if g.dep_ == "pobj"]
             for head in heads:
                 for inner in head.subtree:
-                    if not bounds[0] <= inner.i < bounds[1] or inner.pos_ not in ("PROPN", "NOUN"):
+                    if not bounds[0] <= inner.i < bounds[1] or inner.pos_ not in ("PROPN", "NOUN") \
+                            or inner.lemma_.lower() == entry.word:
                         continue
                     found = [p for p in self.parties(article, inner, bounds, source) if p.code]
                     if found:
@@ -1012,6 +1030,8 @@ def _trigger_tokens(token: Token, entry: Entry) -> list[Token]:
 
 def _place_country(article: Article, actor: Actor) -> str | None:
     """The country of a place actor, from the places stage when it resolved one of its mentions."""
+    if actor.kind == "person":  # a person's name that is also a town ("Hassan") is not that town
+        return None
     for mention in actor.mentions:
         found = _place_country_at(article, mention.start, mention.end)
         if found:

@@ -7,12 +7,15 @@ organisation's name ("USA Today", "Washington Institute for Near East
 Policy"), and capitals standing for their government as the subject of a verb
 of speech or action ("Washington and Baghdad are negotiating").
 
-Resolution ranks the gazetteer candidates of each toponym by, in this order of
-weight: an explicit qualifier ("Paris, Texas", "Washington state"), the
-countries and divisions already named in the article (and the actors'
-countries), the feature type (continent/country > capital > division > city),
-population, and whether the name is a primary or only an alternate name.
-Unambiguous toponyms are resolved first and become the context of the rest.
+Resolution ranks the gazetteer candidates of each toponym by a score that sums,
+roughly in this order of weight: an explicit qualifier ("Paris, Texas",
+"Washington state", "Seattle, Washington"), the sense the same name already had
+in the article, the feature type (continent/country > capital > division/region
+> city), the countries and divisions already named in the article (and the
+actors' countries), the kind of its neighbours in an enumeration ("Idaho,
+Oregon, Washington"), population, and whether the name is a primary or only an
+alternate name. Unambiguous toponyms are resolved first and become the context
+of the rest. The weights are the constants below; the word lists are data files.
 """
 
 from __future__ import annotations

@@ -147,21 +147,10 @@ class Store:
         if not fresh and not failure_rows:
             return 0
         tables = batch_tables(fresh)
-        try:
-            self.con.execute("BEGIN TRANSACTION")
-            for name, table in tables.items():
-                if table.num_rows:
-                    self.con.register("incoming", table)
-                    self.con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
-                    self.con.unregister("incoming")
-            if failure_rows:
-                self.con.register("incoming", to_arrow("failures", failure_rows))
-                self.con.execute("INSERT OR REPLACE INTO failures SELECT * FROM incoming")
-                self.con.unregister("incoming")
-            self.con.execute("COMMIT")
-        except duckdb.Error as exc:
-            self.con.execute("ROLLBACK")
-            raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+        if failure_rows:
+            tables["failures"] = to_arrow("failures", failure_rows)
+        # A document that failed before and now reads cleanly is no longer a failure.
+        self._write(tables, resolved=[a.source for a in fresh if a.source])
         return len(fresh)
 
     def insert_tables(self, tables: dict[str, Any], replace: bool = False) -> None:
@@ -171,11 +160,19 @@ class Store:
         Used to load Parquet datasets (see :mod:`eventwire.store.parquet`).
         """
         self.check_writable()
+        self._write(tables, replace=replace)
+
+    def _write(self, tables: dict[str, Any], replace: bool = False, resolved: list[str] | None = None) -> None:
+        """The one transactional writer: every table of a batch, or nothing."""
         try:
             self.con.execute("BEGIN TRANSACTION")
+            if resolved:
+                self.con.execute("DELETE FROM failures WHERE name IN (SELECT unnest(?))", [resolved])
             for name, table in tables.items():
                 if table.num_rows:
-                    verb = "INSERT" if name not in _KEYS else "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+                    verb = "INSERT"
+                    if name in _KEYS:
+                        verb = "INSERT OR REPLACE" if replace or name == "failures" else "INSERT OR IGNORE"
                     self.con.register("incoming", table)
                     self.con.execute(f'{verb} INTO "{name}" SELECT * FROM incoming')
                     self.con.unregister("incoming")

@@ -84,94 +84,76 @@ def _event_party_clause(column: str, value: str, params: list[Any]) -> str:
     return f"(list_contains({column}_terms, ?) OR {column}_search LIKE ?)"
 
 
+class _Where:
+    """A conjunction of SQL conditions and their bound parameters."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def shared(self, filters: Filters, day_column: str, text_column: str | None, prefix: str = "") -> None:
+        """The filters every record table offers: dates, outlet, article, free-text search."""
+        if filters.since:
+            self.add(f"{prefix}{day_column} >= ?", _day(filters.since, "since"))
+        if filters.until:
+            self.add(f"{prefix}{day_column} <= ?", _day(filters.until, "until"))
+        if filters.outlet:
+            self.add(f"lower({prefix}outlet) LIKE ?", f"%{filters.outlet.lower()}%")
+        if filters.article:
+            self.add(f"{prefix}article_id = ?", filters.article)
+        if filters.search and text_column:
+            self.add(f"lower({prefix}{text_column}) LIKE ?", f"%{filters.search.lower()}%")
+
+    def sql(self) -> tuple[str, list[Any]]:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else "", self.params
+
+
 def event_where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.actor:
-        clauses.append(_event_party_clause("actor", filters.actor, params))
-    if filters.recipient:
-        clauses.append(_event_party_clause("recipient", filters.recipient, params))
+    where = _Where()
+    for column, value in (("actor", filters.actor), ("recipient", filters.recipient)):
+        if value:
+            where.clauses.append(_event_party_clause(column, value, where.params))
     if filters.type:
-        clauses.append("event = ?")
-        params.append(filters.type.upper())
+        where.add("event = ?", filters.type.upper())
     if filters.quad is not None:
-        clauses.append("quad = ?")
-        params.append(int(filters.quad))
-    if filters.since:
-        clauses.append("event_day >= ?")
-        params.append(_day(filters.since, "since"))
-    if filters.until:
-        clauses.append("event_day <= ?")
-        params.append(_day(filters.until, "until"))
-    if filters.outlet:
-        clauses.append("lower(outlet) LIKE ?")
-        params.append(f"%{filters.outlet.lower()}%")
-    if filters.article:
-        clauses.append("article_id = ?")
-        params.append(filters.article)
-    if filters.negated is not None:
-        clauses.append("negated = ?")
-        params.append(filters.negated)
-    if filters.hypothetical is not None:
-        clauses.append("hypothetical = ?")
-        params.append(filters.hypothetical)
-    if filters.search:
-        clauses.append("lower(sentence_text) LIKE ?")
-        params.append(f"%{filters.search.lower()}%")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        where.add("quad = ?", int(filters.quad))
+    for column, flag in (("negated", filters.negated), ("hypothetical", filters.hypothetical)):
+        if flag is not None:
+            where.add(f"{column} = ?", flag)
+    where.shared(filters, "event_day", "sentence_text")
+    return where.sql()
 
 
 def quote_where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+    where = _Where()
     if filters.actor:
-        clauses.append("(lower(speaker_name) LIKE ? OR lower(speaker_text) LIKE ?)")
-        params.extend([f"%{filters.actor.lower()}%"] * 2)
-    if filters.since:
-        clauses.append("published >= ?")
-        params.append(_day(filters.since, "since"))
-    if filters.until:
-        clauses.append("published <= ?")
-        params.append(_day(filters.until, "until"))
-    if filters.outlet:
-        clauses.append("lower(outlet) LIKE ?")
-        params.append(f"%{filters.outlet.lower()}%")
-    if filters.article:
-        clauses.append("article_id = ?")
-        params.append(filters.article)
+        pattern = f"%{filters.actor.lower()}%"
+        where.add("(lower(speaker_name) LIKE ? OR lower(speaker_text) LIKE ?)", pattern, pattern)
     if filters.anonymous is not None:
-        clauses.append("anonymous = ?")
-        params.append(filters.anonymous)
-    if filters.search:
-        clauses.append("lower(text) LIKE ?")
-        params.append(f"%{filters.search.lower()}%")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        where.add("anonymous = ?", filters.anonymous)
+    where.shared(filters, "published", "text")
+    return where.sql()
 
 
 def actor_where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+    where = _Where()
     if filters.actor:
-        clauses.append("(lower(a.name) LIKE ? OR upper(a.country) = ? OR a.kb_id = ?)")
-        params.extend([f"%{filters.actor.lower()}%", filters.actor.upper(), filters.actor])
+        where.add("(lower(a.name) LIKE ? OR upper(a.country) = ? OR a.kb_id = ?)",
+                  f"%{filters.actor.lower()}%", filters.actor.upper(), filters.actor)
     if filters.article:
-        clauses.append("a.article_id = ?")
-        params.append(filters.article)
+        where.add("a.article_id = ?", filters.article)
     if filters.anonymous is not None:
-        clauses.append("a.anonymous = ?")
-        params.append(filters.anonymous)
+        where.add("a.anonymous = ?", filters.anonymous)
     if filters.outlet or filters.since or filters.until:
-        clauses.append("a.article_id IN (SELECT id FROM articles WHERE TRUE"
-                       + (" AND lower(outlet) LIKE ?" if filters.outlet else "")
-                       + (" AND published >= ?" if filters.since else "")
-                       + (" AND published <= ?" if filters.until else "") + ")")
-        if filters.outlet:
-            params.append(f"%{filters.outlet.lower()}%")
-        if filters.since:
-            params.append(_day(filters.since, "since"))
-        if filters.until:
-            params.append(_day(filters.until, "until"))
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        articles = _Where()
+        articles.shared(Filters(since=filters.since, until=filters.until, outlet=filters.outlet), "published", None)
+        condition, params = articles.sql()
+        where.add(f"a.article_id IN (SELECT id FROM articles{condition})", *params)
+    return where.sql()
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
