@@ -226,3 +226,14 @@ def test_dateline_outlet_is_a_media_actor(pipeline: Pipeline) -> None:
     assert outlet is not None and (outlet.kind, outlet.sector, outlet.kb_id) == ("organization", "MED", None)
     kabul = _actor_of(unknown, "KABUL")
     assert kabul is not None and kabul.kind == "location" and kabul.country == "AFG"
+
+
+def test_description_before_a_name_gives_role_and_affiliation(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "The Houthi military spokesman, Yahya Saree, said the group had fired two missiles.",
+                   "2024-01-16")
+    saree = _actor_of(article, "Yahya Saree")
+    assert saree is not None and saree.kb_id is None
+    assert (saree.role, saree.country, saree.sector) == ("Houthi military spokesman", "YEM", "REB")
+    houthis = _actor_of(article, "Houthi")
+    assert houthis is not None and houthis.kb_id == "group:houthis"
+    assert _actor_of(article, "spokesman") is None  # part of Saree's role, not another actor

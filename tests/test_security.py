@@ -19,7 +19,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from eventwire.model import Actor, Article, Event, Party, Place, Quote, Span
+from eventwire.model import Actor, Article, Event, Party, Place, Quote
 from eventwire.store import Store
 from eventwire.web import api as web_api
 from test_web_fixtures import LiveServer, build_db, live_server, sample_articles, span
@@ -192,7 +192,8 @@ TRAVERSALS = [
     "/static/%2fetc%2fpasswd", "/static/....//....//pyproject.toml", "/static/..\\..\\pyproject.toml",
     "/static/%c0%ae%c0%ae/%c0%ae%c0%ae/pyproject.toml", "/static/app.js/../../api.py", "/static/../app.py",
     "/static/%2e%2e/app.py", "/static/..%5c..%5capp.py", "/static/app.css%00.py",
-    "/articles/../../../etc/passwd", "/api/articles/..%2f..%2f..%2fetc%2fpasswd", "/actors/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/articles/../../../etc/passwd", "/api/articles/..%2f..%2f..%2fetc%2fpasswd",
+    "/actors/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
 ]
 
 
@@ -291,7 +292,7 @@ def test_wrong_tokens_of_every_length_are_401(client: httpx.Client) -> None:
         headers = {"Authorization": f"Bearer {candidate}".encode()}
         response = client.post("/api/articles", json=body, headers=headers)  # type: ignore[arg-type]
         assert response.status_code == 401, (len(candidate), response.status_code)
-    for header in ("", "Bearer", "Bearer ", f"bearer{TOKEN}", f"Token {TOKEN}", f"Bearer  {TOKEN}x",
+    for header in ("", "Bearer", f"bearer{TOKEN}", f"Token {TOKEN}", f"Bearer  {TOKEN}x",
                    f"{TOKEN}"):
         assert client.post("/api/articles", json=body, headers={"Authorization": header}).status_code == 401, header
     assert client.get("/api/articles/never-stored").status_code == 404

@@ -60,6 +60,9 @@ def import_command(
     what = f"{report.agents} agents" if report.agents else f"{report.entities} entities"
     err.print(f"{what} imported ({len(report.errors)} lines skipped) in {time.perf_counter() - started:.1f}s "
               f"→ {report.path}", highlight=False)
+    if report.entities:
+        # Build the KB cache now, so the first pipeline run loads the enlarged KB quickly.
+        load_kb((directory,))
 
 
 @kb_app.command("lookup")

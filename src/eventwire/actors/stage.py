@@ -445,6 +445,22 @@ class _ArticleActors:
         countries = self.countries_in(tokens)
         if len(countries) >= 1:
             context.country = countries[0]
+        # An organisation named in the role is the person's affiliation: "Taliban spokesman" -> REB,
+        # "Pentagon spokesman" -> MIL; its country serves when no nationality word is there.
+        if tokens:
+            affiliation = self.kb_actor_within(tokens[0].idx, _end(tokens[-1]))
+            if affiliation is not None:
+                context.sector = affiliation.sector or context.sector
+                if context.country is None and affiliation.country and len(affiliation.country) == 3:
+                    context.country = affiliation.country
+
+    def kb_actor_within(self, start: int, end: int) -> _Cluster | None:
+        """A KB organisation or group already mentioned inside ``[start, end)``."""
+        for cluster in self.clusters:
+            if cluster.kb_id and cluster.kind in ("organization", "group") and any(
+                    start <= m.start and m.end <= end for m in cluster.mentions):
+                return cluster
+        return None
 
     def countries_in(self, tokens: Iterable[Token]) -> list[str]:
         found: list[str] = []
@@ -523,6 +539,8 @@ class _ArticleActors:
         head_match = next((m for m in matches if m.end == len(tokens)), None)
         if head_match is None:
             return
+        if self.person_in_apposition(head, tokens, head_match.agent):
+            return
         if len(tokens) == 1 and head.tag_ == "NN" and head_match.agent.type != "organization":
             return  # a bare singular noun ("in force", a title before a name) is not a reference
         start, end = tokens[0].idx, _end(head)
@@ -589,6 +607,26 @@ class _ArticleActors:
         else:
             self.new_cluster(cluster)
         self.add_mention(cluster, start, mention_end)
+
+    def person_in_apposition(self, head: Token, tokens: list[Token], agent: Agent) -> bool:
+        """ "A Taliban spokesman, Zabihullah Mujahid, said": the description is the named person's."""
+        if agent.type != "person":
+            return False
+        for child in head.children:
+            if child.dep_ != "appos":
+                continue
+            person = next((c for c in self.clusters if c.kind == "person" and any(
+                m.start <= child.idx < m.end for m in c.mentions)), None)
+            if person is None:
+                return False
+            start = tokens[1].idx if tokens[0].lower_ in _DEFINITE | _INDEFINITE and len(tokens) > 1 else tokens[0].idx
+            context = _Context()
+            self.read_role([t for t in tokens if t.lower_ not in _DEFINITE | _INDEFINITE], context)
+            if not person.role or person.kb_id is None:
+                self.apply_context(person, context)
+            self.claim_role_words([t for t in tokens if start <= t.idx])
+            return True
+        return False
 
     def kb_description(self, tokens: list[Token]) -> bool:
         determiner = tokens[0].lower_ in _DEFINITE | _INDEFINITE
@@ -811,8 +849,7 @@ class _ArticleActors:
         for cluster in self.clusters:
             if kind == "person" and (cluster.kind != "person" or cluster.plural):
                 continue
-            if kind == "group" and not ((cluster.kind == "group" and cluster.plural) or (cluster.kind == "group"
-                                        and cluster.head is not None)):
+            if kind == "group" and cluster.kind != "group":
                 continue
             last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
             if last is not None and (best is None or last > best[0]):

@@ -16,6 +16,14 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# A lone UTF-16 surrogate (a JSON escape like "\ud800") cannot be encoded as UTF-8: spaCy, DuckDB and
+# Parquet all refuse it, and one in a title used to abort the whole batch's write.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: object) -> object:
+    """``value`` with each lone surrogate replaced by U+FFFD (one character for one: offsets are unchanged)."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def normalize_published(value: object) -> str | None:
@@ -58,6 +66,9 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
         raise DocumentError(
             name, f"document has {len(text):,} characters, over the {limits.max_document_chars:,}-character limit"
         )
+    warnings = ["lone UTF-16 surrogates in the text were replaced by U+FFFD"] if _SURROGATE.search(text) else []
+    text, id, title, url, outlet, language = (  # type: ignore[assignment]
+        _valid_unicode(v) for v in (text, id, title, url, outlet, language))
     return Article(
         id=str(id) if id not in (None, "") else article_id(text),
         text=text,
@@ -66,5 +77,6 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
         outlet=outlet or None,
         published=normalize_published(published),
         language=language or detect_language(text),
+        warnings=warnings,
         source=name,
     )
