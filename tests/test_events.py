@@ -331,8 +331,13 @@ def test_text_without_events(pipeline: Pipeline) -> None:
 
 def test_lexicon_format_errors_name_file_and_line(tmp_path: Path) -> None:
     source = Path(__file__).resolve().parent.parent / "src" / "eventwire" / "events" / "data"
-    for name in ("cameo.tsv", "modality.tsv", "agents.tsv"):
-        (tmp_path / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for path in source.glob("*.tsv"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_lexicon(tmp_path).entries  # the copy loads
+    (tmp_path / "intent.tsv").write_text("type\tagree\treject\tthreaten\tmode\nHUG\t030\t-\t-\t-\n", encoding="utf-8")
+    with pytest.raises(DictionaryFormatError, match="HUG"):
+        load_lexicon(tmp_path)
+    (tmp_path / "intent.tsv").write_text((source / "intent.tsv").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "lexicon.tsv").write_text("# test\npos\ttrigger\ttype\tmode\tcameo\tframe\n"
                                           "V\tattack\tSMASH\t-\t190\t-\n", encoding="utf-8")
     with pytest.raises(DictionaryFormatError) as error:

@@ -97,6 +97,10 @@ STAGE_FACTORIES: list[tuple[str, StageFactory]] = [
 ]
 
 
+# The start of ProcessingTimeout's message, the warning a timed-out article carries.
+TIMEOUT_WARNING = "processing took longer than"
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`ProcessingTimeout` in this block after ``seconds``.
@@ -137,13 +141,22 @@ class Pipeline:
         return [stage.name for stage in self.stages]
 
     def annotate(self, article: Article, doc: Doc) -> Article:
-        """Run every stage on one parsed article; a failing stage becomes a warning."""
-        for stage in self.stages:
-            try:
-                stage(article, doc)
-            except Exception as exc:  # a bug in one stage must not lose the article
-                log.exception("stage %s failed on article %s", stage.name, article.id)
-                article.warnings.append(f"stage {stage.name} failed: {type(exc).__name__}: {exc}")
+        """Run every stage on one parsed article; a failing stage becomes a warning.
+
+        Stages running past ``config.doc_timeout`` are stopped; the article keeps what the finished stages
+        wrote and a warning starting with :data:`TIMEOUT_WARNING` (the engines make it a Failure).
+        """
+        try:
+            with time_limit(self.config.doc_timeout):
+                for stage in self.stages:
+                    try:
+                        stage(article, doc)
+                    except Exception as exc:  # a bug in one stage must not lose the article
+                        log.exception("stage %s failed on article %s", stage.name, article.id)
+                        article.warnings.append(f"stage {stage.name} failed: {type(exc).__name__}: {exc}")
+        except ProcessingTimeout as exc:
+            log.warning("article %s: %s", article.id, exc)
+            article.warnings.append(str(exc))
         return article
 
     def process_batch(self, articles: list[Article]) -> list[Article]:
@@ -151,16 +164,11 @@ class Pipeline:
         return [self.annotate(article, doc) for article, doc in zip(articles, docs, strict=True)]
 
     def process_items(self, articles: list[Article]) -> list[Article | Failure]:
-        """Like :meth:`process_batch`, but a document whose stages exceed ``config.doc_timeout`` is a Failure."""
-        docs = parse_many(self.nlp, [a.text for a in articles], batch_size=self.config.batch_size)
+        """:meth:`process_batch`, with each document whose stages ran past ``config.doc_timeout`` a Failure."""
         result: list[Article | Failure] = []
-        for article, doc in zip(articles, docs, strict=True):
-            try:
-                with time_limit(self.config.doc_timeout):
-                    result.append(self.annotate(article, doc))
-            except ProcessingTimeout as exc:
-                log.warning("article %s: %s", article.id, exc)
-                result.append(Failure(article.source or article.id, str(exc)))
+        for article in self.process_batch(articles):
+            timed_out = next((w for w in article.warnings if w.startswith(TIMEOUT_WARNING)), None)
+            result.append(Failure(article.source or article.id, timed_out) if timed_out else article)
         return result
 
     def process(self, articles: Iterable[Article]) -> Iterator[Article]:

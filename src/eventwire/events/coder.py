@@ -29,25 +29,9 @@ from spacy.tokens import Doc, Token
 from eventwire.events.lexicon import Entry, Lexicon
 from eventwire.model import Actor, Article, Party
 
-COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
-CONFLICTUAL = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"})
-# PLOVER AGREE/THREATEN/REJECT codes for a stated intention, by the type of the intended act (CAMEO 03x/13x/12x).
-AGREE_CAMEO = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "031", "AID": "033", "CONCEDE": "035",
-               "RETREAT": "0356", "AGREE": "030"}
-THREATEN_CAMEO = {"SANCTION": "131", "COERCE": "132", "ASSAULT": "138", "MOBILIZE": "138", "PROTEST": "133"}
-THREATEN_MODE = {"SANCTION": "relations", "ASSAULT": "violence", "MOBILIZE": "violence", "PROTEST": "relations"}
-REJECT_CAMEO = {"CONSULT": "125", "AID": "122", "COOPERATE": "121", "CONCEDE": "124", "RETREAT": "124",
-                "SUPPORT": "120", "AGREE": "120"}
-SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 # Verbal acts about another act ("demanded that Israel ease ...", "rejected calls to ..."): they absorb
 # the act they are about, which is not coded as a separate event.
 SPEECH_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE"})
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
-# Verbs whose object, not subject, does what the infinitive says ("urged Iraq to ...").
-OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "force", "press", "pressure", "persuade", "tell",
-                            "help", "allow", "invite", "encourage", "demand", "request", "compel", "warn"})
-BACKING = frozenset({"backed", "supported", "sponsored", "funded", "armed", "allied"})
-LEADING = frozenset({"led", "commanded", "run", "controlled", "dominated", "ruled"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN"})
 QUANT = "QUANT"
 # Prepositions whose object can be an event's target when the lexicon frame found none.
@@ -91,6 +75,7 @@ class Coder:
         # Token offset -> actor for the article being coded (the coder asks about the same tokens often).
         self._owner: Article | None = None
         self._actors: dict[int, Actor | None] = {}
+        self._cover: dict[int, list[tuple[int, int]]] = {}
         self._count = 0
         # Parties that are unresolved place names (ids, for the sentence being coded).
         self._foreign: set[int] = set()
@@ -99,8 +84,25 @@ class Coder:
         """``article.actor_at`` for one token, remembered while the same article is coded."""
         if self._owner is not article or self._count != len(article.actors):
             self._owner, self._count, self._actors = article, len(article.actors), {}
+            # Character offset -> the mentions covering it, so a lookup costs the token's length, not a scan
+            # of every mention of the article (that scan made long documents quadratic).
+            self._cover = {}
+            for a, actor in enumerate(article.actors):
+                for m, mention in enumerate(actor.mentions):
+                    for offset in range(mention.start, mention.end):
+                        self._cover.setdefault(offset, []).append((a, m))
         if token.idx not in self._actors:
-            self._actors[token.idx] = article.actor_at(token.idx, token.idx + len(token))
+            start, end = token.idx, token.idx + len(token)
+            # Same rule as Article.actor_at (longest overlap, first in article order on ties), over the
+            # mentions that overlap the token only.
+            best: Actor | None = None
+            best_overlap = 0
+            for a, m in sorted({pair for offset in range(start, end) for pair in self._cover.get(offset, ())}):
+                mention = article.actors[a].mentions[m]
+                overlap = min(end, mention.end) - max(start, mention.start)
+                if overlap > best_overlap:
+                    best, best_overlap = article.actors[a], overlap
+            self._actors[token.idx] = best
         return self._actors[token.idx]
 
     # ------------------------------------------------------------------ senses
@@ -184,7 +186,7 @@ class Coder:
     def party(self, article: Article, head: Token) -> Party | None:
         if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
             head = head.head.head
-        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+        if head.lower_ in self.lex.words("relative") and head.head.dep_ == "relcl":
             head = head.head.head
         for _ in range(3):
             if self.lex.agents.get(head.lemma_.lower()) != QUANT and self.lex.agents.get(head.lower_) != QUANT:
@@ -274,9 +276,9 @@ class Coder:
         for child in sorted(head.lefts, key=lambda t: -t.i):
             if child.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod", "nummod"):
                 words = {t.lower_ for t in child.subtree}
-                if words & BACKING:
+                if words & self.lex.words("backing"):
                     backed.extend(t for t in child.subtree if t.pos_ == "PROPN" or t.ent_type_)
-                elif words & LEADING:
+                elif words & self.lex.words("leading"):
                     led.extend(t for t in child.subtree if t.pos_ == "PROPN" or t.ent_type_)
                 else:
                     for t in sorted(child.subtree, key=lambda t: -t.i):
@@ -397,8 +399,7 @@ class Coder:
         subj, passive, _clause = self.subject_clause(token)
         return subj, passive
 
-    @staticmethod
-    def subject_clause(token: Token) -> tuple[Token | None, bool, Token]:
+    def subject_clause(self, token: Token) -> tuple[Token | None, bool, Token]:
         """The subject of a verb, whether its clause is passive, and the clause it was found in;
         inherited through control, conjunction and participial adverbials."""
         seen = 0
@@ -408,11 +409,11 @@ class Coder:
             subj = next((c for c in current.children if c.dep_ in ("nsubj", "csubj")), None)
             passive_subj = next((c for c in current.children if c.dep_ == "nsubjpass"), None)
             if subj is not None:
-                if subj.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                if subj.lower_ in self.lex.words("relative") and current.dep_ == "relcl":
                     return current.head, False, current
                 return subj, False, current
             if passive_subj is not None:
-                if passive_subj.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                if passive_subj.lower_ in self.lex.words("relative") and current.dep_ == "relcl":
                     return current.head, True, current
                 return passive_subj, True, current
             if current.dep_ == "relcl":
@@ -423,7 +424,7 @@ class Coder:
                 continue
             if current.dep_ == "xcomp":
                 head = current.head
-                if head.lemma_.lower() in OBJECT_CONTROL:
+                if head.lemma_.lower() in self.lex.words("object-control"):
                     obj = next((c for c in head.children if c.dep_ == "dobj"), None)
                     if obj is not None:
                         return obj, False, head
@@ -761,7 +762,8 @@ class Coder:
                 cand.source = self.parties(article, child, bounds)
             elif child.dep_ in ("amod", "compound", "nmod", "npadvmod") and not cand.source:
                 words = {t.lower_ for t in child.subtree}
-                if words & (BACKING | LEADING) or child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE"):
+                modifier_words = self.lex.words("backing") | self.lex.words("leading")
+                if words & modifier_words or child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE"):
                     cand.source = self.parties(article, child, bounds)
         if by_obj is not None and not cand.source:
             cand.source = self.parties(article, by_obj, bounds)
@@ -820,9 +822,10 @@ class Coder:
             self._convert(cand, mod)
             cand.modality.intent = False
             return
-        if entry.type == "THREATEN" and inner is not None:
-            cand.mode = THREATEN_MODE.get(inner.type) or (inner.mode if inner.type == "COERCE" else None)
-            cand.cameo = THREATEN_CAMEO.get(inner.type, entry.cameo)
+        if entry.type == "THREATEN" and inner is not None and inner.type in self.lex.intent:
+            _agree, _reject, threaten, mode = self.lex.intent[inner.type]
+            cand.mode = inner.mode if mode == "=" else mode
+            cand.cameo = threaten or entry.cameo
         self._convert(cand, cand.modality)
 
     def _any_target(self, article: Article, clause: Token, bounds: tuple[int, int],
@@ -842,24 +845,20 @@ class Coder:
                         return found
         return []
 
-    @staticmethod
-    def _convert(cand: Candidate, mod: Modality) -> None:
+    def _convert(self, cand: Candidate, mod: Modality) -> None:
         """PLOVER: an announced cooperative act is AGREE, an announced act of force THREATEN,
-        a refusal to cooperate REJECT. "would" under a verb of saying is the future of the past."""
+        a refusal to cooperate REJECT (intent.tsv). "would" under a verb of saying is the future of the past."""
         intent = mod.intent or (mod.reported and mod.conditional and _has_would(cand.token))
         if not intent:
             return
-        if mod.negated and cand.type in REJECT_CAMEO:
-            cand.cameo = REJECT_CAMEO[cand.type]
-            cand.type, cand.mode = "REJECT", None
+        agree, reject, threaten, mode = self.lex.intent.get(cand.type, (None, None, None, None))
+        if mod.negated and reject:
+            cand.type, cand.mode, cand.cameo = "REJECT", None, reject
             mod.negated = False
-        elif cand.type in COOPERATIVE:
-            cand.cameo = AGREE_CAMEO.get(cand.type, "030")
-            cand.type, cand.mode = "AGREE", None
-        elif cand.type in CONFLICTUAL:
-            cand.mode = THREATEN_MODE.get(cand.type) or (cand.mode if cand.type == "COERCE" else None)
-            cand.cameo = THREATEN_CAMEO[cand.type]
-            cand.type = "THREATEN"
+        elif agree:
+            cand.type, cand.mode, cand.cameo = "AGREE", None, agree
+        elif threaten:
+            cand.type, cand.mode, cand.cameo = "THREATEN", cand.mode if mode == "=" else mode, threaten
         else:
             # A verbal act announced for later ("will demand") has not happened yet.
             mod.conditional = True

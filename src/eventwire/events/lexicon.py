@@ -57,6 +57,10 @@ class Lexicon:
     modality: dict[str, tuple[str, str]] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)
     weapons: dict[str, str] = field(default_factory=dict)
+    # Word classes of grammar.tsv ("object-control", "backing", "leading", "relative") -> words.
+    grammar: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Intended PLOVER type -> (agree_cameo, reject_cameo, threaten_cameo, threaten_mode); None where "-".
+    intent: dict[str, tuple[str | None, str | None, str | None, str | None]] = field(default_factory=dict)
 
     def senses(self, pos: str, lemma: str) -> list[Entry]:
         return self.entries.get((pos, lemma), [])
@@ -68,6 +72,9 @@ class Lexicon:
                 return self.cameo[code]
             code = code[:-1] if len(code) > 2 else ""
         return None, None
+
+    def words(self, kind: str) -> frozenset[str]:
+        return self.grammar.get(kind, frozenset())
 
     def cue(self, lemma: str, where: str) -> str | None:
         found = self.modality.get(lemma)
@@ -147,6 +154,16 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     path = data_dir / "weapons.tsv"
     for _number, (word, mode) in _rows(path, 2):
         lexicon.weapons.setdefault(word.lower(), mode)
+    classes: dict[str, set[str]] = {}
+    for _number, (word, kind) in _rows(data_dir / "grammar.tsv", 2):
+        classes.setdefault(kind, set()).add(word.lower())
+    lexicon.grammar = {kind: frozenset(words) for kind, words in classes.items()}
+    path = data_dir / "intent.tsv"
+    for number, (plover, agree, reject, threaten, mode) in _rows(path, 5):
+        if plover not in PLOVER_TYPES:
+            raise DictionaryFormatError(str(path), number, f"{plover!r} is not a PLOVER type")
+        a, r, t, m = (None if v == "-" else v for v in (agree, reject, threaten, mode))
+        lexicon.intent[plover] = (a, r, t, m)
     return lexicon
 
 

@@ -256,6 +256,8 @@ class PlaceStage:
 
     def _list_kinds(self, toponyms: list[Toponym]) -> None:
         """In an enumeration ("Idaho, Oregon, Washington and Wisconsin") the items share a kind and country."""
+        # Doc.text joins every token on each access: read it once, not once per toponym (quadratic on long texts).
+        text = toponyms[0].span.doc.text if toponyms else ""
         for index, toponym in enumerate(toponyms):
             if toponym.resolved is not None:
                 continue
@@ -264,7 +266,7 @@ class PlaceStage:
                 if other is None or other.resolved is None:
                     continue
                 left, right = (other, toponym) if other.start < toponym.start else (toponym, other)
-                if toponym.span.doc.text[left.end:right.start].strip(" ,") not in ("", "and", "or"):
+                if text[left.end:right.start].strip(" ,") not in ("", "and", "or"):
                     continue
                 for candidate, _ in toponym.candidates:
                     if candidate.kind == other.resolved.kind and candidate.country == other.resolved.country:
@@ -276,6 +278,7 @@ class PlaceStage:
         Also: a city named like the division it lies in (Baghdad, Basra, New York) is what a bare
         name usually means in news, so it outranks its division unless a marker says otherwise.
         """
+        text = toponyms[0].span.doc.text if toponyms else ""  # once: Doc.text costs a pass over the tokens
         for index, toponym in enumerate(toponyms):
             divisions = {c.admin1_key for c, _ in toponym.candidates if c.kind == "admin1"}
             for candidate, _ in toponym.candidates:
@@ -292,7 +295,7 @@ class PlaceStage:
             if index + 1 >= len(toponyms):
                 continue
             container = toponyms[index + 1]
-            if doc.text[toponym.end:container.start].strip() != ",":
+            if text[toponym.end:container.start].strip() != ",":
                 continue
             for inner, _ in toponym.candidates:
                 for outer, _ in container.candidates:
