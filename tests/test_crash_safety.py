@@ -9,17 +9,23 @@ of full table contents (every column of every record table), not only counts.
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import random
 import signal
 import subprocess
+import sys
+import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from eventwire.model import Article
+from eventwire.pipeline import Pipeline, PipelineConfig
 from eventwire.store import Store
 from eventwire.store.records import RECORD_TABLES
 from test_resume import EVENTWIRE_COMMAND, SUMMARY_PATTERN, make_corpus, wait_for_stored
@@ -117,3 +123,76 @@ def test_repeated_sigkill_and_rerun_equals_an_uninterrupted_run(
     for table in (*RECORD_TABLES, "failures"):
         assert len(contents[table]) == len(set(contents[table])) or table == "mentions", table
         assert contents[table] == uninterrupted[table], table
+
+
+# -- Ray: a worker SIGKILLed from outside, at a seeded-random moment ------------------------------------------
+
+class SlowPipeline(Pipeline):
+    """The real pipeline, which records its worker's pid and takes a while per chunk, so a kill lands mid-run."""
+
+    def __init__(self, config: PipelineConfig, pids: str) -> None:
+        super().__init__(config)
+        Path(pids, str(os.getpid())).touch()
+
+    def process_batch(self, articles: list[Article]) -> list[Article]:
+        time.sleep(0.4)
+        return super().process_batch(articles)
+
+
+def _slow(pids: str, config: PipelineConfig) -> Pipeline:
+    return SlowPipeline(config, pids)
+
+
+def test_ray_worker_sigkilled_mid_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    import pyarrow.parquet as pq
+
+    from eventwire.engines.ray_engine import run_ray
+    from eventwire.store.parquet import part_files
+
+    rng = random.Random(SEED)
+    count = 40
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with (corpus / "news.jsonl").open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            handle.write(json.dumps({"id": f"r{n:03d}", "published": "2020-03-01",
+                                     "text": f"Turkey and Russia held talks in Ankara on Monday, officials said. "
+                                             f"Report {n}."}) + "\n")
+    pids, out = tmp_path / "pids", tmp_path / "out"
+    pids.mkdir()
+    killed: list[int] = []
+
+    def killer() -> None:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not killed:
+            workers = sorted(int(p.name) for p in pids.iterdir())
+            if workers and part_files(out, "articles"):  # loaded, and at least one chunk written
+                time.sleep(rng.uniform(0.0, 0.6))
+                victim = rng.choice(workers)
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                    killed.append(victim)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # SlowPipeline is a class of this test module: ship it by value to the workers.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        thread.start()
+        summary = run_ray([str(corpus)], str(out), PipelineConfig(), chunk_size=2, actors=2,
+                          pipeline_factory=partial(_slow, str(pids)))
+    finally:
+        ray.shutdown()
+        thread.join(timeout=5)
+    assert killed, "no worker was killed: the run ended before the kill point"
+    # Its chunk was retried by a restarted or surviving actor (Ray Data sizes its pool itself).
+    ids = [row["id"] for f in part_files(out, "articles") for row in pq.read_table(f).to_pylist()]
+    assert sorted(ids) == [f"r{n:03d}" for n in range(count)]  # none missing, none twice
+    events = [(row["article_id"], row["id"]) for f in part_files(out, "events") for row in pq.read_table(f).to_pylist()]
+    assert events and len(events) == len(set(events))
+    assert {a for a, _ in events} == set(ids)
+    assert summary.articles == count and summary.failures == 0

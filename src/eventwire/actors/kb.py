@@ -28,6 +28,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from eventwire.actors.normalize import name_key
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
 
@@ -39,6 +41,8 @@ SHIPPED_SOURCES: frozenset[str] = frozenset({"countries.tsv", "peoples.tsv", *EN
 ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "country", "group")
 ENTITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "country", "sector", "role", "start", "end", "aliases")
 COUNTRY_COLUMNS: tuple[str, ...] = ("id", "iso3", "name", "aliases", "demonyms", "capitals")
+# The shortest word fuzzy_country compares: shorter names ("Mali", "Oman") are one typo from other words.
+FUZZY_COUNTRY_MIN = 6
 
 
 def default_user_kb() -> Path:
@@ -129,6 +133,8 @@ class KnowledgeBase:
     surnames: dict[str, Collection[str]] = field(default_factory=dict)
     errors: list[DictionaryFormatError] = field(default_factory=list)
     _blocks: dict[str, Collection[str]] | None = None
+    # first letter -> [(name key, ISO3, form)] of one-word country names and demonyms (fuzzy_country)
+    _country_words: dict[str, list[tuple[str, str, str]]] | None = None
 
     # -- building ---------------------------------------------------------------------------
     def add(self, entity: Entity) -> None:
@@ -174,6 +180,41 @@ class KnowledgeBase:
             self._index_alias(entity, capital, CAPITAL)
 
     # -- looking up -------------------------------------------------------------------------
+    def fuzzy_country(self, text: str) -> tuple[str, str] | None:
+        """(ISO3, form) for a misspelt one-word country name or demonym ("Ethopia", "Afganistan").
+
+        Damerau-Levenshtein distance 1 for words of 6 letters or more, 2 from 9 letters, compared only
+        with names that start with the same letter; None when the word is too short, is itself a KB name or surname,
+        or is as close to two countries. The caller decides whether the word may be a country at all.
+        """
+        key = name_key(text)
+        if len(key) < FUZZY_COUNTRY_MIN or " " in key or key in self.index or key in self.surnames:
+            return None  # too short, or a KB name or surname itself ("Hollande" is not Holland)
+        if self._country_words is None:
+            words: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+            for eid, info in self.countries.items():
+                entity = self.entities.get(f"country:{eid}")
+                names = [(n, ALIAS) for n in (entity.all_names() if entity else [info.name])]
+                for name, form in [*names, *((d, DEMONYM) for d in info.demonyms)]:
+                    word = name_key(name)
+                    if len(word) >= FUZZY_COUNTRY_MIN - 1 and " " not in word:
+                        words[word[0]].append((word, info.iso3, form))
+            self._country_words = dict(words)
+        limit = 2 if len(key) >= 9 else 1
+        best: dict[str, tuple[int, str]] = {}
+        for word, iso3, form in self._country_words.get(key[0], ()):
+            if abs(len(word) - len(key)) > limit:
+                continue
+            distance = DamerauLevenshtein.distance(key, word, score_cutoff=limit)
+            if distance <= limit and (iso3 not in best or distance < best[iso3][0]):
+                best[iso3] = (distance, form)
+        if not best:
+            return None
+        ranked = sorted((d, iso3, form) for iso3, (d, form) in best.items())
+        if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+            return None
+        return ranked[0][1], ranked[0][2]
+
     def exact(self, text: str) -> list[tuple[Entity, str]]:
         """Entities with ``text`` among their names (normalised), with the alias form."""
         return [(self.entities[eid], form) for eid, form in self.index.get(name_key(text), ())]

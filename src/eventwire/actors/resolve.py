@@ -6,8 +6,10 @@ Paths, tried in order (each decision carries a method and a short reason):
    with the alias (two George Bushes) are told apart by the publication date against their
    tenures, by the role words around the mention and by its country; if they stay tied, the name
    stays unresolved.
-2. **surname** — a one-word person name ("Mattis") resolves only when the date and the role or
-   country around it single out one person.
+2. **surname** — a one-word person name ("Mattis") resolves when the role around it fits one person
+   in office on the publication date, or, with no role word ("Putin said"), when the surname is
+   unique among KB people in office on that date (unique in the whole KB when the article has no
+   date) and nothing around it contradicts them; such a match gets a lower confidence.
 3. **fuzzy / phonetic** — candidates come from blocks (metaphone and spelling-skeleton keys of each
    name word, built once per KB), never from a scan of the KB. They are scored with rapidfuzz on
    the normalised and skeleton spellings; a candidate is accepted when the spelling is very close,
@@ -41,6 +43,8 @@ EXACT_CONFIDENCE = 0.95
 AMBIGUITY_MARGIN = 0.05
 # Below this spelling similarity a name is not a candidate at all.
 MIN_SIMILARITY = 0.7
+# A surname shorter than this ("Li", "Kim") is too common to resolve alone without a role word.
+MIN_LONE_SURNAME = 4
 
 
 def _significant(tokens: Iterable[str]) -> list[str]:
@@ -80,6 +84,7 @@ class Candidate:
     surname_similarity: float = 1.0  # of the last name words, for people
     initials_agree: bool = True  # the given name starts like one of the candidate's names
     role_fits: bool = False
+    lone_surname: bool = False  # the mention is the surname alone ("Putin"), not a full name
 
     @property
     def reason(self) -> str:
@@ -165,7 +170,8 @@ class Resolver:
             entity = self.kb.entities[eid]
             initials = {name_key(n)[:1] for n in entity.all_names()}
             agree = given is None or given[:1] in initials
-            out.append(Candidate(entity, 0.75, "surname", [f"surname '{key}'"], initials_agree=agree))
+            out.append(Candidate(entity, 0.75, "surname", [f"surname '{key}'"], initials_agree=agree,
+                                 lone_surname=given is None and len(key) >= MIN_LONE_SURNAME))
         return out
 
     def _fuzzy(self, key: str, kinds: frozenset[str]) -> list[Candidate]:
@@ -276,6 +282,9 @@ class Resolver:
             confidence = round(min(0.99, EXACT_CONFIDENCE + top.score - 1.0) if top.excluded else min(
                 0.99, EXACT_CONFIDENCE + max(0.0, top.score - 1.0)), 2)
             how = "exact" if len(cands) == 1 else "exact, disambiguated by context"
+        elif top.method == "surname" and not top.role_fits:
+            confidence = 0.6
+            how = "surname, the only KB person of that name in office" if day else "surname, unique in the KB"
         elif top.method == "surname":
             confidence = 0.7
             how = "surname, singled out by context"
@@ -305,7 +314,12 @@ def _acceptable(cand: Candidate, day: str | None, role: str | None) -> bool:
     if cand.method == "surname":
         # A surname needs the context to point at the person: in office and the role fitting; a given
         # name, when there is one, must start like one of the person's names ("Rajab" ~ "Recep").
-        return active and cand.role_fits and cand.initials_agree
+        if active and cand.role_fits and cand.initials_agree:
+            return True
+        # A surname alone with no role word ("Putin said"): the person must be in office on the date (any
+        # KB person when there is no date); _decide then leaves it unresolved unless exactly one such
+        # person is left. Very short surnames ("Li", "Kim") are too common to stand alone.
+        return cand.lone_surname and not cand.excluded and (active if day else True)
     if cand.entity.kind == "person" and cand.similarity < 0.95 and cand.surname_similarity < 0.75:
         return False  # the surname carries who it is: "Mohammad Zarif" is not "Mohammed Barkindo"
     if cand.similarity >= 0.9:

@@ -21,7 +21,8 @@ claimed again, so every reference is a mention of exactly one actor):
 5. countries, nationalities, capitals and peoples, named by spaCy or found by the country
    automaton (datelines in capitals): a capital that is not a place ("Washington and Baghdad are
    negotiating") or a country that acts stands for its government (sector GOV);
-6. pronouns he/she/they (outside quotations) join the nearest preceding compatible actor.
+6. pronouns (outside quotations) join the nearest preceding compatible actor: he/she a person,
+   they/them/their a group, it (as the subject of an action) a country, organisation or group.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from eventwire.actors.agents import (
     load_sourcing,
     roles_compatible,
 )
-from eventwire.actors.kb import CAPITAL, KnowledgeBase, cached_kb, default_user_kb
+from eventwire.actors.kb import CAPITAL, DEMONYM, KnowledgeBase, cached_kb, default_user_kb
 from eventwire.actors.normalize import name_key
 from eventwire.actors.resolve import Resolution, Resolver
 from eventwire.actors.scan import AliasScanner
@@ -65,12 +66,17 @@ _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"}
 _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
 # Heads that make a description the country's government itself.
 _GOVERNMENT_HEADS = frozenset({"government", "administration", "regime", "authority", "cabinet", "leadership"})
+# Role families whose holder's name can stand for a government ("the Bush administration").
+_LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
 _BACKING = re.compile(r"^(?:backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run)$")
 _LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "around", "outside", "inside", "across", "into", "throughout"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss"})
 _PRONOUNS = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
-             "hers": "person", "they": "group", "them": "group", "their": "group"}
+             "hers": "person", "they": "group", "them": "group", "their": "group", "it": "body"}
+# Verbs whose subject "it" is mostly an expletive or a thing ("it is likely", "it seems", "it takes").
+_EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "take", "remain", "become", "happen", "mean", "cost",
+                              "matter", "look", "rain", "make"})
 # How far back (in sentences) a pronoun looks for its antecedent.
 _PRONOUN_WINDOW = 3
 
@@ -232,7 +238,23 @@ class _ArticleActors:
         """Whether an entity names a country, nationality, capital or people."""
         bounds = _trim(ent)
         surface = self.text[bounds[0]:bounds[1]] if bounds else ent.text
-        return bool(self.kb.country_of(surface) or self.kb.people_of(surface))
+        return bool(self.kb.country_of(surface) or self.kb.people_of(surface)
+                    or self.misspelt_country(surface, ent.label_))
+
+    def misspelt_country(self, surface: str, label: str | None) -> tuple[str, str] | None:
+        """(ISO3, form) when a capitalised word that no KB entry names is a country name or demonym one typo
+        away ("Ethopia"), unless spaCy calls it a person ("Frances") or the gazetteer knows it as a place
+        of its own ("Indiana", "Columbia")."""
+        if label == "PERSON" or not surface[:1].isupper() or " " in surface:
+            return None
+        found = self.kb.fuzzy_country(surface)
+        if found is None:
+            return None
+        from eventwire.places.gazetteer import Gazetteer
+
+        if Gazetteer.load().candidates(surface):
+            return None
+        return found
 
     def person(self, ent: SpacySpan) -> bool:
         """Add a person named by ``ent``; False when the name is a country or a KB organisation instead."""
@@ -248,6 +270,8 @@ class _ArticleActors:
         hits = self.kb.exact(surface)
         if hits and all(e.kind != "person" for e, _ in hits):
             return False
+        if self.leader_government(ent, start, end) or self.nationality_words(ent):
+            return True
         context = self.person_context(ent)
         key_words = name_key(surface).split()
         if not key_words:
@@ -262,6 +286,47 @@ class _ArticleActors:
         resolution = self.resolver.resolve(surface, ("person",), self.day, context.role_family, context.country)
         cluster = self.person_cluster(surface, resolution, context)
         self.add_mention(cluster, start, end)
+        return True
+
+    def nationality_words(self, ent: SpacySpan) -> bool:
+        """A "name" made only of nationality and people words ("Bosnian Serbs") is no person but a group
+        of the first word's country: where it lives, not whom it descends from."""
+        tokens = [t for t in ent if not (t.is_punct or t.is_space or t.lower_ in ("the", "a", "an"))]
+        if len(tokens) < 2 or not all(t.text[:1].isupper() and (self.kb.country_of(t.text) or self.kb.people_of(t.text))
+                                      for t in tokens):
+            return False
+        first = self.kb.country_of(tokens[0].text)
+        code = first[0] if first is not None else self.kb.people_of(tokens[0].text)[0]  # type: ignore[index]
+        start, end = tokens[0].idx, _end(tokens[-1])
+        surface = self.text[start:end]
+        key = f"group:{name_key(surface)}"
+        cluster = self.cluster(key, _Cluster(key, surface, "group", code, confidence=0.7, plural=True))
+        if cluster is not None:
+            self.add_mention(cluster, start, end)
+        return True
+
+    def leader_government(self, ent: SpacySpan, start: int, end: int) -> bool:
+        """A leader's name before "administration"/"government" ("the Bush administration", "the Putin
+        government") is that leader's country's government, when every KB head of state or government of
+        that name served the same country (no date needed: both Bushes were US presidents)."""
+        head = ent.root.head
+        if ent.root.dep_ != "compound" or head.i != ent.end or head.lemma_.lower() not in _GOVERNMENT_HEADS:
+            return False
+        key = name_key(self.text[start:end])
+        ids = {eid for eid, _ in self.kb.index.get(key, ())} | set(self.kb.surnames.get(key.split()[-1], ()))
+        countries = set()
+        for eid in ids:
+            entity = self.kb.entities[eid]
+            if entity.kind != "person":
+                continue
+            for tenure in entity.tenures:
+                if tenure.country and self.resolver.role_family(tenure.role) in _LEADER_ROLES:
+                    countries.add(tenure.country)
+        if len(countries) != 1 or not self.free(start, _end(head)):
+            return False
+        cluster = self.country_cluster(countries.pop())
+        cluster.governs = True
+        self.add_mention(cluster, start, _end(head))
         return True
 
     def surname_mentions(self) -> None:
@@ -312,14 +377,16 @@ class _ArticleActors:
         if tenure is not None:
             cluster.sector, cluster.role = tenure.sector, tenure.role
             cluster.role_family = self.resolver.role_family(tenure.role)
-        elif entity.tenures and self.day:
-            # Known official out of office on the publication date: a former official.
+        elif entity.tenures and self.day and not (context.role_family or context.sector):
+            # Known official out of office on the publication date and no title in the text says otherwise
+            # ("Russian President Boris Yeltsin" in a misdated article is president): a former official.
             cluster.sector = "ELI"
             cluster.role = "former " + (max(entity.tenures, key=lambda t: t.start or "").role or "official")
         elif entity.tenures:
-            # No publication date: describe the person by their latest role.
+            # No publication date, or a title in the text: describe the person by their latest role, the
+            # title's sector first.
             latest = max(entity.tenures, key=lambda t: t.start or "")
-            cluster.sector, cluster.role = latest.sector, latest.role
+            cluster.sector, cluster.role = (context.sector if self.day else None) or latest.sector, latest.role
             cluster.role_family = self.resolver.role_family(latest.role)
         else:
             cluster.sector, cluster.role = entity.sector, entity.role
@@ -559,7 +626,7 @@ class _ArticleActors:
         agent = head_match.agent
         sector = self.description_sector(matches, agent, extension)
         countries = [c for c in self.countries_in(tokens)]
-        country = countries[0] if len(countries) == 1 else None
+        country = countries[0] if len(countries) == 1 else self.of_country(head) if not countries else None
         former = any(m.agent.type == "modifier" and m.agent.sector == "ELI" for m in matches)
         determiner = tokens[0].lower_
         definite = determiner in _DEFINITE
@@ -607,6 +674,22 @@ class _ArticleActors:
         else:
             self.new_cluster(cluster)
         self.add_mention(cluster, start, mention_end)
+
+    def of_country(self, head: Token) -> str | None:
+        """The country an "of" phrase gives a title or body: "the president of Armenia", "the Foreign
+        Ministry of Egypt"."""
+        for child in head.rights:
+            if child.dep_ != "prep" or child.lower_ != "of":
+                continue
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is None:
+                return None
+            ent = self.ent_label.get(pobj.i)
+            bounds = _trim(ent) if ent is not None else None
+            surface = self.text[bounds[0]:bounds[1]] if bounds else pobj.text
+            found = self.kb.country_of(surface)
+            return found[0] if found is not None and found[1] != DEMONYM else None
+        return None
 
     def person_in_apposition(self, head: Token, tokens: list[Token], agent: Agent) -> bool:
         """ "A Taliban spokesman, Zabihullah Mujahid, said": the description is the named person's."""
@@ -716,7 +799,7 @@ class _ArticleActors:
         if not self.free(start, end):
             return
         surface = self.text[start:end]
-        found = self.kb.country_of(surface)
+        found = self.kb.country_of(surface) or self.misspelt_country(surface, ent.label_)
         if found is not None:
             iso3, form = found
             # A capital in capitals is a dateline ("KABUL, May 3 —"): the place the story comes from.
@@ -726,7 +809,7 @@ class _ArticleActors:
                 cluster = self.cluster(key, _Cluster(key, surface, "location", iso3, confidence=0.8))
             else:
                 cluster = self.country_cluster(iso3)
-                if form == CAPITAL or (not locative and _acts(ent)):
+                if form == CAPITAL or (form != DEMONYM and not locative and _acts(ent)):
                     cluster.governs = True
             if cluster is not None:
                 self.add_mention(cluster, start, end)
@@ -824,10 +907,25 @@ class _ArticleActors:
                 cluster = self.cluster(key, _Cluster(key, name, "location", iso3, confidence=0.7))
             else:
                 cluster = self.country_cluster(iso3)
-                if form == CAPITAL or _acts(span):
+                if form == CAPITAL or (form != DEMONYM and _acts(span)):
                     cluster.governs = True
             if cluster is not None:
                 self.add_mention(cluster, start, end)
+        # Misspelt country names spaCy did not tag at all ("Ethopia has agreed").
+        for token in self.doc:
+            if token.i in self.ent_label or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                continue
+            start, end = token.idx, _end(token)
+            if not self.free(start, end):
+                continue
+            misspelt = self.misspelt_country(token.text, None)
+            if misspelt is None:
+                continue
+            cluster = self.country_cluster(misspelt[0])
+            span = self.doc[token.i:token.i + 1]
+            if misspelt[1] != DEMONYM and not _locative(span) and _acts(span):
+                cluster.governs = True
+            self.add_mention(cluster, start, end)
 
     # 5. pronouns -------------------------------------------------------------------------------
     def pronouns(self) -> None:
@@ -837,6 +935,8 @@ class _ArticleActors:
                 continue
             start, end = token.idx, _end(token)
             if self.in_quote[start] or not self.free(start, end):
+                continue
+            if kind == "body" and not _actor_it(token):
                 continue
             sentence = self.sentence_index.get(token.i, 0)
             antecedent = self.antecedent(kind, start, sentence)
@@ -850,6 +950,9 @@ class _ArticleActors:
             if kind == "person" and (cluster.kind != "person" or cluster.plural):
                 continue
             if kind == "group" and cluster.kind != "group":
+                continue
+            # "it": a country, an organisation or a group named as one body, never a person.
+            if kind == "body" and (cluster.kind not in ("country", "organization", "group") or cluster.plural):
                 continue
             last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
             if last is not None and (best is None or last > best[0]):
@@ -931,6 +1034,14 @@ def _acts(ent: SpacySpan) -> bool:
     if token.dep_ in _SUBJECT_DEPS:
         return True
     return token.dep_ == "pobj" and token.head.dep_ == "agent"
+
+
+def _actor_it(token: Token) -> bool:
+    """Whether "it" may stand for an actor: the subject of an action verb ("Syria said it would ..."), not an
+    object ("rejected it", mostly a thing) or an expletive ("it is likely that"). A free "its" is left alone:
+    before an actor noun ("its troops") the description has it already, and before a thing ("its labour
+    market") it would make the thing a party to events."""
+    return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() not in _EXPLETIVE_HEADS
 
 
 def _description_kind(agent: Agent, plural: bool) -> str:

@@ -21,6 +21,7 @@ the coder near one event per sentence.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -220,8 +221,9 @@ class Coder:
             home = self._residence(article, head, actor)
             if home is not None:
                 return Party(actor.id, text, home, actor.sector or sector)
-        if actor is not None and via_head and head.pos_ == "PROPN":
-            # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": coded by the office held.
+        if actor is not None and via_head and head.pos_ == "PROPN" and actor.kind != "country":
+            # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": coded by the office held;
+            # a country is itself whatever its appositive says ("Pakistan, a key U.S. ally").
             office = next((self._phrase_code(article, c) for c in head.children if c.dep_ == "appos"), None) \
                 or self._title_country(article, head)
             if office:
@@ -264,7 +266,13 @@ class Coder:
         last = head
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "from") and child.i == head.i + 1:
-                last = child.right_edge
+                # Up to a clause inside the phrase: a mis-parsed main verb hangs there as a participle
+                # ("doctors from two aid groups donated ...").
+                cut = min((t.left_edge.i for t in child.subtree if t.dep_ in ("acl", "relcl") and t.i > child.i),
+                          default=child.right_edge.i + 1)
+                last = head.doc[max(child.i, cut - 1)]
+                while last.i > child.i and last.is_punct:
+                    last = head.doc[last.i - 1]
             break
         return start, last.idx + len(last)
 
@@ -418,6 +426,12 @@ class Coder:
                 return passive_subj, True, current
             if current.dep_ == "relcl":
                 return current.head, False, current
+            root = _phrase_root(current.head) if current.dep_ == "acl" else None
+            if root is not None and root.dep_ == "ROOT" and root.pos_ in NOMINAL_POS and self.agent(current) is None:
+                # "An official Syrian newspaper called on Arabs to ...", "Doctors from two aid groups donated
+                # ...": a sentence whose root is a noun is a mis-parsed clause; its participle is the main
+                # verb and the noun phrase at the root its subject.
+                return root, False, current
             if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.dep_ in ("dobj", "attr"):
                 # "issued a declaration demanding ...": who issued it demands.
                 current = current.head.head
@@ -1038,11 +1052,46 @@ def _place_country(article: Article, actor: Actor) -> str | None:
     return None
 
 
+@dataclass
+class _PlaceIndex:
+    """One article's places by start offset (rebuilt when the article or its number of places changes)."""
+
+    article: Article | None = None
+    count: int = -1
+    starts: list[int] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)
+    longest: int = 0
+
+
+_PLACES = _PlaceIndex()
+
+
 def _place_country_at(article: Article, start: int, end: int) -> str | None:
-    for place in article.places:
-        if place.start is not None and place.end is not None and place.start < end and start < place.end:
-            return place.country
-    return None
+    """The country of the first place (in article order) overlapping ``[start, end)``.
+
+    Looked up in an index by start offset: scanning every place on each call made long documents quadratic.
+    """
+    index = _PLACES
+    if index.article is not article or index.count != len(article.places):
+        spans = sorted((p.start, i) for i, p in enumerate(article.places) if p.start is not None and p.end is not None)
+        index.article, index.count = article, len(article.places)
+        index.starts, index.order = [s for s, _ in spans], [i for _, i in spans]
+        index.longest = max((article.places[i].end - s for s, i in spans), default=0)  # type: ignore[operator]
+    # A place overlaps when it starts before ``end`` and ends after ``start``, so it starts after start - longest.
+    low, high = bisect.bisect_right(index.starts, start - index.longest), bisect.bisect_left(index.starts, end)
+    hits = [i for i in index.order[low:high] if start < article.places[i].end]  # type: ignore[operator]
+    return article.places[min(hits)].country if hits else None
+
+
+def _phrase_root(token: Token) -> Token:
+    """The head noun of the phrase a noun sits in, through "of"/"from"-style attachments ("groups" in
+    "doctors from two aid groups" -> "doctors")."""
+    for _ in range(4):
+        if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in NOMINAL_POS:
+            token = token.head.head
+        else:
+            break
+    return token
 
 
 def _lemmas(token: Token, pos: str) -> list[str]:

@@ -20,6 +20,7 @@ set by an earlier stage is kept.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 
@@ -49,9 +50,15 @@ class EventLocationStage:
         if not article.events:
             return
         dominant = dominant_place(article.places, doc)
+        # Places by start offset, so each event ranks only the places of its sentence (scanning all of them
+        # for every event was quadratic on long documents); kept in article order, as locate's ties expect.
+        indexed = sorted((p.start, i) for i, p in enumerate(article.places) if p.start is not None)
+        starts = [start for start, _ in indexed]
         for event in article.events:
             if event.location is None:
-                place = self.locate(event, article.places, doc)
+                low, high = bisect_left(starts, event.sentence[0]), bisect_right(starts, event.sentence[1])
+                inside = [article.places[i] for i in sorted(i for _, i in indexed[low:high])]
+                place = self.locate(event, inside, doc)
                 chosen = place or dominant
                 event.location = replace(chosen) if chosen else None
 

@@ -590,13 +590,23 @@ class _Extraction:
         head = cand.speaker_head
         h0, h1 = head.idx, head.idx + len(head.text)
         s0, s1 = cand.speaker_span
+        # Only the mentions covering the head word, from an offset index: scanning every mention for every
+        # candidate made long documents quadratic. Article order is kept for ties.
+        actors = self.article.actors
+        key = (len(actors), sum(len(a.mentions) for a in actors))
+        if getattr(self, "_cover_key", None) != key:
+            self._cover_key = key
+            self._cover: dict[int, list[tuple[int, int]]] = {}
+            for a, actor in enumerate(actors):
+                for m, mention in enumerate(actor.mentions):
+                    for offset in range(mention.start, mention.end):
+                        self._cover.setdefault(offset, []).append((a, m))
         best, best_overlap = None, 0
-        for actor in self.article.actors:
-            for mention in actor.mentions:
-                if mention.start < h1 and h0 < mention.end:
-                    overlap = min(s1, mention.end) - max(s0, mention.start)
-                    if overlap > best_overlap:
-                        best, best_overlap = actor, overlap
+        for a, m in sorted({pair for offset in range(h0, h1) for pair in self._cover.get(offset, ())}):
+            mention = actors[a].mentions[m]
+            overlap = min(s1, mention.end) - max(s0, mention.start)
+            if overlap > best_overlap:
+                best, best_overlap = actors[a], overlap
         return best
 
     def channels(self, cand: _Candidate) -> _Channel | None:
