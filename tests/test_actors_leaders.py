@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.actors import actor_for_token_span
+from eventwire.actors import ActorStage, actor_for_token_span
 from eventwire.actors.agents import load_agents
 from eventwire.actors.kb import Entity, KnowledgeBase, Tenure, load_kb
 from eventwire.actors.resolve import Resolver
@@ -197,3 +197,39 @@ def test_a_kb_surname_is_not_a_misspelt_country() -> None:
     kb = load_kb()
     kb.add(_leader("person:eve-hollande", "Eve Hollande", "2001-01-01", None))
     assert kb.fuzzy_country("Hollande") is None
+
+
+def test_historical_country_names_and_demonyms(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "Kampuchean guerrillas attacked a West German convoy near the border.")
+    assert _actor_of(article, "Kampuchean").country == "KHM"  # type: ignore[union-attr]
+    assert _actor_of(article, "West German").country == "DEU"  # type: ignore[union-attr]
+
+
+def test_a_people_named_by_demonym_is_not_the_government(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "Turks protested outside the embassy. Bulgaria rejected the demand.")
+    turks = _actor_of(article, "Turks")
+    assert turks is not None and turks.country == "TUR" and turks.sector != "GOV"
+    bulgaria = _actor_of(article, "Bulgaria")
+    assert bulgaria is not None and bulgaria.sector == "GOV"
+
+
+def test_leader_possessive_and_org_tagged_names_are_governments_too(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "Yeltsin's government rejected the demand.", "1995-01-01")
+    actor = _actor_of(article, "government")
+    assert actor is not None and actor.country == "RUS" and actor.sector == "GOV"
+    article = _run(pipeline, "The Trump administration withdrew from the deal.", "2018-05-08")
+    actor = _actor_of(article, "administration")
+    assert actor is not None and actor.country == "USA" and actor.sector == "GOV"
+
+
+def test_a_name_shared_by_leaders_of_two_countries_is_not_a_government(nlp) -> None:  # type: ignore[no-untyped-def]
+    kb = load_kb()
+    kb.add(Entity("person:fay-ostrander", "Fay Ostrander", "person", "AAA", "GOV", None, [],
+                  [Tenure("President of Aland", "GOV", "AAA", "2001-01-01", "2004-12-31")], "people.tsv"))
+    kb.add(Entity("person:gus-ostrander", "Gus Ostrander", "person", "BBB", "GOV", None, [],
+                  [Tenure("Prime Minister of Bland", "GOV", "BBB", "2001-01-01", "2004-12-31")], "people.tsv"))
+    stage = ActorStage(kb)
+    article = Article(id="t", text="The Ostrander administration rejected the plan.", published="2002-01-01")
+    stage(article, nlp(article.text))
+    actor = _actor_of(article, "Ostrander")
+    assert actor is None or actor.kind != "country"

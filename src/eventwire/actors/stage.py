@@ -306,11 +306,13 @@ class _ArticleActors:
         return True
 
     def leader_government(self, ent: SpacySpan, start: int, end: int) -> bool:
-        """A leader's name before "administration"/"government" ("the Bush administration", "the Putin
+        """A leader's name before "administration"/"government" ("the Bush administration", "Yeltsin's
         government") is that leader's country's government, when every KB head of state or government of
         that name served the same country (no date needed: both Bushes were US presidents)."""
         head = ent.root.head
-        if ent.root.dep_ != "compound" or head.i != ent.end or head.lemma_.lower() not in _GOVERNMENT_HEADS:
+        possessive = ent.root.dep_ == "poss" and ent.end < len(self.doc) and self.doc[ent.end].tag_ == "POS"
+        if not ((ent.root.dep_ == "compound" and head.i == ent.end) or (possessive and head.i == ent.end + 1)) \
+                or head.lemma_.lower() not in _GOVERNMENT_HEADS:
             return False
         key = name_key(self.text[start:end])
         ids = {eid for eid, _ in self.kb.index.get(key, ())} | set(self.kb.surnames.get(key.split()[-1], ()))
@@ -799,6 +801,8 @@ class _ArticleActors:
         if not self.free(start, end):
             return
         surface = self.text[start:end]
+        if ent.label_ in ("ORG", "NORP") and self.leader_government(ent, start, end):
+            return  # "the Trump administration" with the name tagged as an organisation
         found = self.kb.country_of(surface) or self.misspelt_country(surface, ent.label_)
         if found is not None:
             iso3, form = found
