@@ -258,14 +258,16 @@ def demo_command(
     summary = _run_ingest([str(corpus)], db, _config(model), processes)
     with Store(db, read_only=True) as store:
         counts = store.counts()
-        console = Console()
+        console = _stdout_console()
         console.print(f"\n[bold]{db}[/bold]: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         events, _ = query_events(store.con, Filters(limit=8, negated=False, hypothetical=False))
         _print_table(console, "Sample events", _event_rows(events))
         quotes, _ = query_quotes(store.con, Filters(limit=5))
         _print_table(console, "Sample quotes", _quote_rows(quotes))
         actors, _ = query_actors(store.con, Filters(limit=8))
-        _print_table(console, "Most mentioned actors", actors)
+        _print_table(console, "Most mentioned actors", [
+            {k: a[k] for k in ("name", "kind", "country", "sector", "role", "articles", "mentions")} for a in actors
+        ])
     console.print("Browse it with [bold]eventwire serve[/bold]; query it with "
                   "[bold]eventwire events --actor USA[/bold].")
     if summary.stored == 0 and summary.skipped == 0:
@@ -295,6 +297,12 @@ def _quote_rows(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for q in quotes]
 
 
+def _stdout_console() -> Console:
+    """Rich's console for results; off a terminal it is wide enough that tables don't wrap every word."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def _print_table(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         console.print(f"[dim]{title}: none[/dim]")
@@ -319,7 +327,7 @@ def _emit(rows: list[dict[str, Any]], table_rows: list[dict[str, Any]], fmt: Out
         for row in flat:
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
     else:
-        console = Console()
+        console = _stdout_console()
         _print_table(console, f"{title} ({len(rows)} of {total})", table_rows)
 
 
