@@ -134,6 +134,18 @@ def test_every_text_filter_of_every_api_route_is_inert_to_sql(client: httpx.Clie
     assert not Path("/tmp/eventwire-pwned.csv").exists()
 
 
+def test_like_wildcards_in_contains_filters_match_literally(client: httpx.Client) -> None:
+    routes = api_text_parameters(client)
+    for route, names in routes.items():
+        if "{" in route:
+            continue
+        for name in names:
+            for value in ("%", "%%", "%_%", "_%"):
+                assert client.get(route, params={name: value}).json()["total"] == 0, (route, name, value)
+    # A literal underscore still matches: the hostile article's text contains "__pwned".
+    assert client.get("/api/articles", params={"q": "__pwned"}).json()["total"] == 1
+
+
 @pytest.mark.parametrize("template", [
     "/api/articles/{}", "/api/actors/{}", "/api/dyads/{}/IRQ/timeline", "/api/dyads/USA/{}/timeline",
     "/articles/{}", "/actors/{}", "/dyads/{}/IRQ", "/dyads/USA/{}",

@@ -244,7 +244,11 @@ def finish_dataset(sink: ParquetSink, summary: RunSummary, started: float) -> No
         try:
             summary.derived = refresh_derived(con)
             for table in DERIVED_TABLES:
-                sink.write_table(table, "0", con.sql(f'SELECT * FROM "{table}"').to_arrow_reader(50_000))
+                relation = con.sql(f'SELECT * FROM "{table}"')
+                # Streamed in batches (DuckDB 2 names the reader to_arrow_reader, DuckDB 1 fetch_arrow_reader).
+                reader = (relation.to_arrow_reader(50_000) if hasattr(relation, "to_arrow_reader")
+                          else relation.fetch_arrow_reader(50_000))
+                sink.write_table(table, "0", reader)
         finally:
             con.close()
     summary.seconds = time.perf_counter() - started

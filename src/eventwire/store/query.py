@@ -58,6 +58,13 @@ class Filters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+
+def _contains(value: str) -> str:
+    """A LIKE pattern for "contains ``value``" (lower-cased), with ``%``, ``_`` and ``\\`` in it matched literally."""
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _day(value: str, name: str) -> date:
     try:
         parts = [int(p) for p in value.split("-")]
@@ -68,20 +75,20 @@ def _day(value: str, name: str) -> date:
 
 def _party_clause(column: str, value: str, params: list[Any]) -> str:
     """Matches a party by code (USA), code+sector (USAGOV), actor name or surface text (case-insensitive)."""
-    params.extend([value.upper(), value.upper(), f"%{value.lower()}%", f"%{value.lower()}%"])
+    params.extend([value.upper(), value.upper(), _contains(value), _contains(value)])
     return (
         f"(list_contains({column}_codes, ?) "
         f"OR len(list_filter({column}, lambda p: upper(coalesce(p.code, '') || coalesce(p.sector, '')) = ?)) > 0 "
-        f"OR len(list_filter({column}_names, lambda n: lower(n) LIKE ?)) > 0 "
-        f"OR len(list_filter({column}, lambda p: lower(p.text) LIKE ?)) > 0)"
+        f"OR len(list_filter({column}_names, lambda n: lower(n) LIKE ? ESCAPE '\\')) > 0 "
+        f"OR len(list_filter({column}, lambda p: lower(p.text) LIKE ? ESCAPE '\\')) > 0)"
     )
 
 
 def _event_party_clause(column: str, value: str, params: list[Any]) -> str:
     """:func:`_party_clause` on the ``events`` table, through the match columns ``records.article_rows`` prepares
     (a list lookup and one string scan per row instead of three list walks: 3x faster on 100k events)."""
-    params.extend([value.upper(), f"%{value.lower()}%"])
-    return f"(list_contains({column}_terms, ?) OR {column}_search LIKE ?)"
+    params.extend([value.upper(), _contains(value)])
+    return f"(list_contains({column}_terms, ?) OR {column}_search LIKE ? ESCAPE '\\')"
 
 
 class _Where:
@@ -102,11 +109,11 @@ class _Where:
         if filters.until:
             self.add(f"{prefix}{day_column} <= ?", _day(filters.until, "until"))
         if filters.outlet:
-            self.add(f"lower({prefix}outlet) LIKE ?", f"%{filters.outlet.lower()}%")
+            self.add(f"lower({prefix}outlet) LIKE ? ESCAPE '\\'", _contains(filters.outlet))
         if filters.article:
             self.add(f"{prefix}article_id = ?", filters.article)
         if filters.search and text_column:
-            self.add(f"lower({prefix}{text_column}) LIKE ?", f"%{filters.search.lower()}%")
+            self.add(f"lower({prefix}{text_column}) LIKE ? ESCAPE '\\'", _contains(filters.search))
 
     def sql(self) -> tuple[str, list[Any]]:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else "", self.params
@@ -131,8 +138,9 @@ def event_where(filters: Filters) -> tuple[str, list[Any]]:
 def quote_where(filters: Filters) -> tuple[str, list[Any]]:
     where = _Where()
     if filters.actor:
-        pattern = f"%{filters.actor.lower()}%"
-        where.add("(lower(speaker_name) LIKE ? OR lower(speaker_text) LIKE ?)", pattern, pattern)
+        pattern = _contains(filters.actor)
+        where.add("(lower(speaker_name) LIKE ? ESCAPE '\\' OR lower(speaker_text) LIKE ? ESCAPE '\\')",
+                  pattern, pattern)
     if filters.anonymous is not None:
         where.add("anonymous = ?", filters.anonymous)
     where.shared(filters, "published", "text")
@@ -142,8 +150,8 @@ def quote_where(filters: Filters) -> tuple[str, list[Any]]:
 def actor_where(filters: Filters) -> tuple[str, list[Any]]:
     where = _Where()
     if filters.actor:
-        where.add("(lower(a.name) LIKE ? OR upper(a.country) = ? OR a.kb_id = ?)",
-                  f"%{filters.actor.lower()}%", filters.actor.upper(), filters.actor)
+        where.add("(lower(a.name) LIKE ? ESCAPE '\\' OR upper(a.country) = ? OR a.kb_id = ?)",
+                  _contains(filters.actor), filters.actor.upper(), filters.actor)
     if filters.article:
         where.add("a.article_id = ?", filters.article)
     if filters.anonymous is not None:
@@ -204,11 +212,11 @@ def article_where(filters: Filters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if filters.search:
-        clauses.append("(lower(title) LIKE ? OR lower(text) LIKE ?)")
-        params.extend([f"%{filters.search.lower()}%"] * 2)
+        clauses.append("(lower(title) LIKE ? ESCAPE '\\' OR lower(text) LIKE ? ESCAPE '\\')")
+        params.extend([_contains(filters.search)] * 2)
     if filters.outlet:
-        clauses.append("lower(outlet) LIKE ?")
-        params.append(f"%{filters.outlet.lower()}%")
+        clauses.append("lower(outlet) LIKE ? ESCAPE '\\'")
+        params.append(_contains(filters.outlet))
     if filters.since:
         clauses.append("published >= ?")
         params.append(_day(filters.since, "since"))
@@ -494,8 +502,8 @@ def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("event_day <= ?")
         params.append(_day(filters.until, "until"))
     if filters.outlet:
-        clauses.append("len(list_filter(outlets, lambda o: lower(o) LIKE ?)) > 0")
-        params.append(f"%{filters.outlet.lower()}%")
+        clauses.append("len(list_filter(outlets, lambda o: lower(o) LIKE ? ESCAPE '\\')) > 0")
+        params.append(_contains(filters.outlet))
     if filters.article:
         clauses.append("len(list_filter(mentions, lambda m: m.article_id = ?)) > 0")
         params.append(filters.article)
