@@ -355,3 +355,23 @@ def test_writes_are_disabled_without_a_configured_token(tmp_path: Path) -> None:
         assert "EVENTWIRE_API_TOKEN" in response.json()["error"]
         assert http.get("/api/stats").json()["counts"]["articles"] == 10
 
+
+
+def test_aggregated_events_count_every_report_of_one_event(tmp_path: Path) -> None:
+    from eventwire.store.aggregate import refresh_derived
+
+    db = tmp_path / "agg.duckdb"
+    build_db(db)
+    with Store(db) as store:
+        refresh_derived(store.con)
+        expected = store.con.execute("SELECT count(*), max(num_mentions) FROM aggregated_events").fetchone()
+        mentions = store.con.execute("SELECT count(*) FROM events WHERE NOT negated AND NOT hypothetical").fetchone()
+    with live_server(db) as live, live.client() as http:
+        page = http.get("/api/aggregated-events", params={"limit": 500}).json()
+        usa = http.get("/api/aggregated-events", params={"actor": "USA", "limit": 500}).json()
+    assert page["total"] == expected[0] > 0
+    assert page["items"][0]["num_mentions"] == expected[1]
+    # Every factual event row is a mention of exactly one aggregated event.
+    assert sum(item["num_mentions"] for item in page["items"]) == mentions[0]
+    assert 0 < usa["total"] < page["total"]
+    assert all(item["num_articles"] <= item["num_mentions"] for item in page["items"])

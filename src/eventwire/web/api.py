@@ -30,6 +30,7 @@ from eventwire.store.query import (
     dyad_timeline,
     event_summary_rows,
     query_actors,
+    query_aggregated_events,
     query_articles,
     query_events,
     query_quotes,
@@ -271,6 +272,16 @@ def list_events(db: DB, filters: EventFilters,
     if format == "csv":
         return Response("".join(events_csv(items)), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="events.csv"'})
+    return _page(items, total, filters)
+
+
+@router.get("/aggregated-events", response_model=Page, responses=ERRORS, summary="Events aggregated across articles")
+def list_aggregated_events(db: DB, filters: EventFilters) -> dict[str, Any]:
+    """One row per real-world event reported by one or more articles (GDELT's NumMentions, NumSources,
+    NumArticles), with the first and all source URLs and every mention it stands for; most mentioned first.
+    Refreshed after each `eventwire ingest`."""
+    with db.reader() as con:
+        items, total = query_aggregated_events(con, filters)
     return _page(items, total, filters)
 
 
