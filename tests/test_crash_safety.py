@@ -32,7 +32,7 @@ from test_resume import EVENTWIRE_COMMAND, SUMMARY_PATTERN, make_corpus, wait_fo
 
 pytestmark = pytest.mark.slow
 
-ARTICLES = 600
+ARTICLES = 1000
 SEED = 20261129
 # Columns written at ingest time rather than derived from the input.
 VOLATILE = {"failed_at", "ingested_at", "stored_at", "created_at"}
@@ -49,9 +49,9 @@ def kill_run(corpus: Path, db: Path, jobs: int, rng: random.Random, after_commit
     try:
         if after_commit:
             reported = wait_for_stored(master, process)
-            time.sleep(rng.uniform(0.0, 0.8))  # anywhere in the next batch: parsing, annotating or committing
+            time.sleep(rng.uniform(0.0, 0.4))  # anywhere in the next batch: parsing, annotating or committing
         else:
-            time.sleep(rng.uniform(0.5, 4.0))  # start-up: opening the database, loading the model, first batch
+            time.sleep(rng.uniform(0.3, 2.5))  # start-up: opening the database, loading the model, first batch
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
     finally:

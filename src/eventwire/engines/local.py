@@ -13,9 +13,11 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 
 from eventwire.model import Article, Failure
 from eventwire.pipeline import Pipeline, PipelineConfig
@@ -23,8 +25,8 @@ from eventwire.pipeline import Pipeline, PipelineConfig
 log = logging.getLogger(__name__)
 
 _worker_pipeline: Pipeline | None = None
-# An error raised while a worker loaded its pipeline; re-raised on its first batch, because a
-# Pool whose initializer raises would restart the worker forever instead of failing.
+# An error raised while a worker loaded its pipeline (a bad --model, say); re-raised with its own
+# message on the worker's first batch instead of surfacing as a broken pool.
 _worker_error: BaseException | None = None
 
 
@@ -94,18 +96,85 @@ def run_local(items: Iterable[Article | Failure], config: PipelineConfig | None 
         for batch in _batches(items, config.batch_size):
             yield from annotate_items(pipeline, batch)
         return
-    context = multiprocessing.get_context("forkserver")
-    with _threads_per_worker(processes), context.Pool(processes, initializer=_init_worker,
-                                                      initargs=(config,)) as pool:
-        # A bounded window of batches in flight keeps memory independent of the input size;
-        # collecting them first-in first-out keeps the input order.
-        in_flight: deque[AsyncResult[list[Article | Failure]]] = deque()
-        for batch in _batches(items, config.batch_size):
-            in_flight.append(pool.apply_async(_process_in_worker, (batch,)))
-            if len(in_flight) >= 2 * processes:
-                yield from in_flight.popleft().get()
-        while in_flight:
-            yield from in_flight.popleft().get()
+    with _threads_per_worker(processes):
+        workers = _WorkerPool(config, processes)
+        try:
+            # A bounded window of batches in flight keeps memory independent of the input size;
+            # collecting them first-in first-out keeps the input order.
+            in_flight: deque[_Submitted] = deque()
+            for batch in _batches(items, config.batch_size):
+                in_flight.append(workers.submit(batch))
+                if len(in_flight) >= 2 * processes:
+                    yield from workers.collect(in_flight.popleft())
+            while in_flight:
+                yield from workers.collect(in_flight.popleft())
+        finally:
+            workers.shutdown()
+
+
+WORKER_DIED = ("the worker process died while processing this document "
+               "(out of memory, or a crash in a native library)")
+
+
+@dataclass(slots=True)
+class _Submitted:
+    batch: list[Article | Failure]
+    future: Future[list[Article | Failure]]
+    generation: int
+
+
+class _WorkerPool:
+    """A process pool that survives the death of a worker.
+
+    When a worker dies (killed, out of memory, a segfault in a native library) every batch in
+    flight is lost with it; the pool is started anew and those batches are processed again one
+    document at a time, so only a document that kills its worker again becomes a Failure and
+    nothing waits forever.
+    """
+
+    def __init__(self, config: PipelineConfig, processes: int) -> None:
+        self.config = config
+        self.processes = processes
+        self.generation = 0
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_init_worker, initargs=(self.config,))
+
+    def _restart(self, broken_generation: int) -> None:
+        if broken_generation == self.generation:  # several lost batches report one death
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
+            self.generation += 1
+
+    def submit(self, batch: list[Article | Failure]) -> _Submitted:
+        try:
+            return _Submitted(batch, self.pool.submit(_process_in_worker, batch), self.generation)
+        except BrokenProcessPool:
+            self._restart(self.generation)
+            return _Submitted(batch, self.pool.submit(_process_in_worker, batch), self.generation)
+
+    def collect(self, submitted: _Submitted) -> list[Article | Failure]:
+        try:
+            return submitted.future.result()
+        except BrokenProcessPool:
+            log.warning("a worker process died; processing its batch again one document at a time")
+            self._restart(submitted.generation)
+            return [result for item in submitted.batch for result in self._alone(item)]
+
+    def _alone(self, item: Article | Failure) -> list[Article | Failure]:
+        if isinstance(item, Failure):
+            return [item]
+        generation = self.generation
+        try:
+            return self.pool.submit(_process_in_worker, [item]).result()
+        except BrokenProcessPool:
+            self._restart(generation)
+            return [Failure(item.source or item.id, WORKER_DIED)]
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 # Thread pools of the numeric libraries under spaCy; a variable the user set is left alone.
