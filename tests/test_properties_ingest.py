@@ -84,3 +84,11 @@ def test_jsonl_lines_each_become_an_article_or_a_failure(tmp_path: Path, records
     _check(items)
     # The reader splits on newline bytes and skips lines of ASCII whitespace only.
     assert len(items) == len([line for line in data.split(b"\n") if line.strip()])
+
+
+def test_numbers_in_metadata_are_read_as_text_and_booleans_refused(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": 17, "outlet": -3503435, "title": 2024, "text": "Talks resumed in Doha."}),
+             json.dumps({"id": False, "text": "Talks resumed in Doha."})]
+    article, failure = _read(tmp_path, "numbers.jsonl", "\n".join(lines).encode())
+    assert isinstance(article, Article) and (article.id, article.outlet, article.title) == ("17", "-3503435", "2024")
+    assert isinstance(failure, Failure) and failure.reason == "field 'id' must be a string"

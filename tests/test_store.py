@@ -80,6 +80,16 @@ def test_a_document_that_reads_cleanly_later_is_no_longer_a_failure(tmp_path: Pa
         assert [f["name"] for f in store.failures()] == ["other.txt"]
 
 
+def test_an_article_that_does_not_fit_the_schema_costs_only_itself(tmp_path: Path) -> None:
+    broken = make_article(2)
+    broken.outlet = -3503435  # type: ignore[assignment]  # what a careless library caller could pass
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.write_batch([make_article(1), broken, make_article(3)]) == 2
+        assert store.known_ids(["art1", "art2", "art3"]) == {"art1", "art3"}
+        [failure] = store.failures()
+        assert failure["name"] == "f2.txt" and failure["reason"].startswith("cannot store the article's records")
+
+
 def test_schema_version_is_checked(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     Store(path).close()

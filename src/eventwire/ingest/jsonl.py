@@ -22,14 +22,14 @@ def article_from_record(record: object, name: str, limits: Limits) -> Article:
     text = record.get("text")
     if not isinstance(text, str):
         raise DocumentError(name, "object has no 'text' string")
+    fields: dict[str, str | None] = {}
     for key in ("id", "title", "url", "outlet", "language"):
         value = record.get(key)
-        if value is not None and not isinstance(value, str | int):
+        # A number is read as its digits ("id": 17); anything else that is not a string is refused.
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
             raise DocumentError(name, f"field '{key}' must be a string")
-    return make_article(
-        name, text, limits, id=record.get("id"), title=record.get("title"), url=record.get("url"),
-        outlet=record.get("outlet"), published=record.get("published"), language=record.get("language"),
-    )
+        fields[key] = None if value is None else str(value)
+    return make_article(name, text, limits, published=record.get("published"), **fields)
 
 
 def read_jsonl_stream(stream: BinaryIO, name: str, limits: Limits) -> Iterator[Article | Failure]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from eventwire.errors import SchemaVersionError, StoreError, StoreLockedError
 from eventwire.model import Article, Failure
@@ -143,15 +144,35 @@ class Store:
             if article.id not in seen:
                 fresh.append(article)
                 seen.add(article.id)
+        failures = list(failures)
+        try:
+            tables = batch_tables(fresh)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            # One article whose records do not fit the schema must not cost the batch: store the others.
+            fresh, refused = self._storable(fresh)
+            failures += refused
+            tables = batch_tables(fresh)
         failure_rows = [failure_row(f, datetime.now(UTC).replace(tzinfo=None)) for f in failures]
         if not fresh and not failure_rows:
             return 0
-        tables = batch_tables(fresh)
         if failure_rows:
             tables["failures"] = to_arrow("failures", failure_rows)
         # A document that failed before and now reads cleanly is no longer a failure.
         self._write(tables, resolved=[a.source for a in fresh if a.source])
         return len(fresh)
+
+    @staticmethod
+    def _storable(articles: list[Article]) -> tuple[list[Article], list[Failure]]:
+        """Split articles into those whose rows convert to the tables' schemas and failures for the rest."""
+        kept: list[Article] = []
+        refused: list[Failure] = []
+        for article in articles:
+            try:
+                batch_tables([article])
+                kept.append(article)
+            except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+                refused.append(Failure(article.source or article.id, f"cannot store the article's records: {exc}"))
+        return kept, refused
 
     def insert_tables(self, tables: dict[str, Any], replace: bool = False) -> None:
         """Insert Arrow tables laid out as :data:`~eventwire.store.records.SCHEMAS` in one transaction.
