@@ -10,22 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from test_web_fixtures import LiveServer, build_db, live_server
+from test_web_fixtures import CHROMIUM, CHROMIUM_MISSING, LiveServer, build_db, chromium, live_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 README_SCREENSHOT = REPO / "docs" / "screenshot.png"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (make test installs it with apt-get: scripts/ensure-chromium.sh)",
-                allow_module_level=True)
+    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched  # type: ignore[misc]
 
 
 @pytest.fixture

@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from test_security import build_hostile_db, hostile_everything, payload
-from test_web_fixtures import LiveServer, live_server
+from test_web_fixtures import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (make test installs it: scripts/ensure-chromium.sh)", allow_module_level=True)
+    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 ARTICLE = hostile_everything()
 KB_KEY = ARTICLE.actors[0].kb_id or ""
@@ -51,10 +47,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched  # type: ignore[misc]
 
 
 @pytest.fixture

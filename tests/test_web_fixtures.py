@@ -212,3 +212,23 @@ def test_sample_articles_follow_the_contract(tmp_path: Path) -> None:
             assert article.text[quote.start:quote.end] == quote.text
         for event in article.events:
             assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
+
+
+# Debian's Chromium, driven by Playwright; the flags keep it off the network and quiet as root.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CHROMIUM_MISSING = f"{CHROMIUM} is missing (make test installs it with apt-get: scripts/ensure-chromium.sh)"
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A launched headless Chromium (a Playwright ``Browser``), closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
