@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import random
 import signal
 import subprocess
@@ -28,7 +27,7 @@ from eventwire.model import Article
 from eventwire.pipeline import Pipeline, PipelineConfig
 from eventwire.store import Store
 from eventwire.store.records import RECORD_TABLES
-from test_resume import EVENTWIRE_COMMAND, SUMMARY_PATTERN, make_corpus, wait_for_stored
+from test_resume import EVENTWIRE_COMMAND, SUMMARY_PATTERN, kill_run, make_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -36,30 +35,6 @@ ARTICLES = 1000
 SEED = 20261129
 # Columns written at ingest time rather than derived from the input.
 VOLATILE = {"failed_at", "ingested_at", "stored_at", "created_at"}
-
-
-def kill_run(corpus: Path, db: Path, jobs: int, rng: random.Random, after_commit: bool) -> int:
-    """Start an ingest and SIGKILL it; returns the number of articles it reported stored before the kill."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
-    process = subprocess.Popen([*EVENTWIRE_COMMAND, "ingest", str(corpus), "--db", str(db), "-j", str(jobs)],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env)
-    os.close(slave)
-    reported = 0
-    try:
-        if after_commit:
-            reported = wait_for_stored(master, process)
-            time.sleep(rng.uniform(0.0, 0.4))  # anywhere in the next batch: parsing, annotating or committing
-        else:
-            time.sleep(rng.uniform(0.3, 2.5))  # start-up: opening the database, loading the model, first batch
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
-    return reported
 
 
 def table_contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -101,7 +76,7 @@ def test_repeated_sigkill_and_rerun_equals_an_uninterrupted_run(
     kills = [False, True, True, True]
     stored_before = 0
     for after_commit in kills:
-        kill_run(corpus, db, jobs, rng, after_commit)
+        kill_run(corpus, db, jobs, rng, after_commit)  # a run that ended before its kill is checked below
         if db.exists():
             with Store(db, read_only=True) as store:  # a killed run leaves a database that opens
                 stored_now = store.counts()["articles"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pty
+import random
 import re
 import select
 import signal
@@ -79,6 +80,31 @@ def wait_for_stored(master: int, process: subprocess.Popen[bytes], timeout: floa
     raise AssertionError(f"ingest reported nothing stored before it ended (rc={process.poll()}): {seen[-500:]!r}")
 
 
+def kill_run(corpus: Path, db: Path, jobs: int, rng: random.Random, after_commit: bool) -> tuple[int, int]:
+    """Start an ingest and SIGKILL it; returns the number of articles it reported stored before the kill and its
+    exit status (-SIGKILL unless the run had already ended)."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
+    process = subprocess.Popen([*EVENTWIRE_COMMAND, "ingest", str(corpus), "--db", str(db), "-j", str(jobs)],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    reported = 0
+    try:
+        if after_commit:
+            reported = wait_for_stored(master, process)
+            time.sleep(rng.uniform(0.0, 0.4))  # anywhere in the next batch: parsing, annotating or committing
+        else:
+            time.sleep(rng.uniform(0.3, 2.5))  # start-up: opening the database, loading the model, first batch
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    return reported, process.returncode
+
+
 def table_state(path: Path) -> tuple[list[str], dict[str, int]]:
     with Store(path, read_only=True) as store:
         ids = [row[0] for row in store.con.execute("SELECT id FROM articles ORDER BY id").fetchall()]
@@ -88,21 +114,8 @@ def table_state(path: Path) -> tuple[list[str], dict[str, int]]:
 def test_ingest_resumes_after_sigkill(tmp_path: Path, pipeline: Pipeline) -> None:
     corpus = make_corpus(tmp_path / "corpus", ARTICLES)
     killed_db = tmp_path / "killed.duckdb"
-    master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
-    process = subprocess.Popen([*EVENTWIRE_COMMAND, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env)
-    os.close(slave)
-    try:
-        reported = wait_for_stored(master, process)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
-    assert process.returncode == -signal.SIGKILL
+    reported, status = kill_run(corpus, killed_db, 1, random.Random(0), after_commit=True)
+    assert status == -signal.SIGKILL
     assert 0 < reported < ARTICLES
 
     rerun = subprocess.run([*EVENTWIRE_COMMAND, "ingest", str(corpus), "--db", str(killed_db), "-j", "1"],
