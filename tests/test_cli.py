@@ -234,3 +234,17 @@ def test_demo_refuses_a_database_it_did_not_make(tmp_path: Path, sample_db: Path
     before = sample_db.stat().st_size
     assert_one_line_error(run("demo", "--db", str(sample_db)), 2, "was not made by the demo")
     assert sample_db.stat().st_size == before
+
+
+def test_version_and_document_timeout(tmp_path: Path) -> None:
+    from eventwire import __version__
+
+    version = run("--version")
+    assert (version.returncode, version.stdout.strip()) == (0, f"eventwire {__version__}")
+    doc = tmp_path / "talks.txt"
+    doc.write_text("Talks\n\nIran and Iraq held talks in Baghdad on Tuesday, officials said.\n", encoding="utf-8")
+    timed_out = run("extract", str(doc), "-j", "1", "--doc-timeout", "0.000001")
+    assert timed_out.returncode == 3 and timed_out.stdout == ""
+    assert "processing took longer than" in timed_out.stderr
+    unlimited = run("extract", str(doc), "-j", "1", "--doc-timeout", "0")
+    assert unlimited.returncode == 0 and json.loads(unlimited.stdout)["events"]

@@ -65,13 +65,31 @@ DictionariesOption = Annotated[
 ]
 
 
+def _print_version(requested: bool) -> None:
+    if requested:
+        from eventwire import __version__
+
+        typer.echo(f"eventwire {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
-def main_options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
     state["debug"] = debug
 
 
-def _config(model: str | None, dictionaries: str | None = None) -> PipelineConfig:
-    return PipelineConfig(model=model, dictionaries=dictionaries)
+DEFAULT_DOC_TIMEOUT = PipelineConfig().doc_timeout or 0.0
+TimeoutOption = Annotated[float, typer.Option(
+    "--doc-timeout", min=0, help="Seconds a document's stages may run before it becomes a failure (0: no limit).")]
+
+
+def _config(model: str | None, dictionaries: str | None = None,
+            doc_timeout: float = DEFAULT_DOC_TIMEOUT) -> PipelineConfig:
+    return PipelineConfig(model=model, dictionaries=dictionaries, doc_timeout=doc_timeout or None)
 
 
 def _warn_failure(failure: Failure) -> None:
@@ -82,11 +100,12 @@ def _warn_failure(failure: Failure) -> None:
 def extract_command(
     paths: Annotated[list[str], typer.Argument(help="Files or directories; - reads JSON lines from stdin.")],
     model: ModelOption = None, processes: ProcessesOption = None, dictionaries: DictionariesOption = None,
+    doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
 ) -> None:
     """Extract events, quotes and actors; print one JSON article per line (no database)."""
     written = failed = 0
     out = sys.stdout
-    for item in extract(paths, _config(model, dictionaries), processes):
+    for item in extract(paths, _config(model, dictionaries, doc_timeout), processes):
         if isinstance(item, Failure):
             failed += 1
             _warn_failure(item)
@@ -153,7 +172,7 @@ def ingest_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or directories; - reads JSON lines from stdin.")]
     = None,
     db: DbOption = DEFAULT_DB, model: ModelOption = None, processes: ProcessesOption = None,
-    dictionaries: DictionariesOption = None,
+    dictionaries: DictionariesOption = None, doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
     from_parquet: Annotated[str | None, typer.Option(
         "--from-parquet", help="Load a Parquet dataset written by `eventwire run` instead of extracting.")] = None,
 ) -> None:
@@ -165,7 +184,7 @@ def ingest_command(
         return
     if not paths:
         raise EventwireError("give files or directories to ingest, or --from-parquet DIR")
-    summary = _run_ingest(paths, db, _config(model, dictionaries), processes)
+    summary = _run_ingest(paths, db, _config(model, dictionaries, doc_timeout), processes)
     if summary.stored == 0 and summary.skipped == 0 and summary.failed:
         raise typer.Exit(EXIT_NOTHING)
 
@@ -187,12 +206,13 @@ def run_command(
     = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Documents per task and part file.")] = 64,
     model: ModelOption = None, dictionaries: DictionariesOption = None,
+    doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show Ray's logs and progress bars.")] = False,
 ) -> None:
     """Scale-out: extract into a partitioned Parquet dataset (OUT/articles, OUT/events, ...) on Ray or locally."""
     from eventwire.engines.dataset import RunSummary, run_dataset_local
 
-    config = _config(model, dictionaries)
+    config = _config(model, dictionaries, doc_timeout)
 
     def report(summary: RunSummary) -> None:
         if err.is_terminal:
