@@ -375,3 +375,27 @@ def test_aggregated_events_count_every_report_of_one_event(tmp_path: Path) -> No
     assert sum(item["num_mentions"] for item in page["items"]) == mentions[0]
     assert 0 < usa["total"] < page["total"]
     assert all(item["num_articles"] <= item["num_mentions"] for item in page["items"])
+
+
+def test_posted_articles_reach_the_aggregated_events(tmp_path: Path) -> None:
+    from eventwire.store.aggregate import refresh_derived
+
+    db = tmp_path / "agg-post.duckdb"
+    build_db(db)
+    with Store(db) as store:
+        refresh_derived(store.con)
+    body = {"id": "posted-accusation", "outlet": "Test Wire", "published": "2019-05-02",
+            "text": "Iran accused Israel of attacking its oil tankers in the Red Sea on Tuesday."}
+    with live_server(db, token=TOKEN) as live, live.client() as http:
+        def mentions() -> int:
+            items = http.get("/api/aggregated-events", params={"limit": 500}).json()["items"]
+            return sum(item["num_mentions"] for item in items)
+
+        before = mentions()
+        posted = http.post("/api/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert posted.status_code in (200, 201) and posted.json()["stored"] == 1
+        events = http.get("/api/articles/posted-accusation").json()["events"]
+        factual = [e for e in events if not e["negated"] and not e["hypothetical"]]
+        accusations = http.get("/api/aggregated-events", params={"actor": "IRN", "type": "ACCUSE"}).json()
+        assert factual and mentions() == before + len(factual)
+    assert accusations["total"] == 1 and accusations["items"][0]["outlets"] == ["Test Wire"]

@@ -191,6 +191,8 @@ def _ingest(db: Database, items: list[Article | Failure]) -> dict[str, Any]:
     articles = [item for item in items if isinstance(item, Article)]
     with db.write_lock:
         summary = ingest_items(items, db.store, processes=1, pipeline=db.pipeline())
+        if summary.stored:
+            db.derived_stale = True
     failures = [{"name": f.name, "reason": f.reason} for f in summary.failures]
     return {"stored": summary.stored, "skipped": summary.skipped, "failed": summary.failed,
             "ids": [a.id for a in articles], "failures": failures}
@@ -279,7 +281,8 @@ def list_events(db: DB, filters: EventFilters,
 def list_aggregated_events(db: DB, filters: EventFilters) -> dict[str, Any]:
     """One row per real-world event reported by one or more articles (GDELT's NumMentions, NumSources,
     NumArticles), with the first and all source URLs and every mention it stands for; most mentioned first.
-    Refreshed after each `eventwire ingest`."""
+    Recomputed after each `eventwire ingest`, and on the first read after articles were posted."""
+    db.refresh_derived_if_stale()
     with db.reader() as con:
         items, total = query_aggregated_events(con, filters)
     return _page(items, total, filters)

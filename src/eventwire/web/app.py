@@ -97,6 +97,9 @@ class Database:
     _cursor_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _pipeline: Pipeline | None = field(init=False, default=None)
     _open: bool = field(init=False, default=False)
+    # Set when a POST stored articles: the derived tables (stories, aggregated events) are recomputed
+    # on the next read that needs them rather than on every write.
+    derived_stale: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         # Opened at once, so a locked or foreign file is reported before the server starts listening.
@@ -123,6 +126,17 @@ class Database:
         if self._pipeline is None:
             self._pipeline = Pipeline(self.pipeline_config)
         return self._pipeline
+
+    def refresh_derived_if_stale(self) -> None:
+        """Recompute near-duplicate stories and aggregated events if articles were posted since the last time."""
+        if not self.derived_stale or self.store.dataset:
+            return
+        from eventwire.store.aggregate import refresh_derived
+
+        with self.write_lock:
+            if self.derived_stale:
+                refresh_derived(self.store.con)
+                self.derived_stale = False
 
     def close(self) -> None:
         with self._cursor_lock, self.write_lock:
