@@ -140,7 +140,9 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         # Most specific first: a companion word, then an object constraint; light senses last.
         senses.sort(key=lambda e: (e.light, -e.specificity, e.line))
     path = data_dir / "cameo.tsv"
-    for number, (code, goldstein, quad) in _rows(path, 3):
+    for number, (code, _plover, _mode, goldstein, quad) in _rows(path, 5):
+        if not goldstein:
+            continue  # no Goldstein value of its own: the coder takes the nearest listed parent's
         try:
             lexicon.cameo[code] = (float(goldstein), int(quad))
         except ValueError as exc:

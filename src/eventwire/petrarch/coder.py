@@ -51,7 +51,8 @@ from eventwire.petrarch.verbs import PatternElement, Transformation, VerbBlock, 
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+# The project's one CAMEO table (PLOVER type and mode, Goldstein value, quad class), kept with the events stage.
+CAMEO_TABLE = Path(__file__).resolve().parent.parent / "events" / "data" / "cameo.tsv"
 # Codes that code nothing: PETRARCH's null code, and TABARI's "use the default" marker.
 NULL_CODES = frozenset({"---", ""})
 DEFAULT_MARKER = "+++"
@@ -117,13 +118,15 @@ class CameoInfo:
 
 
 @lru_cache(maxsize=1)
-def cameo_table(path: Path = DATA_DIR / "cameo_plover.tsv") -> dict[str, CameoInfo]:
+def cameo_table(path: Path = CAMEO_TABLE) -> dict[str, CameoInfo]:
+    """The project's CAMEO table (``events/data/cameo.tsv``), codes with a PLOVER type only."""
     table: dict[str, CameoInfo] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#") or line.startswith("code\t"):
             continue
         code, plover, mode, goldstein, quad = line.split("\t")
-        table[code] = CameoInfo(plover, mode or None, float(goldstein) if goldstein else None, int(quad))
+        if plover:  # CAMEO 01 (public statements) has no PLOVER type and codes no event
+            table[code] = CameoInfo(plover, mode or None, float(goldstein) if goldstein else None, int(quad))
     return table
 
 
