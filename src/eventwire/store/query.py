@@ -209,24 +209,14 @@ def query_actors(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list
 # -- articles -----------------------------------------------------------------------------------
 
 def article_where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+    where = _Where()
     if filters.search:
-        clauses.append("(lower(title) LIKE ? ESCAPE '\\' OR lower(text) LIKE ? ESCAPE '\\')")
-        params.extend([_contains(filters.search)] * 2)
-    if filters.outlet:
-        clauses.append("lower(outlet) LIKE ? ESCAPE '\\'")
-        params.append(_contains(filters.outlet))
-    if filters.since:
-        clauses.append("published >= ?")
-        params.append(_day(filters.since, "since"))
-    if filters.until:
-        clauses.append("published <= ?")
-        params.append(_day(filters.until, "until"))
+        pattern = _contains(filters.search)
+        where.add("(lower(title) LIKE ? ESCAPE '\\' OR lower(text) LIKE ? ESCAPE '\\')", pattern, pattern)
     if filters.article:
-        clauses.append("id = ?")
-        params.append(filters.article)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        where.add("id = ?", filters.article)
+    where.shared(Filters(since=filters.since, until=filters.until, outlet=filters.outlet), "published", None)
+    return where.sql()
 
 
 def query_articles(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
@@ -483,31 +473,23 @@ AGGREGATED_EVENT_COLUMNS = (
 
 def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
     """The event filters that make sense for aggregates; ``outlet`` and ``article`` match any mention."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.actor:
-        clauses.append(_party_clause("actor", filters.actor, params))
-    if filters.recipient:
-        clauses.append(_party_clause("recipient", filters.recipient, params))
+    where = _Where()
+    for column, value in (("actor", filters.actor), ("recipient", filters.recipient)):
+        if value:
+            where.clauses.append(_party_clause(column, value, where.params))
     if filters.type:
-        clauses.append("event = ?")
-        params.append(filters.type.upper())
+        where.add("event = ?", filters.type.upper())
     if filters.quad is not None:
-        clauses.append("quad = ?")
-        params.append(int(filters.quad))
+        where.add("quad = ?", int(filters.quad))
     if filters.since:
-        clauses.append("last_day >= ?")
-        params.append(_day(filters.since, "since"))
+        where.add("last_day >= ?", _day(filters.since, "since"))
     if filters.until:
-        clauses.append("event_day <= ?")
-        params.append(_day(filters.until, "until"))
+        where.add("event_day <= ?", _day(filters.until, "until"))
     if filters.outlet:
-        clauses.append("len(list_filter(outlets, lambda o: lower(o) LIKE ? ESCAPE '\\')) > 0")
-        params.append(_contains(filters.outlet))
+        where.add("len(list_filter(outlets, lambda o: lower(o) LIKE ? ESCAPE '\\')) > 0", _contains(filters.outlet))
     if filters.article:
-        clauses.append("len(list_filter(mentions, lambda m: m.article_id = ?)) > 0")
-        params.append(filters.article)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        where.add("len(list_filter(mentions, lambda m: m.article_id = ?)) > 0", filters.article)
+    return where.sql()
 
 
 def query_aggregated_events(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
