@@ -39,6 +39,10 @@ QUANT = "QUANT"
 _TARGET_PREPOSITIONS = frozenset({"to", "for", "against", "on", "with", "toward", "towards", "from", "over"})
 
 
+# Prepositions that introduce the actor inside a non-actor phrase ("the suppression of X", "calls by X").
+_MODIFIER_PREPOSITIONS = frozenset({"of", "by", "from", "with", "against", "for", "between"})
+
+
 @dataclass(slots=True)
 class Modality:
     negated: bool = False
@@ -538,8 +542,13 @@ class Coder:
                 found = self.parties(article, child, bounds, source)
                 if found:
                     return found
+        return self._prepositional_parties(article, head, bounds, source, _MODIFIER_PREPOSITIONS)
+
+    def _prepositional_parties(self, article: Article, head: Token, bounds: tuple[int, int], source: list[Party],
+                               prepositions: frozenset[str] | None = None) -> list[Party]:
+        """Parties of the first prepositional object of ``head`` that has any (of ``prepositions`` if given)."""
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from", "with", "against", "for", "between"):
+            if child.dep_ == "prep" and (prepositions is None or child.lower_ in prepositions):
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     found = self.parties(article, pobj, bounds, source)
@@ -850,14 +859,7 @@ class Coder:
                     article, child, bounds, source)
                 if found:
                     return found
-        for child in clause.children:
-            if child.dep_ == "prep":
-                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if pobj is not None:
-                    found = self.parties(article, pobj, bounds, source)
-                    if found:
-                        return found
-        return []
+        return self._prepositional_parties(article, clause, bounds, source)
 
     def _convert(self, cand: Candidate, mod: Modality) -> None:
         """PLOVER: an announced cooperative act is AGREE, an announced act of force THREATEN,
