@@ -11,17 +11,19 @@ the places, the quotes and resolve dates through ``eventwire.time``).
 from __future__ import annotations
 
 import logging
+from collections import deque
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from itertools import islice
 from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from eventwire.errors import ProcessingTimeout
+from eventwire.errors import ConfigurationError, ProcessingTimeout
 from eventwire.model import Article, Failure
 from eventwire.nlp import load_nlp, parse_many
 
@@ -49,6 +51,8 @@ class PipelineConfig:
     # Seconds one document's stages may take before it becomes a Failure (None: no limit). Enforced with
     # SIGALRM, so only in the main thread of a process (CLI, local and Ray workers), not in server threads.
     doc_timeout: float | None = 120.0
+    # Combine the trained event-type model (events/model/) with the lexicon coder; False: rules alone.
+    event_model: bool = True
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -140,12 +144,76 @@ class Pipeline:
     def stage_names(self) -> list[str]:
         return [stage.name for stage in self.stages]
 
-    def annotate(self, article: Article, doc: Doc) -> Article:
-        """Run every stage on one parsed article; a failing stage becomes a warning.
+    def __call__(self, text: str | Article, *, id: str | None = None, title: str | None = None,
+                 url: str | None = None, outlet: str | None = None, published: str | None = None,
+                 language: str | None = "en") -> Article:
+        """Annotate one article, given as its text (with optional metadata) or as an :class:`Article`.
 
-        Stages running past ``config.doc_timeout`` are stopped; the article keeps what the finished stages
-        wrote and a warning starting with :data:`TIMEOUT_WARNING` (the engines make it a Failure).
+        A text without ``id`` gets the stable content-hash id that ``eventwire ingest`` would give it.
         """
+        article = as_article(text, id=id, title=title, url=url, outlet=outlet, published=published,
+                             language=language)
+        return self.annotate_batch([article])[0]
+
+    def pipe(self, items: Iterable[str | Article], *, batch_size: int | None = None,
+             n_process: int = 1) -> Iterator[Article]:
+        """Annotate a stream of texts or Articles, yielding Articles in input order.
+
+        Memory stays bounded by the batch size whatever the length of ``items``. With ``n_process > 1``
+        worker processes each load their own pipeline with this pipeline's config (stages added with
+        :meth:`add_stage` are not carried over to them).
+        """
+        articles = (as_article(item) for item in items)
+        size = batch_size or self.config.batch_size
+        if n_process > 1:
+            from eventwire.engines.local import run_local
+
+            config = replace(self.config, batch_size=size)
+            sent: deque[Article] = deque()
+
+            def remember(stream: Iterable[Article]) -> Iterator[Article]:
+                for article in stream:
+                    sent.append(article)
+                    yield article
+
+            # run_local keeps the input order, so each result pairs with the oldest article sent.
+            for item in run_local(remember(articles), config, processes=n_process):
+                original = sent.popleft()
+                if isinstance(item, Failure):  # a timeout or a dead worker: the article, unannotated, says why
+                    original.warnings.append(item.reason)
+                    item = original
+                yield item
+            return
+        while batch := list(islice(articles, size)):
+            yield from self.annotate_batch(batch)
+
+    def add_stage(self, stage: Stage, *, before: str | None = None, after: str | None = None) -> None:
+        """Add a custom stage (any callable ``stage(article, doc)`` with a ``name``) to the pipeline.
+
+        Without ``before``/``after`` it runs last; names must be unique.
+        """
+        if stage.name in self.stage_names:
+            raise ConfigurationError(f"the pipeline already has a stage named {stage.name!r}")
+        anchor = before or after
+        if anchor is None:
+            self.stages.append(stage)
+            return
+        if anchor not in self.stage_names:
+            raise ConfigurationError(f"no stage named {anchor!r}; the stages are {', '.join(self.stage_names)}")
+        index = self.stage_names.index(anchor) + (1 if after else 0)
+        self.stages.insert(index, stage)
+
+    def annotate_batch(self, articles: list[Article]) -> list[Article]:
+        """Parse a batch of articles together and run every stage on each (the engines' entry point).
+
+        An article whose stages ran past ``config.doc_timeout`` keeps what the finished stages wrote and a
+        warning starting with :data:`TIMEOUT_WARNING` (the engines turn it into a Failure).
+        """
+        docs = parse_many(self.nlp, [a.text for a in articles], batch_size=self.config.batch_size)
+        return [self._annotate(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+    def _annotate(self, article: Article, doc: Doc) -> Article:
+        """Run every stage on one parsed article; a failing stage becomes a warning."""
         try:
             with time_limit(self.config.doc_timeout):
                 for stage in self.stages:
@@ -159,27 +227,37 @@ class Pipeline:
             article.warnings.append(str(exc))
         return article
 
-    def process_batch(self, articles: list[Article]) -> list[Article]:
-        docs = parse_many(self.nlp, [a.text for a in articles], batch_size=self.config.batch_size)
-        return [self.annotate(article, doc) for article, doc in zip(articles, docs, strict=True)]
 
-    def process_items(self, articles: list[Article]) -> list[Article | Failure]:
-        """:meth:`process_batch`, with each document whose stages ran past ``config.doc_timeout`` a Failure."""
-        result: list[Article | Failure] = []
-        for article in self.process_batch(articles):
-            timed_out = next((w for w in article.warnings if w.startswith(TIMEOUT_WARNING)), None)
-            result.append(Failure(article.source or article.id, timed_out) if timed_out else article)
-        return result
+def timed_out(article: Article) -> Failure | None:
+    """The Failure an article whose stages ran past the document time limit stands for, else None."""
+    warning = next((w for w in article.warnings if w.startswith(TIMEOUT_WARNING)), None)
+    return Failure(article.source or article.id, warning) if warning else None
 
-    def process(self, articles: Iterable[Article]) -> Iterator[Article]:
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= self.config.batch_size:
-                yield from self.process_batch(batch)
-                batch = []
-        if batch:
-            yield from self.process_batch(batch)
 
-    def __call__(self, article: Article) -> Article:
-        return self.process_batch([article])[0]
+def as_article(item: str | Article, *, id: str | None = None, title: str | None = None, url: str | None = None,
+               outlet: str | None = None, published: str | None = None, language: str | None = "en") -> Article:
+    """An :class:`Article` for a text and its metadata (an Article passes through unchanged)."""
+    if isinstance(item, Article):
+        return item
+    if not isinstance(item, str):
+        raise TypeError(f"expected a text (str) or an Article, got {type(item).__name__}")
+    from eventwire.ingest.ids import article_id
+
+    return Article(id=id or article_id(item), text=item, title=title, url=url, outlet=outlet,
+                   published=published, language=language)
+
+
+def load(**config: object) -> Pipeline:
+    """The default eventwire pipeline, like ``spacy.load``: ``nlp = eventwire.load(); article = nlp(text)``.
+
+    Keyword arguments are :class:`PipelineConfig` fields (``model``, ``dictionaries``, ``disabled``,
+    ``batch_size``, ``doc_timeout``, ...).
+    """
+    known = {f.name for f in fields(PipelineConfig)}
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise ConfigurationError(f"unknown pipeline option(s) {', '.join(unknown)}; "
+                                 f"the options are {', '.join(sorted(known))}")
+    if "disabled" in config and not isinstance(config["disabled"], tuple):
+        config["disabled"] = tuple(config["disabled"])  # type: ignore[arg-type]
+    return Pipeline(PipelineConfig(**config))  # type: ignore[arg-type]

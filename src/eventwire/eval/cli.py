@@ -90,14 +90,20 @@ def places_command(
 
 @eval_app.command("plover-gsr")
 def plover_gsr_command(
-    gold: Annotated[str, typer.Argument(help="PLOVER gold records: JSON lines or a JSON array.")],
+    gold: Annotated[list[str], typer.Argument(help="PLOVER gold records (JSON lines or a JSON array), or "
+                                                   "training-corpus files / directories of them.")],
     output_format: FormatOption = ReportFormat.table, model: ModelOption = None,
+    part: Annotated[str, typer.Option("--part", help="Score the tuning part, the checking part, or all records "
+                                                     "(all also reports each part).")] = "all",
+    no_model: Annotated[bool, typer.Option("--no-model", help="Code with the rules alone, without the trained "
+                                                              "event-type model.")] = False,
 ) -> None:
-    """Event coding: top-type accuracy, macro-F1, source/target country and sector accuracy, events/sentence."""
+    """Event coding per split part: top-type accuracy, macro-F1, source/target country and sector accuracy."""
     from eventwire.eval.plover import evaluate, render
     from eventwire.pipeline import Pipeline, PipelineConfig
 
-    report = evaluate(Path(gold), Pipeline(PipelineConfig(model=model)))
+    report = evaluate([Path(g) for g in gold], Pipeline(PipelineConfig(model=model, event_model=not no_model)),
+                      part=part)
     if output_format is ReportFormat.json:
         return _print_json(report)
     typer.echo(render(report))

@@ -33,3 +33,11 @@ def split_records(records: Iterable[T], key: str = "id") -> dict[Part, list[T]]:
     for record in records:
         parts[part_of(str(record[key]))].append(record)  # type: ignore[index]
     return parts
+
+
+def split_ids(records: Iterable[dict[str, object]], key: str = "id") -> dict[Part, list[str]]:
+    """The ids of each part (sorted): what ``training/splits/*.json`` records, never the gold text."""
+    ids: dict[Part, list[str]] = {"tuning": [], "checking": []}
+    for record in records:
+        ids[part_of(str(record[key]))].append(str(record[key]))
+    return {part: sorted(values) for part, values in ids.items()}
