@@ -1,0 +1,58 @@
+"""What a coder returns: event candidates with their parties and modality, before the stage dates,
+scores and numbers them. Shared by the built-in coder and the PETRARCH-dictionary coder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from spacy.tokens import Doc, Token
+
+from eventwire.events.lexicon import Entry
+from eventwire.model import Article, Party
+
+# Verbal acts about another act ("demanded that Israel ease ...", "rejected calls to ..."): they absorb
+# the act they are about, which is not coded as a separate event.
+SPEECH_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE"})
+NOMINAL_POS = frozenset({"NOUN", "PROPN"})
+QUANT = "QUANT"
+# Prepositions whose object can be an event's target when the lexicon frame found none.
+_TARGET_PREPOSITIONS = frozenset({"to", "for", "against", "on", "with", "toward", "towards", "from", "over"})
+
+
+# Prepositions that introduce the actor inside a non-actor phrase ("the suppression of X", "calls by X").
+_MODIFIER_PREPOSITIONS = frozenset({"of", "by", "from", "with", "against", "for", "between"})
+
+
+@dataclass(slots=True)
+class Modality:
+    negated: bool = False
+    conditional: bool = False
+    intent: bool = False
+    reported: bool = False  # the clause is the complement of a verb of saying
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An event being coded, before dates, ids and quotes are attached."""
+
+    token: Token
+    entry: Entry
+    type: str
+    mode: str | None
+    cameo: str | None
+    source: list[Party] = field(default_factory=list)
+    target: list[Party] = field(default_factory=list)
+    modality: Modality = field(default_factory=Modality)
+    absorbed: set[int] = field(default_factory=set)
+    confidence: float = 0.5
+    trigger_tokens: list[Token] = field(default_factory=list)
+    via_light: bool = False  # an event noun given its source by a light verb ("staged a protest")
+    location_target: bool = False  # the target is the place of the event, not a frame argument
+
+
+
+class EventCoder(Protocol):
+    """The one coder interface of the events stage: candidates for one sentence (token range) of a doc."""
+
+    def code(self, article: Article, doc: Doc, bounds: tuple[int, int]) -> list[Candidate]: ...

@@ -1,0 +1,103 @@
+"""Trigger senses: which lexicon entry a token expresses, from its lemma, companion words and object."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from eventwire.events.candidate import NOMINAL_POS
+from eventwire.events.lexicon import Entry, Lexicon
+
+
+class SenseMixin:
+    lex: Lexicon
+
+    def sense(self, token: Token) -> Entry | None:
+        pos = "V" if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") else \
+            "N" if token.pos_ in NOMINAL_POS else None
+        if pos is None:
+            return None
+        senses: list[Entry] = []
+        for lemma in _lemmas(token, pos):
+            senses = self.lex.senses(pos, lemma)
+            if senses:
+                break
+        if not senses:
+            return None
+        companions = self._companions(token)
+        objects = self._object_lemmas(token) if any(s.obj for s in senses) else set()
+        for entry in senses:
+            if entry.word and entry.word not in companions:
+                continue
+            if entry.obj and not (objects & entry.obj):
+                continue
+            return entry
+        return None
+
+    @staticmethod
+    def _companions(token: Token) -> set[str]:
+        words: set[str] = set()
+        for child in token.children:
+            if child.dep_ in ("prt", "dobj", "prep", "compound", "amod", "advmod", "npadvmod", "acomp", "nmod",
+                              "attr", "oprd", "dative"):
+                words.add(child.lemma_.lower())
+                words.add(child.lower_)
+                if child.dep_ in ("prep", "prt"):
+                    words.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
+        return words
+
+    @staticmethod
+    def _object_lemmas(token: Token) -> set[str]:
+        found: set[str] = set()
+        heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        for child in token.children:
+            if child.dep_ in ("prt", "prep") and child.lower_ in ("off", "on", "up", "down", "out", "of", "in"):
+                heads.extend(g for g in child.children if g.dep_ == "pobj")
+        if token.pos_ in NOMINAL_POS:
+            heads.extend(c for c in token.children if c.dep_ in ("compound", "amod"))
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    heads.extend(g for g in child.children if g.dep_ == "pobj")
+        if token.dep_ == "relcl" and token.head.pos_ in NOMINAL_POS:
+            heads.append(token.head)
+        for head in list(heads):
+            heads.extend(c for c in head.conjuncts)
+            for child in head.children:
+                if child.dep_ in ("compound", "amod"):
+                    heads.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "of":
+                    heads.extend(g for g in child.children if g.dep_ == "pobj")
+        for head in heads:
+            found.add(head.lemma_.lower())
+            found.add(head.lower_)
+        return found
+
+
+def _trigger_tokens(token: Token, entry: Entry) -> list[Token]:
+    """The trigger and, when the sense needs one, its companion word ("pulled out", "open fire")."""
+    if not entry.word:
+        return [token]
+    for child in token.children:
+        if child.lemma_.lower() == entry.word or child.lower_ == entry.word:
+            return sorted([token, child], key=lambda t: t.i)
+        if child.dep_ in ("prep", "prt"):
+            for grandchild in child.children:
+                if grandchild.lemma_.lower() == entry.word:
+                    return sorted([token, grandchild], key=lambda t: t.i)
+    return [token]
+
+
+
+
+def _lemmas(token: Token, pos: str) -> list[str]:
+    """The lemma and fallbacks for words the lemmatizer gets wrong ("staged" -> "stag")."""
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    forms = [lemma, lower]
+    if pos == "V":
+        for suffix, repl in (("ied", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", ""), ("es", ""),
+                             ("s", "")):
+            if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+                forms.append(lower[: -len(suffix)] + repl)
+    elif lower.endswith("s") and len(lower) > 3:
+        forms.append(lower[:-1])
+    return list(dict.fromkeys(forms))
