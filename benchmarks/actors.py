@@ -71,7 +71,7 @@ def main() -> None:
     others = Pipeline(PipelineConfig(disabled=("actors",)), nlp=nlp)
     started = time.perf_counter()
     for article, doc in zip(articles, docs, strict=True):
-        others.annotate(Article.from_dict(article.to_dict()), doc)
+        others._annotate(Article.from_dict(article.to_dict()), doc)
     other_seconds = time.perf_counter() - started
 
     stage = ActorStage(kb, agents)

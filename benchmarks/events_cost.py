@@ -45,7 +45,7 @@ class _Timed:
 def timed(pipeline: Pipeline, articles: list[Article]) -> float:
     copies = [Article.from_dict(a.to_dict()) for a in articles]
     start = time.perf_counter()
-    for _ in pipeline.process(copies):
+    for _ in pipeline.pipe(copies):
         pass
     return time.perf_counter() - start
 

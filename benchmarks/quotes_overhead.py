@@ -49,7 +49,7 @@ def texts(limit: int) -> list[str]:
 def run(pipeline: Pipeline, corpus: list[str]) -> float:
     articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
     start = time.process_time()
-    pipeline.process_batch(articles)
+    pipeline.annotate_batch(articles)
     return time.process_time() - start
 
 

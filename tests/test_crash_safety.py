@@ -109,9 +109,9 @@ class SlowPipeline(Pipeline):
         super().__init__(config)
         Path(pids, str(os.getpid())).touch()
 
-    def process_batch(self, articles: list[Article]) -> list[Article]:
+    def annotate_batch(self, articles: list[Article]) -> list[Article]:
         time.sleep(0.4)
-        return super().process_batch(articles)
+        return super().annotate_batch(articles)
 
 
 def _slow(pids: str, config: PipelineConfig) -> Pipeline:

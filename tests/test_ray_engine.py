@@ -162,13 +162,13 @@ class BrittlePipeline(Pipeline):
         super().__init__(config)
         self.marker = marker
 
-    def process_batch(self, articles: list[Article]) -> list[Article]:
+    def annotate_batch(self, articles: list[Article]) -> list[Article]:
         if any("POISON" in a.text for a in articles):
             raise ValueError("the parser choked on this document")
         if any("CRASH" in a.text for a in articles) and not os.path.exists(self.marker):
             Path(self.marker).write_text("crashed once")
             os._exit(1)  # the worker process dies mid-chunk, as on a lost node
-        return super().process_batch(articles)
+        return super().annotate_batch(articles)
 
 
 def _brittle(marker: str, config: PipelineConfig) -> Pipeline:

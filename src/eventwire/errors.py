@@ -62,6 +62,14 @@ class DictionaryFormatError(KnowledgeBaseError):
         self.reason = reason
 
 
+class ConfigurationError(EventwireError, ValueError):
+    """A pipeline option or stage arrangement that cannot work (unknown option, duplicate stage name)."""
+
+
+class EventModelError(KnowledgeBaseError):
+    """The trained event-type model cannot be read (missing, damaged, other features) or trained."""
+
+
 class GoldFormatError(EventwireError):
     """A gold-standard evaluation file cannot be read."""
 

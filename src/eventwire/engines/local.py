@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from eventwire.model import Article, Failure
-from eventwire.pipeline import Pipeline, PipelineConfig
+from eventwire.pipeline import Pipeline, PipelineConfig, timed_out
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +48,21 @@ def annotate_items(pipeline: Pipeline, items: list[Article | Failure]) -> list[A
     The batch is parsed together; if that raises, each article is retried on
     its own, so a document that breaks the parser becomes a Failure and the
     rest of its batch is kept. A document whose stages run longer than
-    ``doc_timeout`` becomes a Failure too (see :meth:`Pipeline.process_items`).
+    ``doc_timeout`` becomes a Failure too (see :func:`eventwire.pipeline.timed_out`).
     """
     articles = [item for item in items if isinstance(item, Article)]
     if not articles:
         return list(items)
     try:
-        return list(_merge(items, pipeline.process_items(articles)))
+        return list(_merge(items, [timed_out(a) or a for a in pipeline.annotate_batch(articles)]))
     except Exception:
         log.warning("a batch of %d articles failed; retrying them one by one", len(articles), exc_info=True)
     result: list[Article | Failure] = []
     for item in items:
         if isinstance(item, Article):
             try:
-                result.append(pipeline.process_items([item])[0])
+                [annotated] = pipeline.annotate_batch([item])
+                result.append(timed_out(annotated) or annotated)
             except Exception as exc:  # this one document is bad, not the batch
                 result.append(Failure(item.source or item.id, f"processing failed: {type(exc).__name__}: {exc}"))
         else:

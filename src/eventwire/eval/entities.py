@@ -201,7 +201,7 @@ def evaluate(gold_path: str | Path, model: str | None = None) -> dict[str, objec
     documents = read_gold(gold_path)
     pipeline = Pipeline(PipelineConfig(model=model))
     articles = [Article(id=d.id, text=d.text, published=d.published) for d in documents]
-    annotated = pipeline.process_batch(articles)
+    annotated = list(pipeline.pipe(articles))
     pairs = [(d.entities, predicted_entities(a)) for d, a in zip(documents, annotated, strict=True)]
     report: dict[str, object] = {"documents": len(documents), "gold_entities": sum(len(d.entities) for d in documents)}
     report.update(score(pairs))

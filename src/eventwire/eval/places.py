@@ -156,7 +156,7 @@ def evaluate(path: str | Path, model: str | None = None) -> dict[str, Any]:
         disabled = tuple(name for name, _ in STAGE_FACTORIES if name not in keep)
         pipeline = Pipeline(PipelineConfig(model=model, disabled=disabled))
     articles = [Article(id=g.id, text=g.text) for g in gold]
-    annotated = pipeline.process_batch(articles)
+    annotated = list(pipeline.pipe(articles))
     report = score(gold, [a.places for a in annotated])
     report["gold"] = str(path)
     report["misaligned_gold_offsets"] = misaligned
