@@ -29,7 +29,7 @@ class InputNotFoundError(EventwireError):
 
 
 class ContractError(EventwireError):
-    """A JSON object does not follow the data contract in PRODUCT.md."""
+    """A JSON object does not follow the data contract (docs/contract.md)."""
 
 
 class ModelNotFoundError(EventwireError):

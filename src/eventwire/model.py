@@ -1,4 +1,4 @@
-"""The data model: the JSON contract of PRODUCT.md as Python dataclasses.
+"""The data model: the JSON contract (docs/contract.md) as Python dataclasses.
 
 Every pipeline stage reads and writes these types. ``to_dict`` gives the
 contract's JSON object (field order as in the contract) and ``from_dict``
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from eventwire.errors import ContractError
 
-ActorKind = Literal["person", "organization", "country", "group", "location"]
-QuoteKind = Literal["direct", "indirect", "mixed"]
-
+# The version of the JSON contract documented in docs/contract.md: the minor number grows when fields are
+# added (readers of the old version keep working), the major number when a field changes meaning or goes.
+CONTRACT_VERSION = "1.0"
 ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "location")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed")
 PLOVER_TYPES: tuple[str, ...] = (
@@ -65,6 +65,8 @@ Mention = Span
 
 @dataclass(slots=True)
 class Place:
+    """A place named in the text, resolved to the gazetteer (GeoNames ids, ISO3 country, first-level division)."""
+
     name: str
     start: int | None = None
     end: int | None = None
@@ -84,6 +86,8 @@ class Place:
 
 @dataclass(slots=True)
 class Actor:
+    """A person, organisation, country, group or location acting in the article, with all its mentions."""
+
     id: str
     name: str
     kind: str = "organization"
@@ -119,6 +123,8 @@ class Actor:
 
 @dataclass(slots=True)
 class Quote:
+    """Something a source said (direct, indirect or mixed), with its speaker, cue verb and channel."""
+
     id: str
     kind: str
     text: str
@@ -166,6 +172,8 @@ class Party:
 
 @dataclass(slots=True)
 class Event:
+    """A PLOVER event: who did what to whom, when and where, traced to its trigger and sentence."""
+
     id: str
     event: str
     trigger: Span
@@ -222,6 +230,8 @@ class Event:
 
 @dataclass(slots=True)
 class Article:
+    """One news article and everything the pipeline found in it."""
+
     id: str
     text: str
     title: str | None = None
