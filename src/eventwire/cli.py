@@ -238,8 +238,9 @@ def sample_corpus_dir() -> Path:
     return Path(__file__).parent / "data" / "sample"
 
 
-def _made_by_demo(path: Path) -> bool:
-    """True when ``path`` is a database an earlier demo made, whatever eventwire version wrote it."""
+def _demo_contents(path: Path) -> tuple[bool, list[str], int]:
+    """What an existing database holds, for the demo: (made by a demo, stored article ids, failure rows not
+    named after a sample-corpus file). Read-only; a file that is not a database reads as "not made by demo"."""
     import duckdb
 
     try:
@@ -248,33 +249,64 @@ def _made_by_demo(path: Path) -> bool:
         if "lock" in str(exc).lower():
             raise StoreLockedError(f"{path} is in use by another process (is `eventwire serve` running on it?)") \
                 from exc
-        return False
+        return False, [], 0
     except duckdb.Error:
-        return False
+        return False, [], 0
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'created_by'").fetchone()
+        if not row or row[0] != "demo":
+            return False, [], 0
+        ids = [r[0] for r in con.execute("SELECT id FROM articles").fetchall()]
+        foreign_failures = int(con.execute("SELECT count(*) FROM failures WHERE NOT starts_with(name, ?)",
+                                           [str(sample_corpus_dir())]).fetchone()[0])
     except duckdb.Error:
-        return False
+        # A demo database too old to read: it cannot be told apart from one holding the user's articles.
+        raise EventwireError(f"{path} was made by an older demo and cannot be read by this version; "
+                             "move it away or pass --db with another file name") from None
     finally:
         con.close()
-    return bool(row) and row[0] == "demo"
+    return True, ids, foreign_failures
+
+
+def _sample_ids() -> set[str]:
+    """The ids of the sample corpus's articles (read, not extracted: no NLP)."""
+    from eventwire.ingest import read_inputs
+    from eventwire.model import Article
+
+    return {item.id for item in read_inputs([str(sample_corpus_dir())]) if isinstance(item, Article)}
 
 
 @app.command("demo")
 def demo_command(
     db: DbOption = DEFAULT_DB, processes: ProcessesOption = None, model: ModelOption = None,
 ) -> None:
-    """Ingest the bundled sample corpus into a fresh database and print a summary."""
+    """Ingest the bundled sample corpus and print a summary.
+
+    The demo only ever rebuilds a database it made itself and that holds nothing but the sample corpus;
+    articles ingested into it since are kept (the sample is added again, stored articles are skipped), and a
+    database the demo did not make is refused.
+    """
     path = Path(db)
     if path.exists():
-        if not _made_by_demo(path):
+        made_by_demo, ids, foreign_failures = _demo_contents(path)
+        if not made_by_demo:
             raise EventwireError(f"{db} exists and was not made by the demo; pass --db with another file name")
-        path.unlink()
-        Path(f"{db}.wal").unlink(missing_ok=True)
-    with Store(db) as store:
-        store.con.execute("INSERT INTO meta VALUES ('created_by', 'demo')")
+        others = len(set(ids) - _sample_ids())
+        if others or foreign_failures:
+            what = f"{others} article{'s' if others != 1 else ''}"
+            if foreign_failures:
+                what += f" and {foreign_failures} failure row{'s' if foreign_failures != 1 else ''}"
+            err.print(f"eventwire demo: {db} holds {what} not from the sample corpus: keeping everything and "
+                      "adding the sample corpus to it (already stored articles are skipped)", highlight=False)
+        else:
+            # Nothing but the demo's own articles: start afresh so the summary shows this version's results.
+            path.unlink()
+            Path(f"{db}.wal").unlink(missing_ok=True)
+    if not path.exists():
+        with Store(db) as store:
+            store.con.execute("INSERT INTO meta VALUES ('created_by', 'demo')")
     corpus = sample_corpus_dir()
-    err.print(f"eventwire demo: ingesting the sample corpus in {corpus}")
+    err.print(f"eventwire demo: ingesting the sample corpus in {corpus}", highlight=False)
     summary = _run_ingest([str(corpus)], db, _config(model), processes)
     with Store(db, read_only=True) as store:
         counts = store.counts()
