@@ -9,8 +9,9 @@ import pytest
 
 from conftest import shared_path
 from eventwire.errors import KnowledgeBaseError
+from eventwire.events import EventStage
 from eventwire.model import Actor, Article, Mention, Quote
-from eventwire.petrarch.coder import PetrarchCoder, PetrarchEventStage, cameo_info, combined_code, load_coder
+from eventwire.petrarch.coder import PetrarchCoder, cameo_info, combined_code, load_coder
 from eventwire.pipeline import PipelineConfig
 
 ACTORS = """\
@@ -197,14 +198,15 @@ def test_events_inside_a_quote_are_reported_by_it(coder: PetrarchCoder, nlp) -> 
 
 
 def test_event_stage_from_config(directory: Path, nlp) -> None:  # type: ignore[no-untyped-def]
-    stage = PetrarchEventStage.from_config(PipelineConfig(dictionaries=str(directory)))
+    stage = EventStage.from_config(PipelineConfig(dictionaries=str(directory)))
+    assert isinstance(stage.coder, PetrarchCoder)
     text = "Arnor is about to restore full diplomatic ties with Gondor."
     article = Article(id="a2", text=text)
     stage(article, nlp(text))
     assert [(e.event, e.cameo, e.actor[0].code, e.recipient[0].code) for e in article.events] == [
         ("COOPERATE", "064", "ARN", "GON")]
     with pytest.raises(KnowledgeBaseError):
-        PetrarchEventStage.from_config(PipelineConfig())
+        EventStage.from_config(PipelineConfig(dictionaries=str(directory / "missing")))
 
 
 def test_odd_input_codes_nothing(coder: PetrarchCoder, nlp) -> None:  # type: ignore[no-untyped-def]

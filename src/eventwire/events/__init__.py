@@ -1,11 +1,13 @@
 """Events: PLOVER/CAMEO event coding with modality, dates and scores.
 
-``EventStage`` runs after the actor, place and quote stages. Sentence by sentence it codes
-events from the dependency parse (:mod:`eventwire.events.coder`), dates each event from the
+``EventStage`` runs after the actor, place and quote stages. Sentence by sentence it asks its
+coder for candidates (the one coder interface, :class:`~eventwire.events.candidate.EventCoder`:
+the built-in lexicon coder of :mod:`eventwire.events.coder`, or the PETRARCH-dictionary coder
+with ``--dictionaries``), adds the modality the coder left open, dates each event from the
 sentence's time expressions resolved against the publication date (:mod:`eventwire.time`),
-links events inside a quote to that quote (``reported_by``), and scores them (CAMEO code,
-Goldstein value, quad class, confidence). Negated and hypothetical events are kept and
-flagged. Event locations are left to the event-location stage.
+links events inside a quote to that quote (``reported_by``), and scores them from the CAMEO
+authority (:mod:`eventwire.events.cameo`: Goldstein value, quad class). Negated and hypothetical
+events are kept and flagged. Event locations are left to the event-location stage.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from eventwire.events.coder import Candidate, Coder
+from eventwire.events import cameo
+from eventwire.events.candidate import Candidate, EventCoder
+from eventwire.events.coder import Coder
 from eventwire.events.lexicon import Lexicon, default_lexicon
 from eventwire.model import Article, Event, Span
 from eventwire.time import TimeExpression, find_times, shift
@@ -40,21 +44,31 @@ class EventStage:
 
     name = "events"
 
-    def __init__(self, lexicon: Lexicon | None = None, country_of: Callable[[str], str | None] | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, country_of: Callable[[str], str | None] | None = None,
+                 coder: EventCoder | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
-        self.coder = Coder(self.lexicon, country_of)
+        # The grammar of the built-in coder also gives modality to candidates of coders that leave it open.
+        self._grammar = Coder(self.lexicon, country_of)
+        self.coder: EventCoder = coder or self._grammar
 
     @classmethod
     def from_config(cls, config: object) -> EventStage:
-        if getattr(config, "dictionaries", None):
-            # --dictionaries DIR: code with the user's PETRARCH/CAMEO dictionaries instead of the lexicon.
-            from eventwire.petrarch.coder import PetrarchEventStage
+        directory = getattr(config, "dictionaries", None)
+        if directory:
+            # --dictionaries DIR: the user's PETRARCH/CAMEO dictionaries code the candidates; this stage
+            # still dates, scores and numbers them.
+            from eventwire.petrarch.coder import load_coder
 
-            return PetrarchEventStage.from_config(config)  # type: ignore[return-value]
+            return cls(default_lexicon(), coder=load_coder(str(directory)))
         return cls(default_lexicon(), _country_lookup())
 
     def __call__(self, article: Article, doc: Doc) -> None:
+        article.events.extend(self.events(article, doc))
+
+    def events(self, article: Article, doc: Doc) -> list[Event]:
+        """The article's events (ids continue after any it already has)."""
         events: list[Event] = []
+        first = len(article.events) + 1
         last_date: str | None = None  # the latest explicit date, for "then"
         for start, end in sentences(doc):
             if end <= start:
@@ -62,19 +76,30 @@ class EventStage:
             s_start = doc[start].idx
             s_end = doc[end - 1].idx + len(doc[end - 1])
             times = find_times(article.text[s_start:s_end], article.published, offset=s_start)
-            for cand in sorted(self.coder.code(article, doc, (start, end)), key=lambda c: c.token.i):
+            cands = self._complete(self.coder.code(article, doc, (start, end)))
+            for cand in sorted(cands, key=lambda c: c.token.i):
                 events.append(self._event(article, doc, cand, (s_start, s_end), times, events, last_date,
-                                          len(events) + 1))
+                                          first + len(events)))
             explicit = [t.value for t in times if t.value and t.kind == "absolute"]
             if explicit:
                 last_date = explicit[-1]
-        article.events.extend(events)
+        return events
+
+    def _complete(self, cands: list[Candidate]) -> list[Candidate]:
+        """Modality for candidates whose coder left it open (negation, condition, reported speech)."""
+        for cand in cands:
+            if not cand.modality_known:
+                cand.modality = self._grammar.modality(cand.token, cand.entry.pos == "N")
+                cand.modality_known = True
+                if cand.modality.negated or cand.modality.conditional:
+                    cand.confidence = round(max(0.05, cand.confidence - 0.05), 2)
+        return cands
 
     def _event(self, article: Article, doc: Doc, cand: Candidate, sentence: tuple[int, int],
                times: list[TimeExpression], earlier: list[Event], last_date: str | None, number: int) -> Event:
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
         start, end = first.idx, last.idx + len(last)
-        goldstein, quad = self.lexicon.score(cand.cameo)
+        goldstein, quad = cameo.score(cand.cameo)
         date, date_text = self._date(article, doc, cand.token, times, earlier, last_date)
         mod = cand.modality
         return Event(
@@ -83,7 +108,7 @@ class EventStage:
             trigger=Span(start, end, article.text[start:end]), sentence=sentence,
             date=date, date_text=date_text, location=None, negated=mod.negated,
             hypothetical=mod.conditional, reported_by=_quote_at(article, start),
-            confidence=_confidence(cand),
+            confidence=cand.confidence,
         )
 
     def _date(self, article: Article, doc: Doc, trigger: Token, times: list[TimeExpression],
@@ -182,28 +207,6 @@ def _quote_at(article: Article, offset: int) -> str | None:
         if quote.start <= offset < quote.end:
             return quote.id
     return None
-
-
-def _confidence(cand: Candidate) -> float:
-    score = 0.45
-    if any(p.code for p in cand.source):
-        score += 0.2
-    elif cand.source:
-        score += 0.1
-    if any(p.code for p in cand.target):
-        score += 0.15
-    elif cand.target:
-        score += 0.05
-    if cand.entry.pos == "V":
-        score += 0.1
-    if cand.entry.has("weak"):
-        score -= 0.15
-    if cand.modality.negated or cand.modality.conditional:
-        score -= 0.05
-    # The main clause's event is the sentence's event; embedded ones are less certain.
-    depth = sum(1 for _ in cand.token.ancestors)
-    score -= 0.02 * min(depth, 5)
-    return round(max(0.05, min(0.95, score)), 2)
 
 
 __all__ = ["EventStage", "sentences"]

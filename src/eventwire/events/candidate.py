@@ -49,7 +49,45 @@ class Candidate:
     trigger_tokens: list[Token] = field(default_factory=list)
     via_light: bool = False  # an event noun given its source by a light verb ("staged a protest")
     location_target: bool = False  # the target is the place of the event, not a frame argument
+    # False when the coder leaves modality to the events stage (the PETRARCH-dictionary coder).
+    modality_known: bool = True
+    # The source is implied by the text, not named ("were arrested" -> the police of the country).
+    implied_source: bool = False
+    # Why the candidate is doubtful as a political event ("hazard": a natural or accidental cause).
+    doubt: str | None = None
 
+
+def confidence(cand: Candidate) -> float:
+    """How sure the coder is of a candidate: named parties, a verbal trigger and a main clause raise it;
+    weak senses, negation, condition, implied actors and non-political causes lower it."""
+    score = 0.45
+    if any(p.code for p in cand.source):
+        score += 0.2
+    elif cand.source:
+        score += 0.1
+    if any(p.code for p in cand.target):
+        score += 0.15
+    elif cand.target:
+        score += 0.05
+    if cand.entry.pos == "V":
+        score += 0.1
+    if cand.entry.has("weak"):
+        score -= 0.15
+    if cand.modality.negated or cand.modality.conditional:
+        score -= 0.05
+    if cand.implied_source:
+        score -= 0.15
+    # The main clause's event is the sentence's event; embedded ones are less certain.
+    depth = sum(1 for _ in cand.token.ancestors)
+    score -= 0.02 * min(depth, 5)
+    if cand.doubt:
+        # Below DOUBTFUL: default views and exports leave such events out.
+        return round(max(0.05, min(score, DOUBTFUL - 0.1)), 2)
+    return round(max(0.05, min(0.95, score)), 2)
+
+
+# Events below this confidence are doubtful (a storm that "killed", a "strike" of lightning).
+DOUBTFUL = 0.3
 
 
 class EventCoder(Protocol):

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from eventwire.errors import DictionaryFormatError
+from eventwire.events import cameo
 from eventwire.model import PLOVER_TYPES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -52,8 +53,6 @@ class Entry:
 @dataclass(slots=True)
 class Lexicon:
     entries: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
-    # Noun lemma -> its nominal entries, used to link "that withdrawal" to an earlier event.
-    cameo: dict[str, tuple[float, int]] = field(default_factory=dict)
     modality: dict[str, tuple[str, str]] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)
     weapons: dict[str, str] = field(default_factory=dict)
@@ -65,13 +64,10 @@ class Lexicon:
     def senses(self, pos: str, lemma: str) -> list[Entry]:
         return self.entries.get((pos, lemma), [])
 
-    def score(self, code: str | None) -> tuple[float | None, int | None]:
-        """Goldstein value and quad class of a CAMEO code (the nearest listed parent code when absent)."""
-        while code:
-            if code in self.cameo:
-                return self.cameo[code]
-            code = code[:-1] if len(code) > 2 else ""
-        return None, None
+    @staticmethod
+    def score(code: str | None) -> tuple[float | None, int | None]:
+        """Goldstein value and quad class of a CAMEO code (from the CAMEO authority, :mod:`eventwire.events.cameo`)."""
+        return cameo.score(code)
 
     def words(self, kind: str) -> frozenset[str]:
         return self.grammar.get(kind, frozenset())
@@ -100,7 +96,7 @@ def _rows(path: Path, columns: int) -> Iterator[tuple[int, list[str]]]:
 
 
 def _entry(path: Path, number: int, fields: list[str]) -> Entry:
-    pos, trigger, type_, mode, cameo, frame = fields
+    pos, trigger, type_, mode, code, frame = fields
     if pos not in ("V", "N"):
         raise DictionaryFormatError(str(path), number, f"pos must be V or N, not {pos!r}")
     if type_ != LIGHT and type_ not in PLOVER_TYPES:
@@ -125,8 +121,14 @@ def _entry(path: Path, number: int, fields: list[str]) -> Entry:
             options["obj"] = frozenset(item[4:].split("|"))
         else:
             raise DictionaryFormatError(str(path), number, f"unknown frame option {item!r}")
+    if type_ != LIGHT:
+        if cameo.lookup(code) is None:
+            raise DictionaryFormatError(str(path), number, f"{code!r} is not a CAMEO code of cameo.tsv")
+        if cameo.plover_of(code) != type_:
+            raise DictionaryFormatError(str(path), number, f"CAMEO {code} is {cameo.plover_of(code)} in cameo.tsv, "
+                                                           f"not {type_}: one code, one PLOVER type")
     return Entry(pos, words[0], words[1] if len(words) > 1 else None, type_, None if mode == "-" else mode,
-                 None if cameo == "-" else cameo, flags=frozenset(flags), line=number, **options)  # type: ignore[arg-type]
+                 None if code == "-" else code, flags=frozenset(flags), line=number, **options)  # type: ignore[arg-type]
 
 
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
@@ -139,14 +141,6 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     for senses in lexicon.entries.values():
         # Most specific first: a companion word, then an object constraint; light senses last.
         senses.sort(key=lambda e: (e.light, -e.specificity, e.line))
-    path = data_dir / "cameo.tsv"
-    for number, (code, _plover, _mode, goldstein, quad) in _rows(path, 5):
-        if not goldstein:
-            continue  # no Goldstein value of its own: the coder takes the nearest listed parent's
-        try:
-            lexicon.cameo[code] = (float(goldstein), int(quad))
-        except ValueError as exc:
-            raise DictionaryFormatError(str(path), number, f"bad number: {exc}") from exc
     path = data_dir / "modality.tsv"
     for _number, (cue, kind, where) in _rows(path, 3):
         lexicon.modality[cue.lower()] = (kind, where)

@@ -42,8 +42,11 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.errors import KnowledgeBaseError
+from eventwire.events import cameo
+from eventwire.events.cameo import CameoCode
+from eventwire.events.candidate import Candidate, confidence
+from eventwire.events.lexicon import Entry
 from eventwire.model import Article, Event, Party
-from eventwire.model import Span as TextSpan
 from eventwire.petrarch import PetrarchDictionaries, load_dictionaries
 from eventwire.petrarch.actors import ActorEntry, code_on
 from eventwire.petrarch.agents import AgentEntry
@@ -51,8 +54,6 @@ from eventwire.petrarch.verbs import PatternElement, Transformation, VerbBlock, 
 
 log = logging.getLogger(__name__)
 
-# The project's one CAMEO table (PLOVER type and mode, Goldstein value, quad class), kept with the events stage.
-CAMEO_TABLE = Path(__file__).resolve().parent.parent / "events" / "data" / "cameo.tsv"
 # Codes that code nothing: PETRARCH's null code, and TABARI's "use the default" marker.
 NULL_CODES = frozenset({"---", ""})
 DEFAULT_MARKER = "+++"
@@ -109,35 +110,10 @@ class Coding:
         return (self.source.code, self.target.code if self.target else "---", self.code)
 
 
-@dataclass(frozen=True, slots=True)
-class CameoInfo:
-    plover: str
-    mode: str | None
-    goldstein: float | None
-    quad: int
-
-
-@lru_cache(maxsize=1)
-def cameo_table(path: Path = CAMEO_TABLE) -> dict[str, CameoInfo]:
-    """The project's CAMEO table (``events/data/cameo.tsv``), codes with a PLOVER type only."""
-    table: dict[str, CameoInfo] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith("code\t"):
-            continue
-        code, plover, mode, goldstein, quad = line.split("\t")
-        if plover:  # CAMEO 01 (public statements) has no PLOVER type and codes no event
-            table[code] = CameoInfo(plover, mode or None, float(goldstein) if goldstein else None, int(quad))
-    return table
-
-
-def cameo_info(code: str) -> CameoInfo | None:
-    """PLOVER type, mode, Goldstein value and quad of a CAMEO code (nearest listed parent code)."""
-    table = cameo_table()
-    while code:
-        if code in table:
-            return table[code]
-        code = code[:-1] if len(code) > 2 else ""
-    return None
+def cameo_info(code: str) -> CameoCode | None:
+    """The CAMEO authority's row for a code with a PLOVER type (nearest listed parent); None for CAMEO 01."""
+    found = cameo.lookup(code)
+    return found if found is not None and found.plover else None
 
 
 # ---------------------------------------------------------------- phrase matching
@@ -304,6 +280,9 @@ class PetrarchCoder:
                         for name, members in dictionaries.verbs.synsets.items()}
         self.rules = [r for r in (_rule(t) for t in dictionaries.verbs.transformations) if r is not None]
         self._required_words: dict[int, frozenset[str]] = {}
+        # The doc whose story-level discards were last checked (the stage codes a doc sentence by sentence).
+        self._story_doc: Doc | None = None
+        self._story_discarded = False
         # Word form -> verb forms: the forms as written, listed irregular forms and regular inflections.
         self.by_form: dict[str, list[tuple[VerbBlock, VerbForm]]] = {}
         # Base word -> verb forms, looked up by a token's lemma.
@@ -687,32 +666,35 @@ class PetrarchCoder:
             return []
         return [(sent, self.code_sentence(sent, day)) for sent in sentences]
 
-    def events(self, article: Article, doc: Doc) -> list[Event]:
-        """Events for an article: one per coding whose CAMEO code has a PLOVER type.
+    def code(self, article: Article, doc: Doc, bounds: tuple[int, int]) -> list[Candidate]:
+        """The shared coder interface: candidates for one sentence (token range), one per coding whose
+        CAMEO code has a PLOVER type. The events stage dates, scores, numbers them and adds modality."""
+        if self._story_doc is not doc:
+            # A story-level discard phrase anywhere in the article codes nothing in it.
+            self._story_doc = doc
+            self._story_discarded = any(self.discarded(s.text, story=True) for s in doc.sents)
+        if self._story_discarded or bounds[1] <= bounds[0]:
+            return []
+        found: list[Candidate] = []
+        for coding in self.code_sentence(doc[bounds[0]:bounds[1]], _parse_day(article.published)):
+            info = cameo_info(coding.code)
+            if info is None or info.plover is None:
+                continue
+            verb = doc[coding.verb]
+            entry = Entry("V", verb.lemma_.lower(), None, info.plover, info.mode, coding.code)
+            cand = Candidate(verb, entry, info.plover, info.mode, coding.code,
+                             source=[self._party(article, doc, coding.source)],
+                             target=[self._party(article, doc, coding.target)] if coding.target else [],
+                             trigger_tokens=[verb], modality_known=False)
+            cand.confidence = confidence(cand)
+            found.append(cand)
+        return found
 
-        Ids continue after the article's existing events (``e1``, ``e2``, ...); the date is the
-        publication date; an event inside a quote is ``reported_by`` that quote.
-        """
-        day = _parse_day(article.published)
-        events: list[Event] = []
-        first_number = len(article.events) + 1
-        for sent, codings in self.code_doc(doc, day):
-            for coding in codings:
-                info = cameo_info(coding.code)
-                if info is None:
-                    continue
-                verb = doc[coding.verb]
-                quote = next((q.id for q in article.quotes if q.start <= verb.idx < q.end), None)
-                events.append(Event(
-                    id=f"e{first_number + len(events)}", event=info.plover, mode=info.mode, cameo=coding.code,
-                    quad=info.quad, goldstein=info.goldstein,
-                    actor=[self._party(article, doc, coding.source)],
-                    recipient=[self._party(article, doc, coding.target)] if coding.target else [],
-                    trigger=TextSpan(verb.idx, verb.idx + len(verb.text), verb.text),
-                    sentence=(sent.start_char, sent.end_char), date=article.published, reported_by=quote,
-                    confidence=0.5,
-                ))
-        return events
+    def events(self, article: Article, doc: Doc) -> list[Event]:
+        """Events for an article through the shared events stage (ids continue after existing events)."""
+        from eventwire.events import EventStage
+
+        return EventStage(coder=self).events(article, doc)
 
     @staticmethod
     def _party(article: Article, doc: Doc, coded: CodedActor) -> Party:
@@ -728,25 +710,6 @@ class PetrarchCoder:
 def combined_code(party: Party) -> str:
     """PETRARCH's single code of a party (``ARN`` + ``GOV`` = ``ARNGOV``; ``---`` for an unknown actor)."""
     return f"{party.code or '---'}{party.sector or ''}"
-
-
-class PetrarchEventStage:
-    """The events stage when ``--dictionaries DIR`` is given: codes with the PETRARCH dictionaries."""
-
-    name = "events"
-
-    def __init__(self, coder: PetrarchCoder) -> None:
-        self.coder = coder
-
-    @classmethod
-    def from_config(cls, config: object) -> PetrarchEventStage:
-        directory = getattr(config, "dictionaries", None)
-        if not directory:
-            raise KnowledgeBaseError("the PETRARCH event stage needs a dictionaries directory")
-        return cls(load_coder(str(directory)))
-
-    def __call__(self, article: Article, doc: Doc) -> None:
-        article.events.extend(self.coder.events(article, doc))
 
 
 @lru_cache(maxsize=4)

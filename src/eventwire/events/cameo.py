@@ -1,0 +1,90 @@
+"""The CAMEO authority: codes, names, PLOVER type and mode, Goldstein value and quad class.
+
+One table (``events/data/cameo.tsv``, documented in its header) read once; the built-in coder,
+the PETRARCH-dictionary coder, the lexicon loader and the event stage all ask this module, so a
+CAMEO code means the same PLOVER type whichever coder produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from eventwire.errors import DictionaryFormatError
+from eventwire.model import PLOVER_TYPES
+
+CAMEO_TABLE = Path(__file__).resolve().parent / "data" / "cameo.tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class CameoCode:
+    code: str
+    name: str
+    plover: str | None  # None for CAMEO 01 (public statements): no PLOVER event
+    mode: str | None
+    goldstein: float | None
+    quad: int
+
+
+@lru_cache(maxsize=2)
+def cameo_codes(path: Path = CAMEO_TABLE) -> dict[str, CameoCode]:
+    """Every code of the table (parent codes included), in file order."""
+    table: dict[str, CameoCode] = {}
+    header_seen = False
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        fields = raw.split("\t")
+        if len(fields) != 6:
+            raise DictionaryFormatError(str(path), number, f"expected 6 tab-separated fields, found {len(fields)}")
+        code, name, plover, mode, goldstein, quad = (f.strip() for f in fields)
+        if plover and plover not in PLOVER_TYPES:
+            raise DictionaryFormatError(str(path), number, f"{plover!r} is not a PLOVER type")
+        try:
+            table[code] = CameoCode(code, name, plover or None, mode or None,
+                                    float(goldstein) if goldstein else None, int(quad))
+        except ValueError as exc:
+            raise DictionaryFormatError(str(path), number, f"bad number: {exc}") from exc
+    return table
+
+
+def lookup(code: str | None) -> CameoCode | None:
+    """The table row of a code, or of its nearest listed parent ("0871x" -> "0871" -> "087")."""
+    table = cameo_codes()
+    while code:
+        if code in table:
+            return table[code]
+        code = code[:-1] if len(code) > 2 else ""
+    return None
+
+
+def plover_of(code: str | None) -> str | None:
+    found = lookup(code)
+    return found.plover if found else None
+
+
+def score(code: str | None) -> tuple[float | None, int | None]:
+    """Goldstein value and quad class of a code; the Goldstein value of the nearest parent that lists one."""
+    found = lookup(code)
+    if found is None:
+        return None, None
+    goldstein = found.goldstein
+    parent = found.code
+    while goldstein is None and len(parent) > 2:
+        parent = parent[:-1]
+        row = cameo_codes().get(parent)
+        goldstein = row.goldstein if row else None
+    return goldstein, found.quad
+
+
+def leaf_codes() -> list[str]:
+    """Codes no other code of the table refines (the codes a coder can be asked to produce)."""
+    codes = list(cameo_codes())
+    return [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+
+
+__all__ = ["CAMEO_TABLE", "CameoCode", "cameo_codes", "leaf_codes", "lookup", "plover_of", "score"]

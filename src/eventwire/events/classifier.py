@@ -1,0 +1,267 @@
+"""The trained event-type model: PLOVER type scores for a sentence and for a candidate trigger token.
+
+Two multinomial logistic regressions over sparse features of the spaCy parse, trained offline by
+``make train`` (``training/train_events.py``) and shipped as one ``.npz`` file of plain arrays
+(vocabularies as unicode arrays, weights as float32) that numpy reads with ``allow_pickle=False``:
+no code runs when the model loads and nothing is downloaded.
+
+- The *sentence* model says which of the 16 PLOVER types (or ``NONE``, no political event) the
+  sentence reports: lower-cased lemmas and lemma bigrams of its content words, the root, and each
+  verb with its particle, objects and prepositional objects.
+- The *token* model says which type (or ``NONE``) a single token triggers: its lemma and word, its
+  dependency relation and head, its particle, objects, compounds and modifiers ("air strike",
+  "carried out strikes", "stop work"), and its neighbours.
+
+Features use lower-cased lemmas so all-lower-case text and headline case score alike. Scoring
+batches all rows of an article into one gather-and-sum over the weight matrix.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Token
+
+from eventwire.errors import EventModelError
+from eventwire.model import PLOVER_TYPES
+
+MODEL_FILE = Path(__file__).parent / "model" / "event_types.npz"
+NONE = "NONE"
+LABELS: tuple[str, ...] = (*PLOVER_TYPES, NONE)
+# Bumped whenever a feature function changes: a model trained on other features is refused.
+FEATURE_VERSION = 1
+# Tokens the token model is trained on as possible triggers (besides the gold trigger tokens).
+TRIGGER_POS = frozenset({"VERB", "NOUN"})
+_SKIP_POS = frozenset({"PUNCT", "SPACE", "SYM", "NUM", "DET", "PRON", "CCONJ", "SCONJ", "ADP", "AUX", "PART",
+                       "PROPN", "X", "INTJ"})
+_ARG_DEPS = frozenset({"prt", "dobj", "obj", "compound", "amod", "xcomp", "dative", "attr", "oprd", "acomp",
+                       "nsubj", "nsubjpass", "agent", "neg", "poss", "nmod", "advmod", "ccomp", "acl", "relcl"})
+_VERB_ARG_DEPS = frozenset({"prt", "dobj", "obj", "xcomp", "dative", "attr", "oprd", "acomp", "neg"})
+ALWAYS = "*"  # present in every row, so no row is empty
+
+
+def lemma(token: Token) -> str:
+    """The lower-cased lemma (the lower-cased word when the tagger gave none)."""
+    return (token.lemma_ or token.text).lower()
+
+
+def _content(token: Token) -> bool:
+    return token.is_alpha and token.pos_ not in _SKIP_POS and len(token.text) > 1
+
+
+def sentence_features(tokens: Sequence[Token]) -> list[str]:
+    """Features of a sentence (its tokens in order)."""
+    features = [ALWAYS]
+    content = [t for t in tokens if _content(t)]
+    lemmas = [lemma(t) for t in content]
+    features.extend("l:" + x for x in lemmas)
+    features.extend(f"b:{a}|{b}" for a, b in pairwise(lemmas))
+    inside = {t.i for t in tokens}
+    for token in tokens:
+        if token.head is token or token.head.i not in inside:
+            features.append("r:" + lemma(token))
+        if token.pos_ != "VERB":
+            continue
+        verb = lemma(token)
+        for child in token.children:
+            dep = child.dep_
+            if dep in _VERB_ARG_DEPS:
+                features.append(f"d:{verb}|{dep}|{lemma(child)}")
+            elif dep == "prep":
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                features.append(f"d:{verb}|{lemma(child)}|{lemma(objects[0]) if objects else ''}")
+    return features
+
+
+def token_features(token: Token) -> list[str]:
+    """Features of one token as a possible event trigger."""
+    word = lemma(token)
+    pos = token.pos_
+    features = [ALWAYS, "t:" + word, "w:" + token.lower_, f"tp:{word}|{pos}", "pos:" + pos, "dep:" + token.dep_]
+    for child in token.children:
+        dep = child.dep_
+        if dep in _ARG_DEPS:
+            other = lemma(child)
+            features.append(f"c:{dep}|{other}")
+            features.append(f"tc:{word}|{dep}|{other}")
+        elif dep == "prep":
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            other = lemma(objects[0]) if objects else ""
+            features.append(f"p:{lemma(child)}|{other}")
+            features.append(f"tp:{word}|{lemma(child)}|{other}")
+    head = token.head
+    if head is not token:
+        features.append(f"h:{token.dep_}|{lemma(head)}")
+        features.append(f"th:{word}|{token.dep_}|{lemma(head)}")
+        if head.head is not head and token.dep_ == "pobj":
+            features.append(f"hh:{lemma(head)}|{lemma(head.head)}")
+    doc = token.doc
+    if token.i > 0:
+        features.append("l1:" + lemma(doc[token.i - 1]))
+    if token.i + 1 < len(doc):
+        features.append("r1:" + lemma(doc[token.i + 1]))
+    return features
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    np.exp(shifted, out=shifted)
+    shifted /= shifted.sum(axis=1, keepdims=True)
+    return shifted
+
+
+@dataclass(slots=True)
+class LinearModel:
+    """One multinomial logistic regression: a feature vocabulary, weights (features x labels), bias."""
+
+    vocabulary: dict[str, int]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def probabilities(self, rows: Sequence[Iterable[str]]) -> np.ndarray:
+        """Label probabilities (rows x labels) for rows of feature strings; unknown features are ignored."""
+        if not rows:
+            return np.zeros((0, len(self.bias)), dtype=np.float32)
+        index = self.vocabulary.get
+        flat: list[int] = []
+        starts: list[int] = []
+        for features in rows:
+            starts.append(len(flat))
+            found = [i for i in map(index, features) if i is not None]
+            flat.extend(found or [0])  # index 0 is ALWAYS (see fit): a row never sums over nothing
+        scores = np.add.reduceat(self.weights[np.asarray(flat, dtype=np.int64)], np.asarray(starts), axis=0)
+        return softmax(scores + self.bias)
+
+
+class EventTypeModel:
+    """The shipped sentence and token models (see the module docstring)."""
+
+    def __init__(self, sentence: LinearModel, token: LinearModel, labels: Sequence[str], meta: dict[str, Any]) -> None:
+        self.sentence = sentence
+        self.token = token
+        self.labels = tuple(labels)
+        self.index = {label: i for i, label in enumerate(self.labels)}
+        self.none = self.index[NONE]
+        self.meta = meta
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_FILE) -> EventTypeModel:
+        """Read a model file; raises EventModelError when it is missing, damaged or of other features."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise EventModelError(f"cannot read the event-type model {path}: {exc}; rebuild it with `make train` "
+                                  "or turn it off (event_model=False, --no-event-model)") from exc
+        try:
+            meta = json.loads(str(arrays["meta"]))
+            if meta.get("feature_version") != FEATURE_VERSION:
+                raise EventModelError(f"{path} was trained on feature version {meta.get('feature_version')}, this "
+                                      f"code computes version {FEATURE_VERSION}: rebuild it with `make train`")
+            labels = [str(x) for x in arrays["labels"]]
+            parts = [LinearModel({str(f): i for i, f in enumerate(arrays[f"{name}_vocabulary"])},
+                                 arrays[f"{name}_weights"].astype(np.float32),
+                                 arrays[f"{name}_bias"].astype(np.float32))
+                     for name in ("sentence", "token")]
+        except KeyError as exc:
+            raise EventModelError(f"{path} lacks the array {exc}: rebuild it with `make train`") from exc
+        for part in parts:
+            if part.weights.shape != (len(part.vocabulary), len(labels)) or part.vocabulary.get(ALWAYS) != 0:
+                raise EventModelError(f"{path}: weights do not match the vocabulary and labels; rebuild it")
+        return cls(parts[0], parts[1], labels, meta)
+
+    def sentence_probabilities(self, sentences: Sequence[Sequence[Token]]) -> np.ndarray:
+        return self.sentence.probabilities([sentence_features(s) for s in sentences])
+
+    def token_probabilities(self, tokens: Sequence[Token]) -> np.ndarray:
+        return self.token.probabilities([token_features(t) for t in tokens])
+
+
+_LOADED: dict[Path, EventTypeModel] = {}
+
+
+def default_model(path: Path | str = MODEL_FILE) -> EventTypeModel:
+    """The model file loaded once per process."""
+    key = Path(path).resolve()
+    if key not in _LOADED:
+        _LOADED[key] = EventTypeModel.load(key)
+    return _LOADED[key]
+
+
+# --- training (offline; needs the optional scikit-learn dependency: pip install -e ".[train]") ---
+
+
+def fit_linear(rows: Sequence[Sequence[str]], labels: Sequence[str], weights: Sequence[float] | None = None,
+               c: float = 1.0, min_count: int = 2, max_iter: int = 500) -> LinearModel:
+    """A multinomial logistic regression on feature rows; deterministic for the same rows in the same order.
+
+    The vocabulary is every feature seen in at least ``min_count`` rows, sorted (``ALWAYS`` first);
+    the weight matrix has one column per label of :data:`LABELS` (labels absent from the data keep
+    zero weights and a very low bias).
+    """
+    try:
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # training is offline; the runtime needs numpy only
+        raise EventModelError("training the event-type model needs scikit-learn: pip install -e '.[train]'") from exc
+    counts = Counter(f for row in rows for f in set(row))
+    kept = sorted(f for f, n in counts.items() if n >= min_count and f != ALWAYS)
+    vocabulary = {ALWAYS: 0, **{f: i for i, f in enumerate(kept, 1)}}
+    indptr, indices = [0], []
+    for row in rows:
+        columns = sorted({vocabulary[f] for f in row if f in vocabulary})
+        indices.extend(columns)
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64),
+                         np.asarray(indptr, dtype=np.int64)), shape=(len(rows), len(vocabulary)))
+    present = sorted(set(labels), key=LABELS.index)
+    model = LogisticRegression(C=c, max_iter=max_iter, solver="lbfgs", tol=1e-6)
+    model.fit(matrix, np.asarray([present.index(x) for x in labels]),
+              sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
+    coef = np.zeros((len(vocabulary), len(LABELS)), dtype=np.float64)
+    bias = np.full(len(LABELS), -30.0)
+    if len(present) == 2:  # scikit-learn keeps one column for two classes: the second class against the first
+        columns = np.stack([-model.coef_[0] / 2, model.coef_[0] / 2], axis=1)
+        intercepts = np.asarray([-model.intercept_[0] / 2, model.intercept_[0] / 2])
+    else:
+        columns, intercepts = model.coef_.T, model.intercept_
+    for k, label in enumerate(present):
+        coef[:, LABELS.index(label)] = columns[:, k]
+        bias[LABELS.index(label)] = intercepts[k]
+    # Rounded so the file does not depend on the last bits of the optimiser's arithmetic.
+    return LinearModel(vocabulary, np.round(coef, 4).astype(np.float32), np.round(bias, 4).astype(np.float32))
+
+
+def model_bytes(sentence: LinearModel, token: LinearModel, meta: dict[str, Any]) -> bytes:
+    """The model file's bytes: a zip of .npy arrays with fixed timestamps, identical for identical models."""
+    arrays: dict[str, np.ndarray] = {"labels": np.asarray(LABELS),
+                                     "meta": np.asarray(json.dumps({**meta, "feature_version": FEATURE_VERSION},
+                                                                   sort_keys=True))}
+    for name, part in (("sentence", sentence), ("token", token)):
+        order = sorted(part.vocabulary, key=part.vocabulary.__getitem__)
+        arrays[f"{name}_vocabulary"] = np.asarray(order)
+        arrays[f"{name}_weights"] = part.weights
+        arrays[f"{name}_bias"] = part.bias
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            payload = io.BytesIO()
+            np.lib.format.write_array(payload, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            archive.writestr(info, payload.getvalue())
+    return buffer.getvalue()
+
+
+__all__ = ["LABELS", "MODEL_FILE", "NONE", "EventTypeModel", "LinearModel", "default_model", "fit_linear",
+           "model_bytes", "sentence_features", "token_features"]
