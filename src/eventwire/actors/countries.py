@@ -1,0 +1,263 @@
+"""Countries, nationalities, capitals, peoples and the other names spaCy tags (step 3 and 5 of the stage).
+
+A country named ("Iraq"), a nationality word ("Iraqi"), a capital ("Baghdad") or a people ("Kurds") is a
+mention of the country's (or people's) actor. A capital that is not used as a place ("Washington and
+Baghdad are negotiating") or a country that acts stands for its government (sector GOV); a capital in
+capitals at the start of a line is a dateline, the place the story comes from. Other ORG/NORP entities
+are resolved in the KB or become organisations and groups of their own; LOC/FAC entities are locations.
+Country names spaCy missed, and names one typo away from a country ("Ethopia"), come from the country
+automaton and the KB's fuzzy country look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from eventwire.actors.index import Cluster, Step, acts, locative, token_end, trim, word_forms
+from eventwire.actors.kb import CAPITAL, DEMONYM
+from eventwire.actors.normalize import name_key
+
+# Heads that make a description the country's government itself.
+GOVERNMENT_HEADS = frozenset({"government", "administration", "regime", "authority", "cabinet", "leadership"})
+# Role families whose holder's name can stand for a government ("the Bush administration").
+_LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
+# A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
+                       r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
+
+
+class Countries(Step):
+    """Countries, capitals, nationalities and peoples; other named entities; the dateline's outlet."""
+
+    def origin_of(self, ent: SpacySpan) -> bool:
+        """Whether an entity names a country, nationality, capital or people."""
+        bounds = trim(ent)
+        surface = self.text[bounds[0]:bounds[1]] if bounds else ent.text
+        return bool(self.kb.country_of(surface) or self.kb.people_of(surface)
+                    or self.misspelt_country(surface, ent.label_))
+
+    def misspelt_country(self, surface: str, label: str | None) -> tuple[str, str] | None:
+        """(ISO3, form) when a capitalised word that no KB entry names is a country name or demonym one typo
+        away ("Ethopia"), unless spaCy calls it a person ("Frances") or the gazetteer knows it as a place
+        of its own ("Indiana", "Columbia")."""
+        if label == "PERSON" or not surface[:1].isupper() or " " in surface:
+            return None
+        found = self.kb.fuzzy_country(surface)
+        if found is None:
+            return None
+        if self.knowledge.gazetteer.candidates(surface):
+            return None
+        return found
+
+    def nationality_words(self, ent: SpacySpan) -> bool:
+        """A "name" made only of nationality and people words ("Bosnian Serbs") is no person but a group
+        of the first word's country: where it lives, not whom it descends from."""
+        tokens = [t for t in ent if not (t.is_punct or t.is_space or t.lower_ in ("the", "a", "an"))]
+        if len(tokens) < 2 or not all(t.text[:1].isupper() and (self.kb.country_of(t.text) or self.kb.people_of(t.text))
+                                      for t in tokens):
+            return False
+        first = self.kb.country_of(tokens[0].text)
+        code = first[0] if first is not None else self.kb.people_of(tokens[0].text)[0]  # type: ignore[index]
+        start, end = tokens[0].idx, token_end(tokens[-1])
+        surface = self.text[start:end]
+        key = f"group:{name_key(surface)}"
+        cluster = self.cluster(key, Cluster(key, surface, "group", code, confidence=0.7, plural=True))
+        if cluster is not None:
+            self.add_mention(cluster, start, end)
+        return True
+
+    def leader_government(self, ent: SpacySpan, start: int, end: int) -> bool:
+        """A leader's name before "administration"/"government" ("the Bush administration", "Yeltsin's
+        government") is that leader's country's government, when every KB head of state or government of
+        that name served the same country (no date needed: both Bushes were US presidents)."""
+        head = ent.root.head
+        possessive = ent.root.dep_ == "poss" and ent.end < len(self.doc) and self.doc[ent.end].tag_ == "POS"
+        if not ((ent.root.dep_ == "compound" and head.i == ent.end) or (possessive and head.i == ent.end + 1)) \
+                or head.lemma_.lower() not in GOVERNMENT_HEADS:
+            return False
+        key = name_key(self.text[start:end])
+        ids = {eid for eid, _ in self.kb.index.get(key, ())} | set(self.kb.surnames.get(key.split()[-1], ()))
+        countries = set()
+        for eid in ids:
+            entity = self.kb.entities[eid]
+            if entity.kind != "person":
+                continue
+            for tenure in entity.tenures:
+                if tenure.country and self.resolver.role_family(tenure.role) in _LEADER_ROLES:
+                    countries.add(tenure.country)
+        if len(countries) != 1 or not self.free(start, token_end(head)):
+            return False
+        cluster = self.country_cluster(countries.pop())
+        cluster.governs = True
+        self.add_mention(cluster, start, token_end(head))
+        return True
+
+    def countries_in(self, tokens: Iterable[Token]) -> list[str]:
+        found: list[str] = []
+        seen_ents: set[int] = set()
+        for token in tokens:
+            ent = self.ent_label.get(token.i)
+            if ent is not None and ent.label_ in ("GPE", "NORP") and ent.start not in seen_ents:
+                seen_ents.add(ent.start)
+                bounds = trim(ent)
+                hit = self.kb.country_of(self.text[bounds[0]:bounds[1]]) if bounds else None
+            elif ent is None:
+                hit = self.kb.country_of(token.text) if token.text[:1].isupper() else None
+            else:
+                hit = None
+            if hit is not None and hit[0] not in found:
+                found.append(hit[0])
+        if not found:
+            for token in tokens:
+                people = self.kb.people_of(token.text) if token.text[:1].isupper() else None
+                if people is not None and people[0] not in found:
+                    found.append(people[0])
+        return found
+
+    def of_country(self, head: Token) -> str | None:
+        """The country an "of" phrase gives a title or body: "the president of Armenia", "the Foreign
+        Ministry of Egypt"."""
+        for child in head.rights:
+            if child.dep_ != "prep" or child.lower_ != "of":
+                continue
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is None:
+                return None
+            ent = self.ent_label.get(pobj.i)
+            bounds = trim(ent) if ent is not None else None
+            surface = self.text[bounds[0]:bounds[1]] if bounds else pobj.text
+            found = self.kb.country_of(surface)
+            return found[0] if found is not None and found[1] != DEMONYM else None
+        return None
+
+    def country_cluster(self, iso3: str) -> Cluster:
+        key = f"country:{iso3}"
+        info = self.kb.countries.get(iso3)
+        cluster = self.cluster(key, Cluster(key, info.name if info else iso3, "country", iso3, kb_id=key,
+                                             confidence=0.9))
+        assert cluster is not None
+        return cluster
+
+    def named(self, ent: SpacySpan) -> None:
+        bounds = trim(ent)
+        if bounds is None:
+            return
+        start, end = bounds
+        if not self.free(start, end):
+            return
+        surface = self.text[start:end]
+        if ent.label_ in ("ORG", "NORP") and self.leader_government(ent, start, end):
+            return  # "the Trump administration" with the name tagged as an organisation
+        found = self.kb.country_of(surface) or self.misspelt_country(surface, ent.label_)
+        if found is not None:
+            iso3, form = found
+            # A capital in capitals is a dateline ("KABUL, May 3 —"): the place the story comes from.
+            as_place = locative(ent) or (form == CAPITAL and surface.isupper())
+            if form == CAPITAL and as_place:
+                key = f"place:{name_key(surface)}"
+                cluster = self.cluster(key, Cluster(key, surface, "location", iso3, confidence=0.8))
+            else:
+                cluster = self.country_cluster(iso3)
+                if form == CAPITAL or (form != DEMONYM and not as_place and acts(ent)):
+                    cluster.governs = True
+            if cluster is not None:
+                self.add_mention(cluster, start, end)
+            return
+        people = self.kb.people_of(surface)
+        if people is not None:
+            code, entity = people
+            cluster = self.cluster(entity.id, Cluster(entity.id, entity.name, "group", code, kb_id=entity.id,
+                                                       confidence=0.8))
+            if cluster is not None:
+                self.add_mention(cluster, start, end)
+            return
+        if ent.label_ in ("ORG", "NORP", "PERSON"):
+            kinds = ("organization", "group")
+            resolution = self.resolver.resolve(surface, kinds, self.day)
+            if resolution.entity is not None:
+                entity = resolution.entity
+                tenure = resolution.tenure
+                cluster = self.cluster(entity.id, Cluster(
+                    entity.id, entity.name, entity.kind, (tenure.country if tenure else None) or entity.country,
+                    (tenure.sector if tenure else None) or entity.sector, entity.role, entity.id,
+                    confidence=resolution.confidence))
+                if cluster is not None:
+                    self.add_mention(cluster, start, end)
+                return
+            tokens = [t for t in self.doc[ent.start:ent.end] if start <= t.idx < end]
+            matches = self.agents.match(word_forms(tokens))
+            sectors = [m.agent.sector for m in matches if m.agent.sector and m.agent.type != "modifier"]
+            countries = self.countries_in(tokens)
+            if ent.label_ == "PERSON":
+                return  # a person name that is neither a person nor a known organisation: leave it
+            kind = "group" if ent.label_ == "NORP" else "organization"
+            key = f"{kind}:{name_key(surface)}"
+            cluster = self.cluster(key, Cluster(key, surface, kind, countries[0] if len(countries) == 1 else None,
+                                                 sectors[0] if sectors else None, confidence=0.5))
+        else:
+            key = f"place:{name_key(surface)}"
+            cluster = self.cluster(key, Cluster(key, surface, "location", confidence=0.6))
+        if cluster is not None:
+            self.add_mention(cluster, start, end)
+
+    def dateline_outlet(self) -> None:
+        """The news outlet of a dateline: "BAGHDAD, May 14, 2018 (Al-Rafidain News) —", "WASHINGTON (AP) —"."""
+        match = _DATELINE.search(self.text, 0, 600)
+        if match is None:
+            return
+        start, end = match.span("outlet")
+        surface = self.text[start:end].strip()
+        end = start + len(surface)
+        if len(surface) < 2 or not self.free(start, end):
+            return
+        resolution = self.resolver.resolve(surface, ("organization",), self.day)
+        entity = resolution.entity
+        if entity is not None:
+            cluster = self.cluster(entity.id, Cluster(entity.id, entity.name, entity.kind, entity.country,
+                                                       entity.sector, entity.role, entity.id,
+                                                       confidence=resolution.confidence))
+        else:
+            key = f"organization:{name_key(surface)}"
+            cluster = self.cluster(key, Cluster(key, surface, "organization", sector="MED", role="news outlet",
+                                                 confidence=0.7))
+        if cluster is not None:
+            self.add_mention(cluster, start, end)
+
+    def scanned_countries(self) -> None:
+        """Country names, capitals and nationality words spaCy did not tag (datelines in capitals, "Mali")."""
+        for start, end, iso3, form in self.knowledge.scanner.find_countries(self.text):
+            if not self.free(start, end):
+                continue
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(t.i in self.ent_label for t in span):
+                continue  # spaCy saw an entity here and the named pass judged it
+            surface = self.text[start:end]
+            if form == CAPITAL and (surface.isupper() or locative(span)):
+                key = f"place:{name_key(surface)}"
+                name = surface.title() if surface.isupper() else surface
+                cluster = self.cluster(key, Cluster(key, name, "location", iso3, confidence=0.7))
+            else:
+                cluster = self.country_cluster(iso3)
+                if form == CAPITAL or (form != DEMONYM and acts(span)):
+                    cluster.governs = True
+            if cluster is not None:
+                self.add_mention(cluster, start, end)
+        # Misspelt country names spaCy did not tag at all ("Ethopia has agreed").
+        for token in self.doc:
+            if token.i in self.ent_label or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                continue
+            start, end = token.idx, token_end(token)
+            if not self.free(start, end):
+                continue
+            misspelt = self.misspelt_country(token.text, None)
+            if misspelt is None:
+                continue
+            cluster = self.country_cluster(misspelt[0])
+            span = self.doc[token.i:token.i + 1]
+            if misspelt[1] != DEMONYM and not locative(span) and acts(span):
+                cluster.governs = True
+            self.add_mention(cluster, start, end)

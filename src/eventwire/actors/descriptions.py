@@ -1,0 +1,274 @@
+"""Descriptions: noun phrases whose head is an agent word (step 4 of the stage).
+
+"US officials", "Iraqi forces", "armed militants", "the two officials", "a source close to the
+ministry" are actors of their own, with the sector of the agent words (``data/agents.tsv``) and the
+country of the nationality words in them. A country's government ("the Iraqi government") joins the
+country; a definite description refers back ("the militants", "the US newspaper"); a title alone ("the
+minister") joins the latest person with a fitting role; an unnamed person used as a source is
+anonymous. An "X-backed"/"X-led" modifier describes the group's patron, not its country: it stays inside
+the group's mention and gives it no country.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from eventwire.actors.agents import Agent, AgentMatch, roles_compatible
+from eventwire.actors.countries import GOVERNMENT_HEADS, Countries
+from eventwire.actors.index import (
+    DEFINITE,
+    INDEFINITE,
+    NAMED_KINDS,
+    ArticleIndex,
+    Cluster,
+    Context,
+    Knowledge,
+    Step,
+    token_end,
+    word_forms,
+)
+from eventwire.actors.people import People
+from eventwire.actors.pronouns import PRONOUNS
+
+# Dependency labels of the words that belong to a noun phrase on the left of its head.
+_LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss", "quantmod", "predet", "npadvmod",
+                             "advmod", "case", "punct", "cc", "conj"})
+# Quantified phrases speak of no actor in particular ("any force", "no official").
+_GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
+# "US-backed Iraqi forces": the backer is not the forces' country.
+_BACKING = re.compile(r"^(?:backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run)$")
+
+
+class Descriptions(Step):
+    """Actors described rather than named."""
+
+    def __init__(self, knowledge: Knowledge, index: ArticleIndex, people: People, countries: Countries) -> None:
+        super().__init__(knowledge, index)
+        self.people = people
+        self.countries = countries
+
+    def descriptions(self) -> None:
+        for token in self.doc:
+            if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in PRONOUNS:
+                continue
+            if token.dep_ == "compound" and token.head.i > token.i:
+                continue  # the head of the phrase comes later
+            if not (self.agents.ends_a_phrase(token.lemma_.lower()) or self.agents.ends_a_phrase(token.lower_)):
+                continue
+            ent = self.ent_label.get(token.i)
+            if (ent is not None and ent.label_ in ("PERSON", "WORK_OF_ART", "FAC", "LOC")) or (
+                    ent is not None and ent.label_ == "ORG" and not self.generic_org(ent)):
+                continue
+            self.description(token)
+
+    def generic_org(self, ent: SpacySpan) -> bool:
+        """An ORG entity made only of nationality and agent words ("the Iraqi Army") is a description."""
+        tokens = [t for t in ent if t.lower_ not in DEFINITE]
+        matched = {i for m in self.agents.match(word_forms(tokens)) for i in range(m.start, m.end)}
+        return all(i in matched or self.kb.country_of(t.text) for i, t in enumerate(tokens))
+
+    def phrase_tokens(self, head: Token) -> list[Token]:
+        """The head and its left modifiers ("the two", "US-backed Iraqi"), without an "X-backed" modifier."""
+        start = head.i
+        for child in head.lefts:
+            if child.dep_ in _LEFT_MODIFIERS:
+                start = min(start, child.left_edge.i)
+        tokens = list(self.doc[start:head.i + 1])
+        while tokens and (tokens[0].is_punct or tokens[0].is_space):
+            tokens.pop(0)
+        return tokens
+
+    def without_backer(self, tokens: list[Token]) -> list[Token]:
+        """Drop an "X-backed"/"X-led" modifier on the left: its country is the backer's, not the actor's."""
+        for n, t in enumerate(tokens[:-1]):
+            if _BACKING.match(t.lower_) and t.i > 0 and self.doc[t.i - 1].text == "-":
+                return tokens[n + 1:]
+        return tokens
+
+    def description(self, head: Token) -> None:
+        full = self.phrase_tokens(head)
+        if not full or head.dep_ in ("attr", "oprd") or full[0].lower_ in _GENERIC:
+            return  # a predicate ("is an analyst") or a quantified phrase names no actor of its own
+        # A KB organisation named by a description ("the US-led coalition").
+        if self.kb_description(full):
+            return
+        tokens = self.without_backer(full)
+        while tokens and self.claimed[tokens[0].idx]:
+            tokens = tokens[1:]  # a name on the left is already an actor ("Islamic State militants")
+        if not tokens:
+            return
+        matches = self.agents.match(word_forms(tokens))
+        head_match = next((m for m in matches if m.end == len(tokens)), None)
+        if head_match is None:
+            return
+        if self.person_in_apposition(head, tokens, head_match.agent):
+            return
+        if len(tokens) == 1 and head.tag_ == "NN" and head_match.agent.type != "organization":
+            return  # a bare singular noun ("in force", a title before a name) is not a reference
+        start, end = tokens[0].idx, token_end(head)
+        # A person described by what they are close to: "a source close to the ministry".
+        extension: list[Token] = []
+        if head_match.agent.type == "person":
+            for child in head.rights:
+                if child.dep_ == "amod" or (child.dep_ == "prep" and child.lower_ in ("at", "from", "in", "of")):
+                    sub = list(child.subtree)
+                    if any(self.ent_label.get(t.i) is not None for t in sub):
+                        break
+                    extension = sub
+                    break
+        if not self.free(start, end):
+            return
+        agent = head_match.agent
+        sector = self.description_sector(matches, agent, extension)
+        countries = [c for c in self.countries.countries_in(tokens)]
+        country = countries[0] if len(countries) == 1 else self.countries.of_country(head) if not countries else None
+        former = any(m.agent.type == "modifier" and m.agent.sector == "ELI" for m in matches)
+        determiner = tokens[0].lower_
+        definite = determiner in DEFINITE
+        indefinite = determiner in INDEFINITE
+        plural = head.tag_ in ("NNS", "NNPS") or (head.lemma_.lower() != head.lower_ and head.lower_.endswith("s"))
+        mention_end = token_end(extension[-1]) if extension else end
+        named_start = tokens[1].idx if (definite or indefinite) and len(tokens) > 1 else start
+        lemma = head.lemma_.lower()
+        # The country's government itself.
+        if lemma in GOVERNMENT_HEADS and country and not former:
+            cluster = self.countries.country_cluster(country)
+            cluster.governs = True
+            self.claim(start, named_start)
+            self.add_mention(cluster, named_start, end)
+            return
+        # A definite description of an organisation refers back to the latest one of its sector:
+        # "USA Today ... the US newspaper".
+        if definite and agent.type == "organization" and sector:
+            previous = self.latest_named(sector, country, start)
+            if previous is not None:
+                self.add_mention(previous, start, end)
+                return
+        # A title alone refers to the latest person holding it: "the minister", "the general".
+        if definite and not plural and agent.type == "person" and agent.role and not country and len(
+                [t for t in tokens if t.lower_ not in DEFINITE]) <= 2:
+            person = self.latest_person(agent.role, start)
+            if person is not None:
+                self.add_mention(person, start, end)
+                return
+        # A definite description refers back: "the two officials", "the militants", "the force".
+        if definite and not country:
+            previous = self.latest_with_head(lemma, agent, start)
+            if previous is not None:
+                self.add_mention(previous, start, mention_end)
+                return
+        name = self.text[named_start:mention_end]
+        kind = _description_kind(agent, plural)
+        anonymous = agent.type == "person" and (agent.sector is None or self.used_as_source(head, start,
+                                                                                                mention_end))
+        cluster = Cluster(f"desc:{country}:{lemma}:{sector}:{former}", name, kind, country,
+                           "ELI" if former else sector, agent.phrase if agent.type == "person" else None,
+                           anonymous=anonymous, confidence=0.6, head=lemma, role_family=agent.role, plural=plural)
+        if not indefinite and (plural or kind == "organization"):
+            cluster = self.cluster(cluster.key, cluster) or cluster
+        else:
+            self.new_cluster(cluster)
+        self.add_mention(cluster, start, mention_end)
+
+    def person_in_apposition(self, head: Token, tokens: list[Token], agent: Agent) -> bool:
+        """ "A Taliban spokesman, Zabihullah Mujahid, said": the description is the named person's."""
+        if agent.type != "person":
+            return False
+        for child in head.children:
+            if child.dep_ != "appos":
+                continue
+            person = next((c for c in self.clusters if c.kind == "person" and any(
+                m.start <= child.idx < m.end for m in c.mentions)), None)
+            if person is None:
+                return False
+            start = tokens[1].idx if tokens[0].lower_ in DEFINITE | INDEFINITE and len(tokens) > 1 else tokens[0].idx
+            context = Context()
+            self.people.read_role([t for t in tokens if t.lower_ not in DEFINITE | INDEFINITE], context)
+            if not person.role or person.kb_id is None:
+                self.people.apply_context(person, context)
+            self.people.claim_role_words([t for t in tokens if start <= t.idx])
+            return True
+        return False
+
+    def kb_description(self, tokens: list[Token]) -> bool:
+        determiner = tokens[0].lower_ in DEFINITE | INDEFINITE
+        named = tokens[1:] if determiner and len(tokens) > 1 else tokens
+        start, end = named[0].idx, token_end(named[-1])
+        hits = [e for e, _ in self.kb.exact(self.text[start:end]) if e.kind in NAMED_KINDS]
+        if len(hits) != 1 or not self.free(tokens[0].idx, end):
+            return False
+        entity = hits[0]
+        cluster = self.cluster(entity.id, Cluster(entity.id, entity.name, entity.kind, entity.country,
+                                                   entity.sector, entity.role, entity.id, confidence=0.9))
+        if cluster is not None:
+            self.claim(tokens[0].idx, start)
+            self.add_mention(cluster, start, end)
+        return True
+
+    def used_as_source(self, head: Token, start: int, end: int) -> bool:
+        """Whether a described person is an unnamed source: "according to US officials", "the officials
+        said", "officials, who declined to be named"."""
+        verb = head.head
+        if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in self.knowledge.sourcing.verbs:
+            return True
+        sentence = head.sent
+        window = self.text[max(sentence.start_char, start - 20):min(sentence.end_char, end + 60)].lower()
+        return any(phrase in window for phrase in self.knowledge.sourcing.phrases)
+
+    def latest_named(self, sector: str, country: str | None, before: int) -> Cluster | None:
+        best: tuple[int, Cluster] | None = None
+        for cluster in self.clusters:
+            if cluster.head is not None or cluster.kind not in ("organization", "group") or cluster.sector != sector:
+                continue
+            if country is not None and cluster.country not in (None, country):
+                continue
+            last = max((m.start for m in cluster.mentions if m.start < before), default=None)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, cluster)
+        return best[1] if best else None
+
+    def description_sector(self, matches: list[AgentMatch], head: Agent, extension: list[Token]) -> str | None:
+        """The sector of a description: the leftmost sector word ("opposition leader" -> OPP), else the head's;
+        ``armed`` makes an unaligned armed group of a phrase without another sector."""
+        sectors = [m.agent.sector for m in matches if m.agent.type != "modifier" and m.agent.sector]
+        sector = sectors[0] if sectors else None
+        if sector is None and extension:
+            inner = [m.agent.sector for m in self.agents.match(word_forms(extension)) if m.agent.sector]
+            sector = inner[0] if inner else None
+        if sector in (None, "CVL") and any(m.agent.type == "modifier" and m.agent.sector == "UAF" for m in matches):
+            sector = "UAF"
+        return sector
+
+    def latest_person(self, role: str, before: int) -> Cluster | None:
+        best: tuple[int, Cluster] | None = None
+        for cluster in self.clusters:
+            if cluster.kind != "person" or not cluster.mentions or cluster.anonymous:
+                continue
+            if roles_compatible(role, cluster.role_family) is not True:
+                continue
+            last = max((m.start for m in cluster.mentions if m.start < before), default=None)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, cluster)
+        return best[1] if best else None
+
+    def latest_with_head(self, lemma: str, agent: Agent, before: int) -> Cluster | None:
+        best: tuple[int, Cluster] | None = None
+        for cluster in self.clusters:
+            if cluster.head != lemma:
+                continue
+            last = max((m.start for m in cluster.mentions if m.start < before), default=None)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, cluster)
+        return best[1] if best else None
+
+
+
+def _description_kind(agent: Agent, plural: bool) -> str:
+    if agent.type == "organization":
+        return "organization"
+    if agent.type == "person" and not plural:
+        return "person"
+    return "group"
