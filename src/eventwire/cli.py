@@ -389,8 +389,10 @@ def _filters(actor: str | None, recipient: str | None, type_: str | None, since:
                    limit=limit, article=article)
 
 
-ActorFilter = Annotated[str | None, typer.Option("--actor", help="Code (USA, USAGOV), name or text.")]
-RecipientFilter = Annotated[str | None, typer.Option("--recipient", help="Code, name or text of the target.")]
+ActorFilter = Annotated[str | None, typer.Option(
+    "--actor", help="Exact code (USA; USAGOV = country+sector), whole words of a name (Jeffrey) or an actor id.")]
+RecipientFilter = Annotated[str | None, typer.Option(
+    "--recipient", help="The target, matched like --actor: exact code, whole words of a name or an actor id.")]
 TypeFilter = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. CONSULT.")]
 SinceFilter = Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")]
 UntilFilter = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")]

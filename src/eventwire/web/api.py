@@ -46,6 +46,9 @@ _TEXT = {"max_length": 200, "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"}
 _DATE = {"max_length": 10, "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$",
          "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
 
+# How every actor filter matches (store.query.actor_clause).
+ACTOR_RULE = ("an exact code (USA; USAGOV is country+sector), the whole words of a name (Jeffrey matches "
+              "James Jeffrey, not Jeffreys) or an actor id (kb id, e.g. country:USA).")
 EventType = StrEnum("EventType", {t: t for t in PLOVER_TYPES})  # type: ignore[misc]
 Interval = Literal["day", "week", "month", "quarter", "year"]  # the keys of store.query.INTERVALS
 
@@ -85,8 +88,8 @@ Day = Annotated[str | None, Query(**_DATE)]
 
 
 def event_filters(
-    actor: Annotated[str | None, Query(description="Source actor: code (USA, USAGOV), name or text.", **_TEXT)] = None,
-    recipient: Annotated[str | None, Query(description="Target actor: code, name or text.", **_TEXT)] = None,
+    actor: Annotated[str | None, Query(description=f"Source actor: {ACTOR_RULE}", **_TEXT)] = None,
+    recipient: Annotated[str | None, Query(description=f"Target actor: {ACTOR_RULE}", **_TEXT)] = None,
     type: Annotated[EventType | None, Query(description="PLOVER event type.")] = None,
     quad: Annotated[int | None, Query(ge=1, le=4, description="Quad class 1-4.")] = None,
     since: Day = None, until: Day = None,
@@ -289,7 +292,7 @@ def list_aggregated_events(db: DB, filters: EventFilters) -> dict[str, Any]:
 
 
 @router.get("/quotes", response_model=Page, responses=ERRORS, summary="Filter quotes")
-def list_quotes(db: DB, actor: Annotated[str | None, Query(description="Speaker name contains this.", **_TEXT)] = None,
+def list_quotes(db: DB, actor: Annotated[str | None, Query(description=f"Speaker: {ACTOR_RULE}", **_TEXT)] = None,
                 since: Day = None, until: Day = None, outlet: Text = None,
                 anonymous: Annotated[bool | None, Query(description="Only anonymous (true) or named sources.")] = None,
                 article: Text = None, q: Annotated[str | None, Query(description="Quote text contains this.",
@@ -303,8 +306,7 @@ def list_quotes(db: DB, actor: Annotated[str | None, Query(description="Speaker 
 
 
 @router.get("/actors", response_model=Page, responses=ERRORS, summary="Actors across articles")
-def list_actors(db: DB, q: Annotated[str | None, Query(description="Name contains, country code or kb_id.",
-                                                       **_TEXT)] = None,
+def list_actors(db: DB, q: Annotated[str | None, Query(description=f"Actor: {ACTOR_RULE}", **_TEXT)] = None,
                 anonymous: Annotated[bool | None, Query()] = None, outlet: Text = None,
                 since: Day = None, until: Day = None, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Actors grouped across articles by key: `kb_id` when resolved, else `name:` + the normalized name."""
