@@ -8,7 +8,6 @@ in one line; 3 nothing could be processed (every document failed).
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
@@ -373,11 +372,11 @@ def _emit(rows: list[dict[str, Any]], table_rows: list[dict[str, Any]], fmt: Out
         for row in rows:
             sys.stdout.write(json.dumps(_jsonable(row), ensure_ascii=False) + "\n")
     elif fmt is OutputFormat.csv:
-        flat = table_rows
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(flat[0]) if flat else ["none"])
-        writer.writeheader()
-        for row in flat:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        from eventwire.export.csv_cells import SafeWriter
+
+        writer = SafeWriter(sys.stdout)
+        writer.writerow(list(table_rows[0]) if table_rows else ["none"])
+        writer.writerows(row.values() for row in table_rows)
     else:
         console = _stdout_console()
         _print_table(console, f"{title} ({len(rows)} of {total})", table_rows)

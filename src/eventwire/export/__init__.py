@@ -6,12 +6,12 @@ Each format is a function ``(store, out_path) -> count`` registered in
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from eventwire.export.csv_cells import SafeWriter
 from eventwire.export.gdelt import export_gdelt
 from eventwire.export.plover import export_plover
 from eventwire.store import Store
@@ -52,7 +52,7 @@ def export_csv(store: Store, out: Path) -> int:
     result = cursor.execute(CSV_EVENT_SQL)
     count = 0
     with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow([d[0] for d in result.description])
         while rows := result.fetchmany(1000):
             writer.writerows(rows)

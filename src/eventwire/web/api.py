@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hmac
 import io
 import json
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from eventwire.errors import DocumentError
+from eventwire.export.csv_cells import SafeWriter
 from eventwire.ingest import Limits
 from eventwire.ingest.jsonl import article_from_record, read_jsonl_stream
 from eventwire.jobs import ingest_items
@@ -242,28 +242,17 @@ async def post_articles(request: Request) -> Response:
 
 # -- events, quotes, actors -----------------------------------------------------------------------
 
-_CSV_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> Any:
-    # A cell starting like a formula is run by spreadsheets; a leading apostrophe keeps it text.
-    if isinstance(value, str) and (value.startswith(_CSV_FORMULA_START)
-                                   or (value.startswith("-") and not value[1:2].isdigit())):
-        return "'" + value
-    return "" if value is None else value
-
-
 def events_csv(rows: list[dict[str, Any]]) -> Iterator[str]:
     flat = event_summary_rows(rows)
     columns = ["article", "id", "date", "event", "cameo", "quad", "goldstein", "actor", "recipient", "trigger",
                "flags", "outlet"]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(columns)
     for row, summary in zip(rows, flat, strict=True):
         merged = {**summary, "id": row["id"], "quad": row["quad"], "goldstein": row["goldstein"],
                   "outlet": row["outlet"]}
-        writer.writerow([_csv_cell(merged[c]) for c in columns])
+        writer.writerow([merged[c] for c in columns])
     yield buffer.getvalue()
 
 
