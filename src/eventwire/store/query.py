@@ -519,8 +519,15 @@ AGGREGATED_EVENT_COLUMNS = (
 
 
 def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
-    """The event filters that make sense for aggregates; ``outlet`` and ``article`` match any mention."""
+    """The event filters for aggregates; ``outlet`` and ``article`` match any mention. Aggregates are made of
+    factual mentions only, so ``negated``/``hypothetical`` true match nothing; they have no sentence, so a
+    sentence search is refused (FilterError, a 400 in the API) rather than ignored."""
+    if filters.search:
+        raise FilterError("q (sentence contains) is not available on aggregated events, which have no sentence: "
+                          "search /api/events instead")
     where = _Where()
+    if filters.negated or filters.hypothetical:
+        where.add("false")
     for column, value in (("actor", filters.actor), ("recipient", filters.recipient)):
         if value:
             where.clauses.append(_party_clause(column, value, where.params))
