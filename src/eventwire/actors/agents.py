@@ -8,7 +8,7 @@ directory, in the same format. Phrases are matched on lower-case words or lemmas
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +79,10 @@ class AgentTable:
 
     def __contains__(self, word: str) -> bool:
         return word in self._by_first
+
+    def __iter__(self) -> Iterator[Agent]:
+        for bucket in self._by_first.values():
+            yield from bucket
 
     def ends_a_phrase(self, word: str) -> bool:
         """Whether some agent phrase ends with ``word`` (a cheap test before matching a noun phrase)."""

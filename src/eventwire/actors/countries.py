@@ -57,11 +57,12 @@ class Countries(Step):
         """A "name" made only of nationality and people words ("Bosnian Serbs") is no person but a group
         of the first word's country: where it lives, not whom it descends from."""
         tokens = [t for t in ent if not (t.is_punct or t.is_space or t.lower_ in ("the", "a", "an"))]
-        if len(tokens) < 2 or not all(t.text[:1].isupper() and (self.kb.country_of(t.text) or self.kb.people_of(t.text))
+        if len(tokens) < 2 or not all(self.word(t)[:1].isupper() and (self.kb.country_of(self.word(t))
+                                                                       or self.kb.people_of(self.word(t)))
                                       for t in tokens):
             return False
-        first = self.kb.country_of(tokens[0].text)
-        code = first[0] if first is not None else self.kb.people_of(tokens[0].text)[0]  # type: ignore[index]
+        first = self.kb.country_of(self.word(tokens[0]))
+        code = first[0] if first is not None else self.kb.people_of(self.word(tokens[0]))[0]  # type: ignore[index]
         start, end = tokens[0].idx, token_end(tokens[-1])
         surface = self.text[start:end]
         key = f"group:{name_key(surface)}"
@@ -106,14 +107,14 @@ class Countries(Step):
                 bounds = trim(ent)
                 hit = self.kb.country_of(self.text[bounds[0]:bounds[1]]) if bounds else None
             elif ent is None:
-                hit = self.kb.country_of(token.text) if token.text[:1].isupper() else None
+                hit = self.kb.country_of(self.word(token)) if self.word(token)[:1].isupper() else None
             else:
                 hit = None
             if hit is not None and hit[0] not in found:
                 found.append(hit[0])
         if not found:
             for token in tokens:
-                people = self.kb.people_of(token.text) if token.text[:1].isupper() else None
+                people = self.kb.people_of(self.word(token)) if self.word(token)[:1].isupper() else None
                 if people is not None and people[0] not in found:
                     found.append(people[0])
         return found
@@ -253,7 +254,7 @@ class Countries(Step):
             start, end = token.idx, token_end(token)
             if not self.free(start, end):
                 continue
-            misspelt = self.misspelt_country(token.text, None)
+            misspelt = self.misspelt_country(self.word(token), None)
             if misspelt is None:
                 continue
             cluster = self.country_cluster(misspelt[0])

@@ -68,7 +68,7 @@ class Descriptions(Step):
         """An ORG entity made only of nationality and agent words ("the Iraqi Army") is a description."""
         tokens = [t for t in ent if t.lower_ not in DEFINITE]
         matched = {i for m in self.agents.match(word_forms(tokens)) for i in range(m.start, m.end)}
-        return all(i in matched or self.kb.country_of(t.text) for i, t in enumerate(tokens))
+        return all(i in matched or self.kb.country_of(self.word(t)) for i, t in enumerate(tokens))
 
     def phrase_tokens(self, head: Token) -> list[Token]:
         """The head and its left modifiers ("the two", "US-backed Iraqi"), without an "X-backed" modifier."""

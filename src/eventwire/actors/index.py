@@ -97,8 +97,9 @@ class ArticleIndex:
 
     def __init__(self, text: str, doc: Doc, published: str | None) -> None:
         self.text = text
-        # The parse's own text: equal to ``text`` but for letter case (see the module docstring).
-        self.cased = doc.text if len(doc.text) == len(text) else text
+        # The text the parse was made from: equal to ``text`` but for letter case (see the module docstring).
+        cased = doc.user_data.get("cased_text") if doc.user_data else None
+        self.cased = cased if isinstance(cased, str) and len(cased) == len(text) else text
         self.doc = doc
         self.day = day(published)
         self.claimed = bytearray(len(text))
@@ -154,8 +155,10 @@ class Step:
         self.agents = knowledge.agents
         self.resolver = knowledge.resolver
         self.index = index
-        # The index's containers and methods, bound once: every step reads and fills the same ones.
-        self.text = index.text
+        # The index's containers and methods, bound once: every step reads and fills the same ones. Steps
+        # read names, surfaces and letter case from the parsed (case-restored) text; mentions are cut from
+        # the article's own text by ``add_mention``.
+        self.text = index.cased
         self.doc = index.doc
         self.day = index.day
         self.claimed = index.claimed
@@ -168,6 +171,10 @@ class Step:
         self.add_mention = index.add_mention
         self.cluster = index.cluster
         self.new_cluster = index.new_cluster
+
+    def word(self, token: Token) -> str:
+        """A token as written in the parsed text (capitalised where a lower-case text was restored)."""
+        return self.text[token.idx:token.idx + len(token.text)]
 
 
 def day(published: str | None) -> str | None:

