@@ -11,7 +11,7 @@ import pytest
 
 from eventwire.eval.plover import read_gold
 from eventwire.export import EXPORTERS
-from eventwire.export.gdelt import GDELT_HEADER
+from eventwire.export.gdelt import GDELT_HEADER, pairs
 from eventwire.model import Article
 from eventwire.store import Store
 
@@ -50,7 +50,8 @@ def test_gdelt_export(store_path: Path, tmp_path: Path, iraq: Article) -> None:
         count = EXPORTERS["gdelt"](store, out)
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
     factual = [e for e in iraq.events if not e.negated and not e.hypothetical]
-    assert count == len(rows) == len(factual)
+    # One row per directed pair of each factual event (a symmetric event: both directions).
+    assert count == len(rows) == sum(len(pairs(e)) for e in factual)
     assert all(len(row) == len(GDELT_HEADER) == 61 for row in rows)
     column = {name: i for i, name in enumerate(GDELT_HEADER)}
     [withdrawal] = [r for r in rows if r[column["EventCode"]] == "0872" and r[column["Year"]] == "2011"]

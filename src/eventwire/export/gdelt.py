@@ -3,12 +3,23 @@
 Each column is produced by one entry of :data:`GDELT_COLUMNS` (name, function of an
 :class:`EventRow`); columns eventwire cannot fill are empty. ``NumMentions``, ``NumSources``
 and ``NumArticles`` come from the store's aggregated events (store/aggregate.py): when the store
-has them, one row is written per aggregated (real-world) event, made from its first mention, with
+has them, the rows of each aggregated (real-world) event are made from its first mention, with
 the aggregate's counts and first source URL, as GDELT does; without them (no refresh run) every
-event mention is a row and those columns are empty. ``AvgTone`` is left empty. Geography codes in GDELT are FIPS
-10-4, which eventwire does not carry, so the ``*_CountryCode`` and ``*_ADM1Code`` columns stay
-empty while names, coordinates and GeoNames ids are filled. Actor codes follow the CAMEO/GDELT
-convention country + sector (``USAGOV``). GDELT rows are read as facts, so negated and
+event mention gives rows and those columns are empty. ``AvgTone`` is left empty.
+
+Rows are directed pairs, as GDELT's Actor1 → Actor2 (see :func:`pairs`): an event gives one row per
+(actor, recipient) pair; a symmetric event ("Washington and Baghdad are negotiating", coded with both
+governments as actors and no recipient) gives one row per ordered pair of its actors (USA → IRQ and
+IRQ → USA); actors of a non-symmetric event without recipient ("protesters and students marched") each
+get a row with an empty Actor2. A symmetric event is one whose type has symmetric senses in the events
+lexicon (``sym`` in events/data/lexicon.tsv: CONSULT, AGREE, COOPERATE, ...).
+
+``ActionGeo_Type`` is GDELT's geographic resolution, from the gazetteer's feature class of the event's
+place: 1 country, 2 US state, 3 US city, 4 world city (capitals included), 5 world state (a first-level
+division); empty for a place not resolved, a continent or a region spanning countries. Geography codes
+in GDELT are FIPS 10-4, which eventwire does not carry, so the ``*_CountryCode`` and ``*_ADM1Code``
+columns stay empty while names, coordinates and GeoNames ids are filled. Actor codes follow the
+CAMEO/GDELT convention country + sector (``USAGOV``). GDELT rows are read as facts, so negated and
 hypothetical events are not exported in this format (the PLOVER export keeps them, flagged).
 """
 
@@ -18,37 +29,52 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
 import pycountry
 
-from eventwire.model import Article, Event, Party
+from eventwire.model import Article, Event, Party, Place
 from eventwire.store import Store
 from eventwire.time import parse_date
 
 
 @dataclass(slots=True)
 class EventRow:
-    """What a GDELT row is made from: an event, its article and the export time."""
+    """What a GDELT row is made from: an event, one directed pair of its parties, its article, the export time."""
 
     article: Article
     event: Event
     added: str
     # (NumMentions, NumSources, NumArticles, first source URL) of the aggregated event this row stands for.
     aggregate: tuple[int, int, int, str | None] | None = None
+    actor1: Party | None = None
+    actor2: Party | None = None
+    # Which pair of the event this row is (0 for the first): keeps GLOBALEVENTID unique per row.
+    pair: int = 0
 
     @property
     def day(self) -> date | None:
         return parse_date(self.event.date) or parse_date(self.article.published)
 
-    @property
-    def actor1(self) -> Party | None:
-        return self.event.actor[0] if self.event.actor else None
 
-    @property
-    def actor2(self) -> Party | None:
-        return self.event.recipient[0] if self.event.recipient else None
+@cache
+def _symmetric_types() -> frozenset[str]:
+    """PLOVER types with a symmetric sense in the events lexicon (conjoined actors act on each other)."""
+    from eventwire.events.lexicon import default_lexicon
+
+    return frozenset(e.type for senses in default_lexicon().entries.values() for e in senses if e.has("sym"))
+
+
+def pairs(event: Event) -> list[tuple[Party | None, Party | None]]:
+    """The (Actor1, Actor2) pairs an event is written as: see the module's documentation."""
+    actors, recipients = event.actor, event.recipient
+    if not recipients and len(actors) >= 2 and event.event in _symmetric_types():
+        return [(a, b) for a in actors for b in actors if a is not b]
+    if not actors or not recipients:
+        return [(a, None) for a in actors] or [(None, r) for r in recipients] or [(None, None)]
+    return [(a, r) for a in actors for r in recipients]
 
 
 def _is_country(code: str | None) -> bool:
@@ -87,7 +113,8 @@ def _clean(value: str) -> str:
 
 
 def _global_id(row: EventRow) -> str:
-    digest = hashlib.blake2b(f"{row.article.id}\x00{row.event.id}".encode(), digest_size=8).digest()
+    key = f"{row.article.id}\x00{row.event.id}" + (f"\x00{row.pair}" if row.pair else "")
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     return str(int.from_bytes(digest, "big") >> 1)
 
 
@@ -104,13 +131,34 @@ def _root_event(row: EventRow) -> str:
     return "1" if row.event.sentence[0] < lead_end else "0"
 
 
+# GDELT's ActionGeo_Type per gazetteer feature class, outside the US and in it.
+_GEO_TYPES = {"country": ("1", "1"), "admin1": ("5", "2"), "city": ("4", "3"), "capital": ("4", "3")}
+
+
 def _geo_type(row: EventRow) -> str:
     place = row.event.location
-    if place is None:
+    if place is None or place.lat is None:
         return ""
-    if place.lat is not None and place.geonameid:
-        return "4"
-    return "1" if place.country else ""
+    kind = feature_class(place)
+    if kind not in _GEO_TYPES:
+        return ""
+    outside, inside = _GEO_TYPES[kind]
+    return inside if place.country == "USA" else outside
+
+
+def feature_class(place: Place) -> str | None:
+    """The gazetteer's feature class (country, admin1, city, capital, region, continent) of a resolved place:
+    the gazetteer entry of its name with its GeoNames id, else with its point (as the places stage rounds it)."""
+    from eventwire.places.gazetteer import Gazetteer
+
+    candidates = [c for c, _alternate in Gazetteer.load().candidates(place.name)]
+    if place.geonameid is not None:
+        by_id = [c for c in candidates if c.geonameid == place.geonameid]
+        if by_id:
+            return by_id[0].kind
+    by_point = [c for c in candidates if place.lat is not None and place.lon is not None
+                and abs(round(c.lat, 5) - place.lat) < 1e-4 and abs(round(c.lon, 5) - place.lon) < 1e-4]
+    return by_point[0].kind if by_point else None
 
 
 def _num(value: float | int | None) -> str:
@@ -191,7 +239,7 @@ Aggregates = Mapping[tuple[str, str], tuple[int, int, int, str | None]]
 
 def gdelt_rows(articles: Iterable[Article], added: str | None = None,
                aggregates: Aggregates | None = None) -> Iterator[list[str]]:
-    """GDELT rows (lists of strings) for the factual events of some articles.
+    """GDELT rows (lists of strings) for the factual events of some articles, one per directed pair.
 
     With ``aggregates`` (first mention ``(article_id, event_id)`` -> counts and first URL), only first
     mentions of aggregated events are rows, carrying the counts.
@@ -204,8 +252,9 @@ def gdelt_rows(articles: Iterable[Article], added: str | None = None,
             aggregate = aggregates.get((article.id, event.id)) if aggregates is not None else None
             if aggregates is not None and aggregate is None:
                 continue  # a further mention of an event already counted in its first mention's row
-            row = EventRow(article, event, stamp, aggregate)
-            yield [value(row) for _, value in GDELT_COLUMNS]
+            for index, (actor1, actor2) in enumerate(pairs(event)):
+                row = EventRow(article, event, stamp, aggregate, actor1, actor2, index)
+                yield [value(row) for _, value in GDELT_COLUMNS]
 
 
 def _first_mentions(store: Store, articles: list[Article]) -> Aggregates:
