@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint fuzz bench clean
+TRAIN_STAMP := $(VENV)/.installed-train
+
+.PHONY: demo test lint fuzz bench train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +36,14 @@ lint: $(TEST_STAMP)
 fuzz: $(TEST_STAMP)
 	$(BIN)/pip install --quiet atheris
 	bash scripts/fuzz.sh
+
+$(TRAIN_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[train]"
+	touch $@
+
+# Rebuild the event-type model (src/eventwire/events/model/) from training/ (deterministic, CPU, ~1 min).
+train: $(TRAIN_STAMP)
+	$(BIN)/python training/train_events.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

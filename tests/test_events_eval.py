@@ -142,3 +142,14 @@ def test_recorded_split_of_the_plover_dev_records_is_the_hash_split() -> None:
     assert all(part_of(i) == "tuning" for i in recorded["tuning"])
     assert all(part_of(i) == "checking" for i in recorded["checking"])
     assert len(recorded["tuning"]) > 60 and len(recorded["checking"]) > 60
+
+
+def test_doubtful_events_are_not_the_answer_nor_a_conflict_event_of_a_non_event() -> None:
+    records = [{"id": "n1", "text": "x", "event": NONE}, {"id": "r1", "text": "x", "event": "AID"}]
+    articles = [Article(id="n1", text="x", events=[_event("ASSAULT", None, None, 0.2)]),
+                Article(id="r1", text="x", events=[_event("ASSAULT", None, None, 0.25),
+                                                   _event("AID", None, None, 0.4)])]
+    report = score(records, articles)
+    assert report["top_type_accuracy"] == 1.0
+    assert report["non_event_conflict_share"] == 0.0
+    assert report["events_per_sentence"] == 1.5  # doubtful events still count as coded events

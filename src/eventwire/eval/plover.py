@@ -5,7 +5,8 @@ each record has ``id``, ``text``, ``event`` (older labels are mapped: DEMAND->RE
 DISAPPROVE->ACCUSE, INVESTIGATE->ACCUSE, FIGHT->ASSAULT), ``source`` and ``target`` (lists of
 ``{actorText, code, sector}``, or empty), optionally ``mode`` and ``date``. Each record's text
 is run through the full pipeline as one article; the event with the highest confidence is
-the system's answer for the record.
+the system's answer for the record (doubtful events, below ``DOUBTFUL`` confidence, are left out
+as the default views leave them out; they still count in events per sentence).
 
 Reported: top-type accuracy, macro-F1 over types, source and target country-code accuracy
 (a record counts when a coded party has one of the gold codes), sector accuracy (over gold
@@ -32,6 +33,7 @@ from typing import Any
 
 from eventwire.errors import GoldFormatError
 from eventwire.eval.split import PARTS, part_of
+from eventwire.events.candidate import DOUBTFUL
 from eventwire.model import LEGACY_PLOVER_TYPES, PLOVER_TYPES, Article, Event, Party
 
 NONE = "(none)"
@@ -121,10 +123,17 @@ def _root(code: Any) -> str:
     return str(code or "")[:3].upper()
 
 
+def shown(event: Event) -> bool:
+    """Whether an event is confident enough for the default views and exports (doubtful ones are not)."""
+    return event.confidence >= DOUBTFUL
+
+
 def top_event(events: list[Event]) -> Event | None:
-    """The record's answer: the most confident event, the earliest on ties."""
+    """The record's answer: the most confident event a user is shown, the earliest on ties."""
     best: Event | None = None
     for event in events:
+        if not shown(event):
+            continue
         if best is None or event.confidence > best.confidence:
             best = event
     return best
@@ -167,7 +176,7 @@ def score(records: list[dict[str, Any]], articles: list[Article]) -> dict[str, A
             correct_type += 1
         if expected == NONE:
             non_events += 1
-            non_event_conflict += any(e.event in CONFLICT_TYPES for e in article.events)
+            non_event_conflict += any(e.event in CONFLICT_TYPES and shown(e) for e in article.events)
         gold_src, gold_tgt = _parties(record.get("source")), _parties(record.get("target"))
         got_src = top.actor if top else []
         got_tgt = top.recipient if top else []

@@ -45,11 +45,18 @@ class EventStage:
     name = "events"
 
     def __init__(self, lexicon: Lexicon | None = None, country_of: Callable[[str], str | None] | None = None,
-                 coder: EventCoder | None = None) -> None:
+                 coder: EventCoder | None = None, event_model: bool = True) -> None:
         self.lexicon = lexicon or default_lexicon()
         # The grammar of the built-in coder also gives modality to candidates of coders that leave it open.
         self._grammar = Coder(self.lexicon, country_of)
         self.coder: EventCoder = coder or self._grammar
+        # The trained event-type model (events/combine.py) judges the built-in coder's candidates;
+        # a user's PETRARCH dictionaries are left to code on their own.
+        self.combine: Callable[[Article, Doc, tuple[int, int], list[Candidate]], list[Candidate]] | None = None
+        if event_model and coder is None:
+            from eventwire.events.combine import Combiner
+
+            self.combine = Combiner(self._grammar)
 
     @classmethod
     def from_config(cls, config: object) -> EventStage:
@@ -60,7 +67,7 @@ class EventStage:
             from eventwire.petrarch.coder import load_coder
 
             return cls(default_lexicon(), coder=load_coder(str(directory)))
-        return cls(default_lexicon(), _country_lookup())
+        return cls(default_lexicon(), _country_lookup(), event_model=getattr(config, "event_model", True))
 
     def __call__(self, article: Article, doc: Doc) -> None:
         article.events.extend(self.events(article, doc))
@@ -77,6 +84,8 @@ class EventStage:
             s_end = doc[end - 1].idx + len(doc[end - 1])
             times = find_times(article.text[s_start:s_end], article.published, offset=s_start)
             cands = self._complete(self.coder.code(article, doc, (start, end)))
+            if self.combine is not None:
+                cands = self.combine(article, doc, (start, end), cands)
             for cand in sorted(cands, key=lambda c: c.token.i):
                 events.append(self._event(article, doc, cand, (s_start, s_end), times, events, last_date,
                                           first + len(events)))

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from eventwire.errors import EventModelError
 from eventwire.model import PLOVER_TYPES
@@ -164,7 +164,7 @@ class EventTypeModel:
             raise EventModelError(f"cannot read the event-type model {path}: {exc}; rebuild it with `make train` "
                                   "or turn it off (event_model=False, --no-event-model)") from exc
         try:
-            meta = json.loads(str(arrays["meta"]))
+            meta = json.loads(str(arrays["meta"].reshape(-1)[0]))
             if meta.get("feature_version") != FEATURE_VERSION:
                 raise EventModelError(f"{path} was trained on feature version {meta.get('feature_version')}, this "
                                       f"code computes version {FEATURE_VERSION}: rebuild it with `make train`")
@@ -242,11 +242,45 @@ def fit_linear(rows: Sequence[Sequence[str]], labels: Sequence[str], weights: Se
     return LinearModel(vocabulary, np.round(coef, 4).astype(np.float32), np.round(bias, 4).astype(np.float32))
 
 
+Row = tuple[list[str], str, float, str]  # features, label, weight, record id
+_LABEL_POS = frozenset({"VERB", "NOUN", "ADJ"})
+
+
+def training_rows(record_id: str, text: str, doc: Doc, types: Sequence[str],
+                  triggers: Sequence[tuple[str, str]]) -> tuple[list[Row], list[Row]]:
+    """Sentence rows and token rows of one labelled sentence.
+
+    ``types`` are its gold PLOVER types (none for a non-event: one ``NONE`` row); a sentence with
+    several types gives one row per type, weighted to sum to one. ``triggers`` are (trigger text,
+    type): the verbs, nouns and adjectives inside a trigger's first occurrence are rows of that
+    type, every other verb and noun a ``NONE`` row.
+    """
+    features = sentence_features(list(doc))
+    distinct = sorted(set(types), key=LABELS.index) or [NONE]
+    sentence_rows = [(features, plover, 1.0 / len(distinct), record_id) for plover in distinct]
+    labelled: dict[int, str] = {}
+    for trigger, plover in triggers:
+        if not trigger:
+            continue
+        start = text.find(trigger)
+        if start < 0:
+            start = text.lower().find(trigger.lower())
+        if start < 0:
+            continue
+        end = start + len(trigger)
+        for token in doc:
+            if token.idx < end and token.idx + len(token) > start and token.pos_ in _LABEL_POS:
+                labelled.setdefault(token.i, plover)
+    token_rows = [(token_features(token), labelled.get(token.i, NONE), 1.0, record_id)
+                  for token in doc if token.i in labelled or token.pos_ in TRIGGER_POS]
+    return sentence_rows, token_rows
+
+
 def model_bytes(sentence: LinearModel, token: LinearModel, meta: dict[str, Any]) -> bytes:
     """The model file's bytes: a zip of .npy arrays with fixed timestamps, identical for identical models."""
     arrays: dict[str, np.ndarray] = {"labels": np.asarray(LABELS),
-                                     "meta": np.asarray(json.dumps({**meta, "feature_version": FEATURE_VERSION},
-                                                                   sort_keys=True))}
+                                     "meta": np.asarray([json.dumps({**meta, "feature_version": FEATURE_VERSION},
+                                                                    sort_keys=True)])}
     for name, part in (("sentence", sentence), ("token", token)):
         order = sorted(part.vocabulary, key=part.vocabulary.__getitem__)
         arrays[f"{name}_vocabulary"] = np.asarray(order)
@@ -264,4 +298,4 @@ def model_bytes(sentence: LinearModel, token: LinearModel, meta: dict[str, Any])
 
 
 __all__ = ["LABELS", "MODEL_FILE", "NONE", "EventTypeModel", "LinearModel", "default_model", "fit_linear",
-           "model_bytes", "sentence_features", "token_features"]
+           "model_bytes", "sentence_features", "token_features", "training_rows"]
