@@ -220,7 +220,7 @@ def test_cli_import_then_check(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["kb", "import", str(source), "--format", "json", "--kb", str(tmp_path / "kb")])
     assert result.exit_code == 0, result.output
-    assert "1 entities imported (1 lines skipped)" in result.output
+    assert "entities: 1 added, 0 updated, 0 unchanged (1 lines skipped)" in " ".join(result.output.split())
     check = runner.invoke(app, ["kb", "check", "--kb", str(tmp_path / "kb")])
     assert check.exit_code == 0 and "0 malformed lines" in check.output
     (tmp_path / "kb" / "bad.jsonl").write_text("nope\n", encoding="utf-8")

@@ -47,20 +47,30 @@ def import_command(
     path: Annotated[Path, typer.Argument(help="File to import.")],
     fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")] = "json",
     kb: KbOption = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Make the output file exactly this import (entries "
+                                                            "earlier imports put there are dropped).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read, validate and report; write nothing.")] = False,
 ) -> None:
-    """Import actors (Wikidata-style JSON/CSV, PETRARCH/Phoenix dictionaries) or PETRARCH agents."""
+    """Import actors (Wikidata-style JSON/CSV, PETRARCH/Phoenix dictionaries) or PETRARCH agents.
+
+    Imports accumulate: entries already in the knowledge base are kept, entries given again are updated.
+    """
     directory = _kb_dir(kb)
     started = time.perf_counter()
     known = frozenset(load_kb(()).countries)
-    report = import_file(path, fmt, directory, known)
+    report = import_file(path, fmt, directory, known, replace=replace, dry_run=dry_run)
     for error in report.errors[:20]:
         err.print(f"[yellow]warning[/yellow]: {error}", highlight=False)
     if len(report.errors) > 20:
         err.print(f"[yellow]warning[/yellow]: ... and {len(report.errors) - 20} more malformed lines", highlight=False)
-    what = f"{report.agents} agents" if report.agents else f"{report.entities} entities"
-    err.print(f"{what} imported ({len(report.errors)} lines skipped) in {time.perf_counter() - started:.1f}s "
-              f"→ {report.path}", highlight=False)
-    if report.entities:
+    what = "agents" if report.agents else "entities"
+    counts = f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+    if replace:
+        counts += f", {report.removed} removed (replaced)"
+    where = f"dry run: nothing written to {report.path}" if dry_run else f"→ {report.path}"
+    err.print(f"{what}: {counts} ({len(report.errors)} lines skipped) in {time.perf_counter() - started:.1f}s "
+              f"{where}", highlight=False)
+    if report.entities and report.written:
         # Build the KB cache now, so the first pipeline run loads the enlarged KB quickly.
         load_kb((directory,))
 

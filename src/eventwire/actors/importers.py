@@ -15,8 +15,12 @@ Formats:
   IGO), date-restricted codes become dated roles, and an entry with dated codes is a person.
 
 Entities are written to ``<kb dir>/<name>.jsonl`` and agents to ``<kb dir>/agents-<name>.tsv``; the
-actor stage loads them next to the shipped KB. Importing the same file again replaces its output.
-Malformed records are reported with their line number and skipped; the rest is imported.
+actor stage loads them next to the shipped KB. Imports accumulate: an import into an output file that
+already exists (the same file again, or another file with the same base name) adds the new ids, updates
+the ids it gives again and keeps the others; ``replace=True`` makes the output exactly this import. The
+report counts what was added, updated, unchanged (and, when replacing, removed); ``dry_run=True`` reads,
+validates and counts without writing anything. Malformed records are reported with their line number and
+skipped; the rest is imported.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from eventwire.actors.agents import load_agents
-from eventwire.actors.kb import Entity, Tenure, entity_from_fields
+from eventwire.actors.kb import Entity, Tenure, entity_from_fields, read_jsonl_entities
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
 
 FORMATS: tuple[str, ...] = ("json", "csv", "petrarch", "petrarch-actors", "petrarch-agents")
@@ -46,6 +50,48 @@ class ImportReport:
     entities: int = 0
     agents: int = 0
     errors: list[DictionaryFormatError] = field(default_factory=list)
+    # Against what the output file held before: new ids, ids whose record changed, ids given again unchanged,
+    # and (replace only) ids dropped.
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    written: bool = False
+
+
+def _merge(report: ImportReport, old: dict[str, str], new: dict[str, str], replace: bool) -> dict[str, str]:
+    """The output's records (key -> serialised record) after this import; counts the changes in ``report``."""
+    for key, record in new.items():
+        if key not in old:
+            report.added += 1
+        elif old[key] != record:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    if replace:
+        report.removed = sum(1 for key in old if key not in new)
+        return dict(new)
+    return {**old, **new}
+
+
+def _write_atomically(path: Path, header: str, lines: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(header + "".join(line + "\n" for line in lines), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _entity_record(entity: Entity) -> str:
+    data = entity.to_dict()
+    data.pop("source", None)  # where it was read from, not what it says
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _stored_entities(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    entities, _errors = read_jsonl_entities(path)
+    return {e.id: _entity_record(e) for e in entities}
 
 
 def _slug(text: str) -> str:
@@ -58,17 +104,18 @@ def _title(phrase: str) -> str:
                     for w in phrase.split()).replace("Al-", "al-")
 
 
-def import_file(path: Path, fmt: str, kb_dir: Path, known_countries: frozenset[str] = frozenset()) -> ImportReport:
-    """Import ``path`` in format ``fmt`` into ``kb_dir``; raises KnowledgeBaseError if nothing usable."""
+def import_file(path: Path, fmt: str, kb_dir: Path, known_countries: frozenset[str] = frozenset(),
+                replace: bool = False, dry_run: bool = False) -> ImportReport:
+    """Import ``path`` in format ``fmt`` into ``kb_dir`` (see the module's documentation for ``replace`` and
+    ``dry_run``); raises KnowledgeBaseError if nothing usable."""
     if fmt not in FORMATS:
         raise KnowledgeBaseError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if not path.is_file():
         raise KnowledgeBaseError(f"{path}: no such file")
-    kb_dir.mkdir(parents=True, exist_ok=True)
     if fmt == "petrarch":
         fmt = "petrarch-agents" if "agent" in path.name.lower() else "petrarch-actors"
     if fmt == "petrarch-agents":
-        return _import_petrarch_agents(path, kb_dir)
+        return _import_petrarch_agents(path, kb_dir, replace, dry_run)
     if fmt == "petrarch-actors":
         entities, errors = _read_petrarch_actors(path, known_countries)
     elif fmt == "json":
@@ -79,13 +126,12 @@ def import_file(path: Path, fmt: str, kb_dir: Path, known_countries: frozenset[s
     if not entities:
         reasons = "; ".join(str(e) for e in errors[:3])
         raise KnowledgeBaseError(f"{path}: no entity could be imported" + (f" ({reasons})" if reasons else ""))
-    tmp = report.path.with_suffix(".jsonl.tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write(f"# imported by `eventwire kb import --format {fmt}` from {path.name}; one entity per line\n")
-        for entity in entities:
-            out.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
-    tmp.replace(report.path)
     report.entities = len(entities)
+    merged = _merge(report, _stored_entities(report.path), {e.id: _entity_record(e) for e in entities}, replace)
+    if not dry_run:
+        _write_atomically(report.path, f"# written by `eventwire kb import --format {fmt}` (last import: "
+                                       f"{path.name}); one entity per line\n", list(merged.values()))
+        report.written = True
     return report
 
 
@@ -226,31 +272,40 @@ def _read_petrarch_actors(path: Path, known_countries: frozenset[str]) -> tuple[
     return list(entities.values()), errors
 
 
-def _import_petrarch_agents(path: Path, kb_dir: Path) -> ImportReport:
+_AGENTS_HEADER = ("# Format: as eventwire/actors/data/agents.tsv (phrase, sector, type, role, title)\n"
+                  "phrase\tsector\ttype\trole\ttitle\n")
+
+
+def _stored_agents(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t", 1)[0]: line for line in lines
+            if line.strip() and not line.startswith("#") and not line.startswith("phrase\t")}
+
+
+def _import_petrarch_agents(path: Path, kb_dir: Path, replace: bool = False, dry_run: bool = False) -> ImportReport:
     from eventwire.petrarch.agents import read_agent_dictionary
 
     entries, errors = read_agent_dictionary(path)
     shipped = load_agents()
     out_path = kb_dir / f"agents-{_slug(path.stem)}.tsv"
     report = ImportReport(out_path, errors=errors)
-    lines: list[str] = []
-    seen: set[str] = set()
+    lines: dict[str, str] = {}
     for entry in entries:
         sector = entry.code.strip("~").upper()[:3] or None
         for n, phrase in enumerate(entry.names):
             lower = " ".join(phrase.lower().split())
-            if not lower or lower in seen or shipped.get(lower) is not None:
+            if not lower or lower in lines or shipped.get(lower) is not None:
                 continue  # the shipped table's entry for a phrase wins: it also knows type and role
-            seen.add(lower)
             kind = "person" if n == 0 else "group"
-            lines.append(f"{lower}\t{sector or '-'}\t{kind}\t-\tno")
+            lines[lower] = f"{lower}\t{sector or '-'}\t{kind}\t-\tno"
     if not lines:
         raise KnowledgeBaseError(f"{path}: no agent could be imported")
-    tmp = out_path.with_suffix(".tsv.tmp")
-    tmp.write_text(f"# imported by `eventwire kb import --format petrarch-agents` from {path.name}\n"
-                   "# Format: as eventwire/actors/data/agents.tsv (phrase, sector, type, role, title)\n"
-                   "phrase\tsector\ttype\trole\ttitle\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(out_path)
     report.agents = len(lines)
+    merged = _merge(report, _stored_agents(out_path), lines, replace)
+    if not dry_run:
+        _write_atomically(out_path, "# written by `eventwire kb import --format petrarch-agents` (last import: "
+                                    f"{path.name})\n" + _AGENTS_HEADER, list(merged.values()))
+        report.written = True
     return report
-

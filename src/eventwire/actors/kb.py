@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pickle
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
@@ -377,17 +376,20 @@ def read_jsonl_entities(path: Path) -> tuple[list[Entity], list[DictionaryFormat
     return entities, errors
 
 
-CACHE_NAME = ".kb-cache.pickle"
-# Bump when the pickled structures change, so old caches are ignored.
-CACHE_VERSION = 2
+# The cache is plain JSON data: reading it can never run code, whoever wrote the file (a pickle could).
+CACHE_NAME = ".kb-cache.json"
+# Caches of earlier versions, removed when a new cache is written (never read).
+_OLD_CACHE_NAMES = (".kb-cache.pickle",)
+# Bump when the cached structures change, so old caches are ignored.
+CACHE_VERSION = 3
 
 
-def _signature(paths: list[Path]) -> tuple[object, ...]:
+def _signature(paths: list[Path]) -> list[object]:
     stats = []
     for path in paths:
         stat = path.stat()
-        stats.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return (CACHE_VERSION, tuple(stats))
+        stats.append([str(path), stat.st_mtime_ns, stat.st_size])
+    return [CACHE_VERSION, stats]
 
 
 def load_kb(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> KnowledgeBase:
@@ -395,8 +397,8 @@ def load_kb(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> Knowle
 
     Malformed lines are skipped and kept in ``kb.errors`` (path, line number, reason). With a
     user KB (e.g. the 18k-actor Phoenix dictionary imported), the built KB — indexes and fuzzy
-    blocks included — is cached as a pickle in the first user directory and reused while no
-    file changed, so loading stays well under a second.
+    blocks included — is cached as JSON data (``.kb-cache.json``) in the first user directory and
+    reused while no file changed; a cache that does not read back as a KB of this version is rebuilt.
     """
     dirs = [d for d in user_dirs if d.is_dir()]
     user_files = [p for d in dirs for p in sorted(d.glob("*.jsonl"))]
@@ -407,46 +409,63 @@ def load_kb(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> Knowle
     signature = _signature(shipped + user_files)
     cache = dirs[0] / CACHE_NAME
     try:
-        with cache.open("rb") as handle:
-            stored_signature, state = pickle.load(handle)
-        if stored_signature == signature:
-            return _from_state(state)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        pass  # no cache yet, or one from another version: rebuild
+        with cache.open(encoding="utf-8") as handle:
+            stored = json.load(handle)
+        if isinstance(stored, dict) and stored.get("signature") == signature:
+            return _from_state(stored["state"])
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        pass  # no cache yet, one from another version, or not a KB: rebuild
     kb = _build_kb(user_files, data_dir)
     try:
-        tmp = cache.with_suffix(".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump((signature, _to_state(kb)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = cache.with_name(cache.name + ".tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            json.dump({"signature": signature, "state": _to_state(kb)}, handle, ensure_ascii=False,
+                      separators=(",", ":"))
         tmp.replace(cache)
+        for name in _OLD_CACHE_NAMES:
+            (dirs[0] / name).unlink(missing_ok=True)
     except OSError as exc:
         log.info("cannot cache the knowledge base in %s: %s", cache, exc)
     return kb
 
 
-def _to_state(kb: KnowledgeBase) -> tuple[object, ...]:
-    """The KB as plain tuples and dicts, which unpickle in C (dataclass objects would not)."""
-    entities = [(e.id, e.name, e.kind, e.country, e.sector, e.role, tuple(e.aliases),
-                 tuple((t.role, t.sector, t.country, t.start, t.end) for t in e.tenures), e.source)
+def _to_state(kb: KnowledgeBase) -> list[object]:
+    """The KB as JSON-ready lists and dicts of strings."""
+    entities = [[e.id, e.name, e.kind, e.country, e.sector, e.role, list(e.aliases),
+                 [[t.role, t.sector, t.country, t.start, t.end] for t in e.tenures], e.source]
                 for e in kb.entities.values()]
-    countries = [(c.iso3, c.name, tuple(c.demonyms), tuple(c.capitals)) for c in kb.countries.values()]
-    blocks = {k: tuple(v) for k, v in kb.blocks.items()}
-    return (entities, countries, dict(kb.index), {k: tuple(v) for k, v in kb.surnames.items()}, blocks,
-            [(e.path, e.line, e.reason) for e in kb.errors])
+    countries = [[c.iso3, c.name, list(c.demonyms), list(c.capitals)] for c in kb.countries.values()]
+    blocks = {k: list(v) for k, v in kb.blocks.items()}
+    return [entities, countries, {k: [list(pair) for pair in v] for k, v in kb.index.items()},
+            {k: list(v) for k, v in kb.surnames.items()}, blocks, [[e.path, e.line, e.reason] for e in kb.errors]]
 
 
-def _from_state(state: tuple[object, ...]) -> KnowledgeBase:
-    entities, countries, index, surnames, blocks, errors = state  # type: ignore[misc]
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of strings")
+    return value
+
+
+def _from_state(state: object) -> KnowledgeBase:
+    """A KB from :func:`_to_state`'s data, checked as it is read (TypeError/ValueError when it does not fit)."""
+    if not isinstance(state, list) or len(state) != 6:
+        raise ValueError("not a knowledge-base cache")
+    entities, countries, index, surnames, blocks, errors = state
+    if not all(isinstance(part, dict) for part in (index, surnames, blocks)):
+        raise TypeError("index, surnames and blocks must be objects")
     kb = KnowledgeBase()
-    kb.entities = {row[0]: Entity(*row[:6], list(row[6]), [Tenure(*t) for t in row[7]], row[8])  # type: ignore[misc]
-                   for row in entities}  # type: ignore[attr-defined]
-    kb.countries = {row[0]: CountryInfo(row[0], row[1], list(row[2]), list(row[3]))  # type: ignore[index]
-                    for row in countries}  # type: ignore[attr-defined]
-    kb.index = defaultdict(list, index)  # type: ignore[arg-type]
-    # Tuples serve look-ups as well as sets; converting them back would cost more than the look-ups.
-    kb.surnames = surnames  # type: ignore[assignment]
-    kb._blocks = blocks  # type: ignore[assignment]
-    kb.errors = [DictionaryFormatError(*e) for e in errors]  # type: ignore[attr-defined]
+    kb.entities = {}
+    for row in entities:
+        eid, name, kind, country, sector, role, aliases, tenures, source = row
+        kb.entities[str(eid)] = Entity(str(eid), str(name), str(kind), country, sector, role, _strings(aliases),
+                                       [Tenure(*t[:5]) for t in tenures], str(source))
+    kb.countries = {str(row[0]): CountryInfo(str(row[0]), str(row[1]), _strings(row[2]), _strings(row[3]))
+                    for row in countries}
+    kb.index = defaultdict(list, {str(k): [(str(eid), str(form)) for eid, form in v] for k, v in index.items()})
+    # Lists serve look-ups as well as sets here; converting them would cost more than the look-ups.
+    kb.surnames = {str(k): _strings(v) for k, v in surnames.items()}
+    kb._blocks = {str(k): _strings(v) for k, v in blocks.items()}
+    kb.errors = [DictionaryFormatError(str(p), int(n), str(r)) for p, n, r in errors]
     return kb
 
 
