@@ -112,10 +112,11 @@ def test_described_groups_get_country_and_sector(iraq: Article) -> None:
     assert gunmen is not None and gunmen.sector == "UAF"
     iraqi_forces = _actor_of(iraq, "Iraqi forces")
     assert iraqi_forces is not None and (iraqi_forces.country, iraqi_forces.sector) == ("IRQ", "MIL")
-    # "US-backed Iraqi forces": the backer does not make them American
+    # "US-backed Iraqi forces": the backer does not make them American, and is no actor of its own there
     backed = _actor_of(iraq, "Iraqi forces", 1)
     assert backed is iraqi_forces
-    assert _actor_of(iraq, "US-backed") is not iraqi_forces
+    assert _actor_of(iraq, "US-backed") is iraqi_forces
+    assert "US-backed Iraqi forces" in [m.text for m in iraqi_forces.mentions]
 
 
 def test_the_iraqi_government_is_the_iraqi_state(iraq: Article) -> None:

@@ -7,6 +7,7 @@ directory, in the same format. Phrases are matched on lower-case words or lemmas
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,16 @@ class Agent:
 
     @property
     def words(self) -> tuple[str, ...]:
-        return tuple(self.phrase.split())
+        return phrase_words(self.phrase)
+
+
+# Words of a phrase as spaCy splits them: a hyphen between letters is a word of its own ("plain-clothes
+# officer" is plain, -, clothes, officer), so table phrases match parsed text and plain text alike.
+_PHRASE_WORD = re.compile(r"[^\s-]+|-")
+
+
+def phrase_words(text: str) -> tuple[str, ...]:
+    return tuple(_PHRASE_WORD.findall(text.lower()))
 
 
 def roles_compatible(mention_role: str | None, kb_role: str | None) -> bool | None:
@@ -89,10 +99,10 @@ class AgentTable:
         return word in self._last_words
 
     def get(self, phrase: str) -> Agent | None:
-        words = phrase.lower().split()
+        words = phrase_words(phrase)
         if not words:
             return None
-        return next((a for a in self._by_first.get(words[0], ()) if list(a.words) == words), None)
+        return next((a for a in self._by_first.get(words[0], ()) if a.words == words), None)
 
     def match(self, forms: Sequence[Sequence[str]]) -> list[AgentMatch]:
         """Non-overlapping agent phrases in a word sequence, longest first from left to right.
@@ -118,7 +128,7 @@ class AgentTable:
         return found
 
     def match_text(self, text: str) -> list[AgentMatch]:
-        words = [w.strip(",.;:()\"'").lower() for w in text.split()]
+        words = [w for w in phrase_words(" ".join(w.strip(",.;:()\"'") for w in text.split())) if w]
         forms = [(w, w[:-1]) if w.endswith("s") and len(w) > 3 else (w,) for w in words]
         return self.match(forms)
 

@@ -12,7 +12,7 @@ automaton and the KB's fuzzy country look-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -228,14 +228,19 @@ class Countries(Step):
         if cluster is not None:
             self.add_mention(cluster, start, end)
 
-    def scanned_countries(self) -> None:
-        """Country names, capitals and nationality words spaCy did not tag (datelines in capitals, "Mali")."""
+    def scanned_countries(self, person: Callable[[SpacySpan], bool] | None = None) -> None:
+        """Country names, capitals and nationality words spaCy did not tag (datelines in capitals, "Mali").
+
+        ``person(span)`` is asked first and takes the words when they are a person's name ("Turk said").
+        """
         for start, end, iso3, form in self.knowledge.scanner.find_countries(self.text):
             if not self.free(start, end):
                 continue
             span = self.doc.char_span(start, end, alignment_mode="expand")
             if span is None or any(t.i in self.ent_label for t in span):
                 continue  # spaCy saw an entity here and the named pass judged it
+            if person is not None and person(span):
+                continue
             surface = self.text[start:end]
             if form == CAPITAL and (surface.isupper() or locative(span)):
                 key = f"place:{name_key(surface)}"

@@ -39,7 +39,8 @@ _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss"
 # Quantified phrases speak of no actor in particular ("any force", "no official").
 _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
-_BACKING = re.compile(r"^(?:backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run)$")
+_BACKING = re.compile(r"^(?:backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run|linked|"
+                      r"affiliated|inspired|armed|controlled)$")
 
 
 class Descriptions(Step):
@@ -71,7 +72,7 @@ class Descriptions(Step):
         return all(i in matched or self.kb.country_of(self.word(t)) for i, t in enumerate(tokens))
 
     def phrase_tokens(self, head: Token) -> list[Token]:
-        """The head and its left modifiers ("the two", "US-backed Iraqi"), without an "X-backed" modifier."""
+        """The head and its left modifiers ("the two", "US-backed Iraqi")."""
         start = head.i
         for child in head.lefts:
             if child.dep_ in _LEFT_MODIFIERS:
@@ -81,12 +82,13 @@ class Descriptions(Step):
             tokens.pop(0)
         return tokens
 
-    def without_backer(self, tokens: list[Token]) -> list[Token]:
-        """Drop an "X-backed"/"X-led" modifier on the left: its country is the backer's, not the actor's."""
+    def backer_end(self, tokens: list[Token]) -> int:
+        """The index after an "X-backed"/"X-led" modifier on the left (0 when there is none): the words
+        before it name the patron, whose country is not the actor's."""
         for n, t in enumerate(tokens[:-1]):
             if _BACKING.match(t.lower_) and t.i > 0 and self.doc[t.i - 1].text == "-":
-                return tokens[n + 1:]
-        return tokens
+                return n + 1
+        return 0
 
     def description(self, head: Token) -> None:
         full = self.phrase_tokens(head)
@@ -95,11 +97,14 @@ class Descriptions(Step):
         # A KB organisation named by a description ("the US-led coalition").
         if self.kb_description(full):
             return
-        tokens = self.without_backer(full)
+        tokens = full
         while tokens and self.claimed[tokens[0].idx]:
             tokens = tokens[1:]  # a name on the left is already an actor ("Islamic State militants")
         if not tokens:
             return
+        # "The Iran-backed group", "US-backed Iraqi forces": the patron stays inside the mention (it is no
+        # actor of the event) and gives the actor no country.
+        own = tokens[self.backer_end(tokens):]
         matches = self.agents.match(word_forms(tokens))
         head_match = next((m for m in matches if m.end == len(tokens)), None)
         if head_match is None:
@@ -123,7 +128,7 @@ class Descriptions(Step):
             return
         agent = head_match.agent
         sector = self.description_sector(matches, agent, extension)
-        countries = [c for c in self.countries.countries_in(tokens)]
+        countries = self.countries.countries_in(own)
         country = countries[0] if len(countries) == 1 else self.countries.of_country(head) if not countries else None
         former = any(m.agent.type == "modifier" and m.agent.sector == "ELI" for m in matches)
         determiner = tokens[0].lower_

@@ -32,6 +32,7 @@ from eventwire.actors.index import (
     trim,
     word_forms,
 )
+from eventwire.actors.kb import DEMONYM
 from eventwire.actors.normalize import name_key
 from eventwire.actors.resolve import Resolution
 
@@ -57,17 +58,18 @@ class People(Step):
         if not self.free(start, end):
             return True
         surface = self.text[start:end]
-        if self.kb.country_of(surface) is not None or self.kb.people_of(surface) is not None:
+        surname = self.surname_like(ent)
+        if (self.kb.country_of(surface) is not None or self.kb.people_of(surface) is not None) and not surname:
             return False
         hits = self.kb.exact(surface)
-        if hits and all(e.kind != "person" for e, _ in hits):
+        if hits and all(e.kind != "person" for e, _ in hits) and not surname:
             return False
         if self.countries.leader_government(ent, start, end) or self.countries.nationality_words(ent):
             return True
         context = self.person_context(ent)
         key_words = name_key(surface).split()
         if not key_words:
-            return
+            return True
         # A surname or a shorter form of a name already met joins that person.
         existing = self.person_by_name(key_words)
         if existing is not None:
@@ -79,6 +81,28 @@ class People(Step):
         cluster = self.person_cluster(surface, resolution, context)
         self.add_mention(cluster, start, end)
         return True
+
+    def surname_like(self, span: SpacySpan) -> bool:
+        """Whether a nationality noun is a person's surname ("Turk said", "Turk's office" for Volker Türk):
+        the surname of a person already named, or a capitalised singular with no determiner as a subject or
+        a possessor ("a Turk by birth" and "the Turks" stay nationalities)."""
+        bounds = trim(span)
+        if bounds is None:
+            return False
+        surface = self.text[bounds[0]:bounds[1]]
+        found = self.kb.country_of(surface)
+        if found is None or found[1] != DEMONYM or " " in surface or not surface[:1].isupper():
+            return False
+        if self.person_by_name([name_key(surface)]) is not None:
+            return True
+        root = span.root
+        if surface.lower().endswith("s") or root.tag_ != "NNP" or any(c.dep_ == "det" for c in root.children):
+            return False
+        return root.dep_ in ("nsubj", "nsubjpass", "poss")
+
+    def surname(self, span: SpacySpan) -> bool:
+        """Add ``span`` as a person when it is a surname that looks like a nationality (see :meth:`surname_like`)."""
+        return self.surname_like(span) and self.person(span)
 
     def surname_mentions(self) -> None:
         """Surnames spaCy did not tag ("al-Ibadi", "Makron") join the person named in full earlier."""

@@ -114,6 +114,8 @@ class ActorStage:
         # newspaper"); countries and nationalities after, so descriptions keep their modifiers ("US officials").
         later = []
         for ent in sorted(others, key=lambda e: e.start):
+            if people.surname(ent):
+                continue  # "Turk said": a surname, not Turkey
             if countries.origin_of(ent) or (ent.label_ == "ORG" and descriptions.generic_org(ent)):
                 later.append(ent)
             else:
@@ -121,7 +123,7 @@ class ActorStage:
         descriptions.descriptions()
         for ent in later:
             countries.named(ent)
-        countries.scanned_countries()
+        countries.scanned_countries(person=people.surname)
         Pronouns(self, index).pronouns()
         people.merge_surnames()
         for cluster in index.clusters:
