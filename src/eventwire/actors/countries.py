@@ -157,7 +157,7 @@ class Countries(Step):
         if found is not None:
             iso3, form = found
             # A capital in capitals is a dateline ("KABUL, May 3 —"): the place the story comes from.
-            as_place = locative(ent) or (form == CAPITAL and surface.isupper())
+            as_place = locative(ent) or (form == CAPITAL and (surface.isupper() or self.names_a_place(ent)))
             if form == CAPITAL and as_place:
                 key = f"place:{name_key(surface)}"
                 cluster = self.cluster(key, Cluster(key, surface, "location", iso3, confidence=0.8))
@@ -228,6 +228,14 @@ class Countries(Step):
         if cluster is not None:
             self.add_mention(cluster, start, end)
 
+    def names_a_place(self, span: SpacySpan) -> bool:
+        """Whether a capital modifies a word for a place or thing ("Harare airport", "the Kabul road"), not
+        a word for an actor ("the Baghdad government"): then it is the city."""
+        root = span.root
+        head = root.head
+        return root.dep_ == "compound" and head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and not (
+            self.agents.ends_a_phrase(head.lemma_.lower()) or self.agents.ends_a_phrase(head.lower_))
+
     def scanned_countries(self, person: Callable[[SpacySpan], bool] | None = None) -> None:
         """Country names, capitals and nationality words spaCy did not tag (datelines in capitals, "Mali").
 
@@ -242,7 +250,7 @@ class Countries(Step):
             if person is not None and person(span):
                 continue
             surface = self.text[start:end]
-            if form == CAPITAL and (surface.isupper() or locative(span)):
+            if form == CAPITAL and (surface.isupper() or locative(span) or self.names_a_place(span)):
                 key = f"place:{name_key(surface)}"
                 name = surface.title() if surface.isupper() else surface
                 cluster = self.cluster(key, Cluster(key, name, "location", iso3, confidence=0.7))

@@ -38,6 +38,8 @@ _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss"
                              "advmod", "case", "punct", "cc", "conj"})
 # Quantified phrases speak of no actor in particular ("any force", "no official").
 _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
+# Sectors of armed actors: members of a named armed group ("Hamas fighters") are the group.
+_ARMED_SECTORS = frozenset({"REB", "UAF", "MIL"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
 _BACKING = re.compile(r"^(?:backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run|linked|"
                       r"affiliated|inspired|armed|controlled)$")
@@ -82,6 +84,22 @@ class Descriptions(Step):
             tokens.pop(0)
         return tokens
 
+    def members_of_named(self, first: Token, head: Token, tokens: list[Token]) -> bool:
+        """ "Houthi militants", "Hamas fighters", "Taliban gunmen": armed members of a named armed group are
+        a mention of the group."""
+        if len(tokens) != 1 or not (head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() != head.lower_):
+            return False
+        matches = self.agents.match(word_forms(tokens))
+        if not matches or matches[-1].agent.sector not in _ARMED_SECTORS:
+            return False
+        before = first.i - 1
+        owner = next((c for c in self.clusters if c.kb_id and c.kind in ("group", "organization")
+                      and c.sector in _ARMED_SECTORS and any(m.start <= self.doc[before].idx < m.end
+                                                             for m in c.mentions)), None) if before >= 0 else None
+        if owner is None:
+            return False
+        return self.add_mention(owner, first.idx, token_end(head))
+
     def backer_end(self, tokens: list[Token]) -> int:
         """The index after an "X-backed"/"X-led" modifier on the left (0 when there is none): the words
         before it name the patron, whose country is not the actor's."""
@@ -101,6 +119,8 @@ class Descriptions(Step):
         while tokens and self.claimed[tokens[0].idx]:
             tokens = tokens[1:]  # a name on the left is already an actor ("Islamic State militants")
         if not tokens:
+            return
+        if len(tokens) < len(full) and self.members_of_named(tokens[0], head, tokens):
             return
         # "The Iran-backed group", "US-backed Iraqi forces": the patron stays inside the mention (it is no
         # actor of the event) and gives the actor no country.

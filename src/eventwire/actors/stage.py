@@ -43,6 +43,7 @@ from eventwire.actors.countries import Countries
 from eventwire.actors.descriptions import Descriptions
 from eventwire.actors.index import ArticleIndex, Cluster, day
 from eventwire.actors.kb import KnowledgeBase, cached_kb, default_user_kb
+from eventwire.actors.objects import Objects
 from eventwire.actors.people import People
 from eventwire.actors.pronouns import Pronouns
 from eventwire.actors.resolve import Resolver
@@ -103,10 +104,13 @@ class ActorStage:
         people = People(self, index, countries)
         descriptions = Descriptions(self, index, people, countries)
         countries.dateline_outlet()
+        # Ships and weapons first: spaCy calls them organisations and people, and they never act.
+        objects = Objects(self, index)
+        ents = [ent for ent in doc.ents if ent.label_ in ENTITY_LABELS and not objects.claim_object(ent)]
         # KB names first: spaCy may split or mislabel them ("Houthis" as a PERSON).
         people.scanned_names()
-        others = [ent for ent in doc.ents if ent.label_ in ENTITY_LABELS and ent.label_ != "PERSON"]
-        for ent in doc.ents:
+        others = [ent for ent in ents if ent.label_ != "PERSON"]
+        for ent in ents:
             if ent.label_ == "PERSON" and not people.person(ent):
                 others.append(ent)  # a country or a KB organisation that spaCy called a person
         people.surname_mentions()
