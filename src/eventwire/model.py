@@ -170,6 +170,33 @@ class Party:
         return cls(data.get("actor"), str(data.get("text", "")), data.get("code"), data.get("sector"))
 
 
+MAGNITUDE_KINDS: tuple[str, ...] = (
+    "killed", "injured", "arrested", "detained", "kidnapped", "missing", "displaced", "participants",
+)
+
+
+@dataclass(slots=True)
+class Magnitude:
+    """How many people an event touched: ``value`` of ``kind``, a lower bound when ``at_least``; ``text`` is the
+    span that says so ("at least 19 people")."""
+
+    kind: str
+    value: int
+    at_least: bool
+    text: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "value": self.value, "at_least": self.at_least, "text": self.text.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Magnitude:
+        kind = str(_require(data, "kind", "magnitude"))
+        if kind not in MAGNITUDE_KINDS:
+            raise ContractError(f"magnitude kind {kind!r} is not one of {', '.join(MAGNITUDE_KINDS)}")
+        return cls(kind, int(_require(data, "value", "magnitude")), bool(data.get("at_least", False)),
+                   Span.from_dict(_require(data, "text", "magnitude")))
+
+
 @dataclass(slots=True)
 class Event:
     """A PLOVER event: who did what to whom, when and where, traced to its trigger and sentence."""
@@ -191,6 +218,8 @@ class Event:
     hypothetical: bool = False
     reported_by: str | None = None
     confidence: float = 0.5
+    # Written by the magnitudes stage; older records have none.
+    magnitudes: list[Magnitude] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,6 +233,7 @@ class Event:
             "location": self.location.to_dict() if self.location else None,
             "negated": self.negated, "hypothetical": self.hypothetical,
             "reported_by": self.reported_by, "confidence": self.confidence,
+            "magnitudes": [m.to_dict() for m in self.magnitudes],
         }
 
     @classmethod
@@ -225,6 +255,7 @@ class Event:
             location=Place.from_dict(location) if location else None,
             negated=bool(data.get("negated", False)), hypothetical=bool(data.get("hypothetical", False)),
             reported_by=data.get("reported_by"), confidence=float(data.get("confidence", 0.5)),
+            magnitudes=[Magnitude.from_dict(m) for m in data.get("magnitudes") or []],
         )
 
 

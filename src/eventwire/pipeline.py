@@ -83,6 +83,12 @@ def _event_stage(nlp: Language, config: PipelineConfig) -> Stage:
     return EventStage.from_config(config)
 
 
+def _magnitude_stage(nlp: Language, config: PipelineConfig) -> Stage:
+    from eventwire.events.magnitudes import MagnitudeStage
+
+    return MagnitudeStage.from_config(config)
+
+
 def _event_location_stage(nlp: Language, config: PipelineConfig) -> Stage:
     from eventwire.places import EventLocationStage
 
@@ -97,6 +103,7 @@ STAGE_FACTORIES: list[tuple[str, StageFactory]] = [
     ("places", _place_stage),
     ("quotes", _quote_stage),
     ("events", _event_stage),
+    ("magnitudes", _magnitude_stage),
     ("event_locations", _event_location_stage),
 ]
 

@@ -143,3 +143,24 @@ def entities_command(
     _print_scores(f"entities: {report['gold_entities']} gold entities in {report['documents']} documents",
                   ("type", "match"),
                   (((kind, mode), row) for mode in ("exact", "lenient") for kind, row in report[mode].items()))
+
+
+@eval_app.command("magnitudes")
+def magnitudes_command(
+    gold: Annotated[str, typer.Argument(help="Magnitude gold: JSON lines of {id, text, published, magnitudes: "
+                                             "{kind: value}} (see eventwire.eval.magnitudes).")],
+    output_format: FormatOption = ReportFormat.table, model: ModelOption = None,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list the tuning part's errors (never the "
+                                                          "checking part's).")] = False,
+) -> None:
+    """Event magnitudes (killed, injured, arrested, ...): exact-value accuracy and precision per kind and part."""
+    from eventwire.eval.magnitudes import evaluate, render
+
+    report = evaluate(gold, model=model)
+    if not errors:
+        report.pop("tuning_errors")
+    if output_format is ReportFormat.json:
+        return _print_json(report)
+    typer.echo(render(report))
+    for error in report.get("tuning_errors", []):
+        typer.echo(f"{error['id']}: gold {error['gold']} predicted {error['predicted']}: {error['text']}")
