@@ -9,9 +9,11 @@ in one line; 3 nothing could be processed (every document failed).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -92,7 +95,28 @@ def _config(model: str | None, dictionaries: str | None = None,
 
 
 def _warn_failure(failure: Failure) -> None:
-    err.print(f"[yellow]warning[/yellow]: {failure.name}: {failure.reason}", highlight=False, markup=True)
+    _warn(failure.name, failure.reason)
+
+
+def _warn(name: str, reason: str) -> None:
+    err.print(f"[yellow]warning[/yellow]: {escape(name)}: {escape(reason)}", highlight=False, markup=True)
+
+
+# Article warnings shown per run; the rest stay in the articles' `warnings` field.
+MAX_SHOWN_WARNINGS = 20
+
+
+@contextmanager
+def _stdout_may_close() -> Iterator[None]:
+    """Results go to stdout; a reader that stops early (``| head -1``) is not an error: exit 0 quietly."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Later writes (and the flush at exit) go nowhere instead of raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
 
 
 @app.command("extract")
@@ -102,16 +126,22 @@ def extract_command(
     doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
 ) -> None:
     """Extract events, quotes and actors; print one JSON article per line (no database)."""
-    written = failed = 0
-    out = sys.stdout
-    for item in extract(paths, _config(model, dictionaries, doc_timeout), processes):
-        if isinstance(item, Failure):
-            failed += 1
-            _warn_failure(item)
-        else:
+    written = failed = warned = 0
+    with _stdout_may_close():
+        for item in extract(paths, _config(model, dictionaries, doc_timeout), processes):
+            if isinstance(item, Failure):
+                failed += 1
+                _warn_failure(item)
+                continue
             written += 1
-            out.write(item.to_json() + "\n")
-    out.flush()
+            for warning in item.warnings:
+                warned += 1
+                if warned <= MAX_SHOWN_WARNINGS:
+                    _warn(item.source or item.id, warning)
+            sys.stdout.write(item.to_json() + "\n")
+    if warned > MAX_SHOWN_WARNINGS:
+        err.print(f"... and {warned - MAX_SHOWN_WARNINGS} more warnings (in each article's `warnings`)",
+                  highlight=False)
     if written == 0 and failed:
         raise typer.Exit(EXIT_NOTHING)
 
@@ -141,6 +171,11 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
     elapsed = time.perf_counter() - started
     for failure in summary.failures:
         _warn_failure(failure)
+    for name, warning in summary.warnings[:MAX_SHOWN_WARNINGS]:
+        _warn(name, warning)
+    if len(summary.warnings) > MAX_SHOWN_WARNINGS:
+        err.print(f"... and {len(summary.warnings) - MAX_SHOWN_WARNINGS} more warnings (stored in the articles' "
+                  "`warnings`)", highlight=False)
     if not quiet:
         err.print(f"{summary.stored} stored, {summary.skipped} already stored, {summary.failed} failed "
                   f"in {elapsed:.1f}s ({summary.stored / max(elapsed, 1e-9):.1f} articles/s) → {db}")
@@ -341,11 +376,23 @@ def _jsonable(value: Any) -> Any:
 _event_rows = event_summary_rows
 
 
+def _quote_words(quote: dict[str, Any]) -> str:
+    """The quoted words: a split quote's fragments joined by " … " (its frame, "he said", left out)."""
+    parts = quote.get("parts") or []
+    if len(parts) < 2:
+        return quote["text"]
+    offset = quote["start"]
+    return " … ".join(quote["text"][p["start"] - offset:p["end"] - offset] for p in parts)
+
+
 def _quote_rows(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"kind": q["kind"], "speaker": q["speaker_name"] or q["speaker_text"],
-             "anonymous": q["anonymous"], "cue": q["cue"], "channel": q["channel"],
-             "text": (q["text"][:90] + "…") if len(q["text"]) > 90 else q["text"], "article": q["article_id"]}
-            for q in quotes]
+    rows = []
+    for q in quotes:
+        text = _quote_words(q)
+        rows.append({"kind": q["kind"], "speaker": q["speaker_name"] or q["speaker_text"],
+                     "anonymous": q["anonymous"], "cue": q["cue"], "channel": q["channel"],
+                     "text": (text[:90] + "…") if len(text) > 90 else text, "article": q["article_id"]})
+    return rows
 
 
 def _stdout_console() -> Console:
@@ -368,6 +415,12 @@ def _print_table(console: Console, title: str, rows: list[dict[str, Any]]) -> No
 
 def _emit(rows: list[dict[str, Any]], table_rows: list[dict[str, Any]], fmt: OutputFormat, title: str,
           total: int) -> None:
+    with _stdout_may_close():
+        _write_rows(rows, table_rows, fmt, title, total)
+
+
+def _write_rows(rows: list[dict[str, Any]], table_rows: list[dict[str, Any]], fmt: OutputFormat, title: str,
+                total: int) -> None:
     if fmt is OutputFormat.json:
         for row in rows:
             sys.stdout.write(json.dumps(_jsonable(row), ensure_ascii=False) + "\n")
@@ -406,9 +459,15 @@ def events_command(
     type_: TypeFilter = None, since: SinceFilter = None, until: UntilFilter = None, outlet: OutletFilter = None,
     limit: LimitOption = 50, fmt: FormatOption = OutputFormat.table,
     all_modalities: Annotated[bool, typer.Option("--all", help="Include negated and hypothetical events.")] = False,
+    min_killed: Annotated[int | None, typer.Option("--min-killed", min=0, help="At least this many killed.")] = None,
+    min_injured: Annotated[int | None, typer.Option("--min-injured", min=0, help="At least this many injured.")]
+    = None,
+    min_arrested: Annotated[int | None, typer.Option("--min-arrested", min=0, help="At least this many arrested.")]
+    = None,
 ) -> None:
     """List stored events (factual ones unless --all)."""
     filters = _filters(actor, recipient, type_, since, until, outlet, limit)
+    filters.min_killed, filters.min_injured, filters.min_arrested = min_killed, min_injured, min_arrested
     if not all_modalities:
         filters.negated = False
         filters.hypothetical = False

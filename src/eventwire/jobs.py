@@ -26,6 +26,8 @@ class IngestSummary:
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
     words: int = 0
+    # (document name, warning) of the stored articles that carry warnings (bad date, replaced characters, ...).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 ProgressCallback = Callable[[IngestSummary], None]
@@ -77,6 +79,7 @@ def ingest_items(items: Iterable[Article | Failure], store: Store, config: Pipel
             pending_failures.append(item)
         else:
             summary.words += len(item.text.split())
+            summary.warnings.extend((item.source or item.id, warning) for warning in item.warnings)
             pending.append(item)
         if len(pending) + len(pending_failures) >= write_batch_size:
             flush()

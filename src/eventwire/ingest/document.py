@@ -68,6 +68,10 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
             name, f"document has {len(text):,} characters, over the {limits.max_document_chars:,}-character limit"
         )
     warnings = ["lone UTF-16 surrogates in the text were replaced by U+FFFD"] if _SURROGATE.search(text) else []
+    day = normalize_published(published)
+    if day is None and published not in (None, "") and str(published).strip():
+        warnings.append(f"publication date {str(published)[:40]!r} is not a valid date (YYYY-MM-DD, ISO 8601 or "
+                        "RFC 2822); the article is stored without a date")
     text, id, title, url, outlet, language = (  # type: ignore[assignment]
         _valid_unicode(v) for v in (text, id, title, url, outlet, language))
     # Mojibake is repaired before anything reads the text: the repaired text is the stored one, so every
@@ -82,7 +86,7 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
         title=title.strip() if isinstance(title, str) and title.strip() else None,
         url=url or None,
         outlet=outlet or None,
-        published=normalize_published(published),
+        published=day,
         language=language or detect_language(text),
         warnings=warnings,
         source=name,

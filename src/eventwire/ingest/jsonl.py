@@ -33,14 +33,18 @@ def article_from_record(record: object, name: str, limits: Limits) -> Article:
 
 
 def read_jsonl_stream(stream: BinaryIO, name: str, limits: Limits) -> Iterator[Article | Failure]:
-    """Read a JSONL stream; each bad line becomes a Failure named ``name#LINE``."""
+    """Read a JSONL stream; each bad line becomes a Failure named ``name#LINE``, a stream without any JSON line
+    one Failure named ``name`` (as an empty text file is)."""
+    lines = 0
     for number, raw in enumerate(_bounded_lines(stream, limits.max_line_bytes), start=1):
         line_name = f"{name}#{number}"
         if raw is None:
+            lines += 1
             yield Failure(line_name, f"line longer than the {limits.max_line_bytes:,}-byte limit")
             continue
         if not raw.strip():
             continue
+        lines += 1
         try:
             record = json.loads(raw.decode("utf-8"))
             yield article_from_record(record, line_name, limits)
@@ -52,6 +56,8 @@ def read_jsonl_stream(stream: BinaryIO, name: str, limits: Limits) -> Iterator[A
             yield Failure(line_name, "malformed JSON: nested too deeply")
         except DocumentError as exc:
             yield Failure(exc.name, exc.reason)
+    if lines == 0:
+        yield Failure(name, "empty JSON-lines input: no article in it")
 
 
 def _bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:

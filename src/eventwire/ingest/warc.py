@@ -159,10 +159,31 @@ def _record_article(record: ArcWarcRecord, name: str, limits: Limits) -> Article
         return Failure(exc.name, exc.reason)
 
 
+# How the first line of a (decompressed) archive starts: WARC/1.0, WARC/1.1, or an ARC file's header.
+_ARCHIVE_STARTS = (b"WARC/", b"filedesc://")
+
+
+def _check_format(path: Path, limits: Limits) -> None:
+    """DocumentError unless the (decompressed) file starts like a WARC or ARC archive: garbage is named as such
+    instead of failing deep inside warcio."""
+    stream = _open(path, limits)
+    try:
+        first = stream.readline(256).lstrip(b"\r\n")
+    except ArchiveError as exc:
+        raise DocumentError(str(path), f"not a WARC archive: {exc}") from exc
+    finally:
+        stream.close()
+    if not first.startswith(_ARCHIVE_STARTS):
+        shown = first[:40].decode("utf-8", "replace").strip()
+        raise DocumentError(str(path), f"not a WARC archive: it should start with a WARC/1.x record header, "
+                                       f"not {shown!r}")
+
+
 def read_warc(path: Path, limits: Limits) -> Iterator[Article | Failure]:
     name = str(path)
     read = 0
     broken = False
+    _check_format(path, limits)
     stream = _open(path, limits)
     try:
         for record in ArchiveIterator(stream, arc2warc=True):
@@ -175,7 +196,8 @@ def read_warc(path: Path, limits: Limits) -> Iterator[Article | Failure]:
         yield Failure(name, f"unreadable WARC after {read} page record(s): {exc}")
     except Exception as exc:  # warcio on corrupt input raises many types; the batch goes on
         broken = True
-        yield Failure(name, f"unreadable WARC after {read} page record(s): {type(exc).__name__}: {exc}")
+        yield Failure(name, f"unreadable WARC after {read} page record(s): a malformed record "
+                            f"({type(exc).__name__}: {exc})")
     finally:
         stream.close()
     if read == 0 and not broken:
