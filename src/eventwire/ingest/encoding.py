@@ -139,10 +139,13 @@ def implausible_characters(text: str) -> int:
         after = text[i + 1] if i + 1 < len(text) else " "
         inside = before.isalpha() and after.isalpha()
         if char.isalpha():
-            # A letter of another script inside a word ("dйclarй").
-            bad += inside and (_script(before) != _script(char) or _script(after) != _script(char))
+            # A letter of another script within a word ("dйclarй").
+            script = _script(char)
+            bad += (before.isalpha() and _script(before) != script) or (after.isalpha() and _script(after) != script)
         elif inside:
             bad += char not in "’'·-"  # a symbol inside a word ("rz¹du")
+        elif before.isalpha() or after.isalpha():
+            bad += char not in _TYPOGRAPHIC and category[0] not in "PZ"  # "zosta³"
         else:
             bad += char not in _TYPOGRAPHIC and category[0] not in "PZN"
     return bad

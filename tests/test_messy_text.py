@@ -1,0 +1,224 @@
+"""Messy text: odd encodings, mojibake and all-lower-case feeds give the same actors and events as clean text.
+
+The paragraphs are written by the eventwire team in agency style, from many regions; the byte-level
+tests build real bytes in the encodings newsrooms use.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from eventwire.ingest import Limits, read_path
+from eventwire.ingest.document import make_article
+from eventwire.ingest.encoding import decode_report, implausible_characters, repair_text
+from eventwire.model import Article
+from eventwire.nlp import CASED_TEXT, parse_many
+from eventwire.nlp.truecase import mostly_lower, restorer
+from eventwire.pipeline import Pipeline
+
+pytestmark = pytest.mark.slow
+
+PARAGRAPHS = [
+    # South Asia
+    "Police arrested 14 protesters in Lahore on Tuesday after clashes outside the provincial assembly, a police "
+    "spokesman said. Pakistan's interior minister said security forces would not allow the protest to continue.",
+    # West Africa
+    "Gunmen killed at least nine villagers in Nigeria's Zamfara state on Sunday, police said. The Nigerian army "
+    "said troops had killed several militants in a raid near the border with Niger.",
+    # Middle East
+    "Israeli warplanes struck targets in southern Lebanon on Monday after Hezbollah fired rockets at northern "
+    "Israel, the Israeli military said. Lebanon's prime minister condemned the strikes.",
+    # East Africa
+    "Kenyan police fired tear gas at demonstrators in Nairobi as protests over tax increases spread, witnesses "
+    "said. The opposition leader urged supporters to continue the demonstrations.",
+    # Europe
+    "Russia and Ukraine exchanged 95 prisoners of war on Friday in a deal mediated by the United Arab Emirates, "
+    "officials in Kyiv and Moscow said.",
+    # Latin America
+    "Colombian troops clashed with ELN rebels in the northeastern province of Arauca, killing four fighters, the "
+    "defence ministry said. The government suspended peace talks with the group.",
+    # East Asia
+    "China's foreign ministry accused the United States of interfering in its internal affairs after Washington "
+    "approved a new arms sale to Taiwan.",
+]
+
+# What each paragraph must give in lower case: (country, sector) pairs of actors, and event types.
+EXPECTED = [
+    ({(None, "COP"), (None, "OPP"), ("PAK", "GOV")}, {"COERCE"}),
+    ({(None, "UAF"), (None, "CVL"), ("NGA", "MIL")}, {"ASSAULT"}),
+    ({("ISR", "MIL"), ("LBN", "GOV")}, {"ASSAULT"}),
+    ({("KEN", "COP"), (None, "OPP")}, {"ASSAULT"}),
+    ({("RUS", "GOV"), ("UKR", "GOV")}, set()),
+    ({("COL", "MIL"), ("COL", "REB")}, {"ASSAULT"}),
+    ({("CHN", "GOV"), ("USA", "GOV")}, {"ACCUSE"}),
+]
+
+
+def _profile(article: Article) -> tuple[set[tuple[str | None, str | None]], set[str]]:
+    actors = {(a.country, a.sector) for a in article.actors if a.kind != "location" and (a.country or a.sector)}
+    return actors, {e.event for e in article.events}
+
+
+def _spans_are_true(article: Article) -> None:
+    for actor in article.actors:
+        for mention in actor.mentions:
+            assert article.text[mention.start:mention.end] == mention.text
+    for event in article.events:
+        assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
+        for party in [*event.actor, *event.recipient]:
+            assert party.text in article.text
+
+
+# -- encodings -----------------------------------------------------------------------------------------
+
+def test_latin1_text_file_keeps_its_accents_and_says_how_it_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "dakar.txt"
+    text = ("DAKAR, March 3, 2024 (Wire) - Le ministre a déclaré à la presse que la réunion à Genève était "
+            "terminée. Senegal's president met the envoy in Thiès.")
+    path.write_bytes(text.encode("latin-1"))
+    [article] = list(read_path(path, Limits()))
+    assert isinstance(article, Article)
+    assert "déclaré à la presse" in article.text and "Genève" in article.text and "Thiès" in article.text
+    assert "ŕ" not in article.text  # the Central European reading of the same bytes
+    assert any(str(path) in w and "cp1252" in w for w in article.warnings)
+
+
+def test_central_european_bytes_are_read_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "gdansk.txt"
+    path.write_bytes("Former president Lech Wałęsa joined protesters in Gdańsk and Łódź, officials said."
+                     .encode("cp1250"))
+    [article] = list(read_path(path, Limits()))
+    assert isinstance(article, Article)
+    assert "Wałęsa" in article.text and "Łódź" in article.text
+    assert any(str(path) in w and "cp1250" in w for w in article.warnings)
+
+
+def test_utf8_needs_no_warning(tmp_path: Path) -> None:
+    path = tmp_path / "zurich.txt"
+    path.write_bytes("Talks in Zürich ended on Monday, the Swiss foreign ministry said.".encode())
+    [article] = list(read_path(path, Limits()))
+    assert isinstance(article, Article) and article.warnings == []
+
+
+def test_declared_latin1_is_read_as_windows_1252() -> None:
+    # Byte 0x93/0x94 are curly quotes in Windows-1252 and control characters in ISO-8859-1.
+    decoded = decode_report(b"He said \x93no\x94.", "page.html", declared="ISO-8859-1")
+    assert decoded.text == "He said “no”."
+
+
+def test_cyrillic_bytes_are_not_taken_for_western() -> None:
+    decoded = decode_report("Министр заявил, что переговоры продолжатся в Москве.".encode("cp1251"), "m.txt")
+    assert decoded.text.startswith("Министр") and decoded.encoding == "cp1251"
+
+
+def test_implausible_characters_count_wrong_code_pages() -> None:
+    assert implausible_characters("déclaré à Genève, “quoted” — fine") == 0
+    assert implausible_characters("rz¹du zosta³") == 2  # Polish read as Western
+    assert implausible_characters("dйclarй") == 2  # French read as Cyrillic
+
+
+# -- mojibake --------------------------------------------------------------------------------------------
+
+def _mojibake(text: str) -> str:
+    """UTF-8 text read as Windows-1252, undefined bytes dropped, as many feed converters do."""
+    out = []
+    for byte in text.encode("utf-8"):
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            continue
+    return "".join(out)
+
+
+def test_repair_text_fixes_mojibake_and_leaves_clean_text_alone() -> None:
+    clean = "“We will not retreat,” the minister said in São Paulo. It’s over — for now."
+    broken = _mojibake(clean)
+    assert "â€œ" in broken and "â€™" in broken
+    fixed, warnings = repair_text(broken)
+    assert fixed == clean
+    assert len(warnings) == 1 and "mojibake" in warnings[0]
+    assert repair_text(clean) == (clean, [])
+
+
+def test_jsonl_article_with_mojibake_is_stored_repaired(tmp_path: Path) -> None:
+    clean = "Kenyan police said “the protest was illegal” and arrested 12 people in Nairobi’s centre."
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "k1", "text": _mojibake(clean), "title": _mojibake("Police “crackdown”")})
+                    + "\n", encoding="utf-8")
+    [article] = list(read_path(path, Limits()))
+    assert isinstance(article, Article)
+    assert article.text == clean and article.title == "Police “crackdown”"
+    assert any("mojibake" in w for w in article.warnings)
+
+
+def test_mojibake_paragraph_gives_clean_text_and_the_same_events(pipeline: Pipeline) -> None:
+    for text in PARAGRAPHS[:4]:
+        clean = pipeline(Article(id="c", text=text, published="2024-06-01"))
+        curly = text.replace("'", "’")
+        repaired = pipeline(make_article("m", _mojibake(curly), Limits(), published="2024-06-01"))
+        assert repaired.text == curly
+        _spans_are_true(repaired)
+        assert _profile(repaired) == _profile(clean)
+
+
+# -- lower case --------------------------------------------------------------------------------------------
+
+def test_mostly_lower() -> None:
+    assert mostly_lower(PARAGRAPHS[0].lower())
+    assert not mostly_lower(PARAGRAPHS[0])
+    assert not mostly_lower("")
+
+
+def test_case_restoration_changes_only_case(nlp: Language) -> None:
+    restore = restorer(nlp).restore
+    for text in PARAGRAPHS:
+        lower = text.lower()
+        restored = restore(lower)
+        assert len(restored) == len(lower) and restored.lower() == lower
+    restored = restore("the un human rights chief, volker turk, said the us and iran must talk. prime minister "
+                       "narendra modi met french president emmanuel macron in new delhi, police spokesman "
+                       "mohammed shehu said.")
+    for name in ("The UN", "Volker Turk", "the US and Iran", "Prime minister Narendra Modi", "French president",
+                 "Emmanuel Macron", "New Delhi", "Mohammed Shehu"):
+        assert name in restored
+    assert "told us" in restore("the minister told us that the talks in baghdad had failed, officials said today.")
+
+
+def test_cased_text_is_not_touched(nlp: Language) -> None:
+    assert restorer(nlp).restore(PARAGRAPHS[2]) == PARAGRAPHS[2]
+
+
+def test_a_lower_case_paragraph_in_a_cased_article_is_restored(nlp: Language) -> None:
+    text = "Clashes in Kenya\n\n" + PARAGRAPHS[3].lower()
+    restored = restorer(nlp).restore(text)
+    assert restored.startswith("Clashes in Kenya\n\nKenyan police") and "Nairobi" in restored
+
+
+def test_lower_case_parse_keeps_the_original_text(nlp: Language) -> None:
+    lower = PARAGRAPHS[1].lower()
+    [doc] = parse_many(nlp, [lower])
+    assert doc.text == lower
+    assert doc.user_data[CASED_TEXT].startswith("Gunmen killed")
+    assert {"zamfara", "nigeria's zamfara", "nigeria"} & {ent.text for ent in doc.ents}
+    assert all(lower[t.idx:t.idx + len(t.text)] == t.text for t in doc)
+    assert any(t.pos_ == "PROPN" for t in doc)  # the tagger saw the restored names
+
+
+@pytest.mark.parametrize("index", range(len(PARAGRAPHS)))
+def test_lower_case_paragraph_gives_the_actors_and_events_of_the_cased_one(pipeline: Pipeline, index: int) -> None:
+    text = PARAGRAPHS[index]
+    cased = pipeline(Article(id="c", text=text, published="2024-06-01"))
+    lower = pipeline(Article(id="l", text=text.lower(), published="2024-06-01"))
+    _spans_are_true(lower)
+    cased_actors, cased_events = _profile(cased)
+    lower_actors, lower_events = _profile(lower)
+    actors, events = EXPECTED[index]
+    assert actors <= lower_actors, f"missing in lower case: {actors - lower_actors}"
+    assert events <= lower_events, f"missing in lower case: {events - lower_events}"
+    # Small differences are allowed; most of what the cased text gives must be there.
+    assert len(cased_actors & lower_actors) >= 0.8 * len(cased_actors)
+    assert len(cased_events & lower_events) >= 0.8 * len(cased_events)
