@@ -126,6 +126,8 @@ def test_every_text_filter_of_every_api_route_is_inert_to_sql(client: httpx.Clie
         for name in names:
             for value in INJECTIONS:
                 response = client.get(route, params={name: value})
+                if response.status_code == 400 and route == "/api/aggregated-events" and name == "q":
+                    continue  # no sentence to search in aggregates: refused whatever the value
                 assert response.status_code == 200, (route, name, value, response.text)
                 assert response.json()["total"] == 0, (route, name, value)
                 checked += 1
@@ -141,7 +143,10 @@ def test_like_wildcards_in_contains_filters_match_literally(client: httpx.Client
             continue
         for name in names:
             for value in ("%", "%%", "%_%", "_%"):
-                assert client.get(route, params={name: value}).json()["total"] == 0, (route, name, value)
+                response = client.get(route, params={name: value})
+                if response.status_code == 400 and route == "/api/aggregated-events" and name == "q":
+                    continue  # refused whatever the value (see above)
+                assert response.json()["total"] == 0, (route, name, value)
     # A literal underscore still matches: the hostile article's text contains "__pwned".
     assert client.get("/api/articles", params={"q": "__pwned"}).json()["total"] == 1
 

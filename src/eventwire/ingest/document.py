@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 
 from eventwire.errors import DocumentError
 from eventwire.ingest.encoding import repair_text
-from eventwire.ingest.ids import article_id
+from eventwire.ingest.ids import article_id, id_problem
 from eventwire.ingest.limits import Limits
 from eventwire.model import Article
 
@@ -67,6 +67,10 @@ def make_article(name: str, text: str, limits: Limits, *, id: str | None = None,
         raise DocumentError(
             name, f"document has {len(text):,} characters, over the {limits.max_document_chars:,}-character limit"
         )
+    if id not in (None, ""):
+        problem = id_problem(str(id))
+        if problem:
+            raise DocumentError(name, f"id {str(id)[:60]!r}{'…' if len(str(id)) > 60 else ''} is refused: {problem}")
     warnings = ["lone UTF-16 surrogates in the text were replaced by U+FFFD"] if _SURROGATE.search(text) else []
     day = normalize_published(published)
     if day is None and published not in (None, "") and str(published).strip():

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from eventwire.errors import SchemaVersionError, StoreError, StoreLockedError
+from eventwire.ingest.ids import id_problem
 from eventwire.model import Article, Failure
 from eventwire.store.records import (
     DERIVED_TABLES,
@@ -29,6 +30,7 @@ from eventwire.store.records import (
     failure_row,
     to_arrow,
 )
+from eventwire.store.sources import ensure_source_tables
 
 DEFAULT_DB = "eventwire.duckdb"
 
@@ -54,16 +56,17 @@ _INDEXES = (
 )
 
 
-def create_table_sql(name: str) -> str:
-    """``CREATE TABLE`` for a record table, its column types read off its Arrow schema."""
+def create_table_sql(name: str, schema: pa.Schema | None = None, key: str | None = None) -> str:
+    """``CREATE TABLE`` for a record table (or another table given its ``schema`` and ``key``), its column
+    types read off its Arrow schema."""
     probe = duckdb.connect()
     try:
-        probe.register("empty", SCHEMAS[name].empty_table())
+        probe.register("empty", (schema or SCHEMAS[name]).empty_table())
         described = probe.execute("DESCRIBE SELECT * FROM empty").fetchall()
         columns = ", ".join(f'"{col}" {kind}' for col, kind, *_ in described)
     finally:
         probe.close()
-    key = _KEYS.get(name)
+    key = key or _KEYS.get(name)
     return f'CREATE TABLE IF NOT EXISTS "{name}" ({columns}{", " + key if key else ""})'
 
 
@@ -108,6 +111,8 @@ class Store:
                     f"{self.path} has schema version {found}, this eventwire writes version {SCHEMA_VERSION}; "
                     "re-ingest into a new database file"
                 )
+            if not self.read_only:
+                ensure_source_tables(self.con)  # additive tables of `eventwire watch`, also in older files
             return
         if self.read_only:
             raise StoreError(f"{self.path} is not an eventwire database")
@@ -117,6 +122,7 @@ class Store:
             self.con.execute(create_table_sql(name))
         for statement in _INDEXES:
             self.con.execute(statement)
+        ensure_source_tables(self.con)
         self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         self.con.execute("COMMIT")
 
@@ -139,12 +145,16 @@ class Store:
         """Store a batch in one transaction; articles already stored are skipped. Returns the number written."""
         self.check_writable()
         fresh: list[Article] = []
+        failures = list(failures)
         seen = self.known_ids(a.id for a in articles)
         for article in articles:
-            if article.id not in seen:
+            problem = id_problem(article.id)
+            if problem:
+                # The readers refuse such ids; an Article built by a library user meets the same rule here.
+                failures.append(Failure(article.source or article.id[:200], f"id refused: {problem}"))
+            elif article.id not in seen:
                 fresh.append(article)
                 seen.add(article.id)
-        failures = list(failures)
         try:
             tables = batch_tables(fresh)
         except (pa.ArrowException, TypeError, ValueError, OverflowError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
@@ -32,12 +32,19 @@ router = APIRouter(include_in_schema=False)
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
 
+def segment(value: object) -> str:
+    """``value`` as one URL path segment: every reserved character encoded, "/" included (Jinja's ``urlencode``
+    keeps "/", so an id like ``../../x`` would make a link that resolves elsewhere). Every id in a link goes
+    through here."""
+    return quote(str(value), safe="")
+
+
 def actor_href(key: str | None) -> str | None:
-    return "/actors/" + quote(key, safe="") if key else None
+    return "/actors/" + segment(key) if key else None
 
 
 def dyad_href(a: str | None, b: str | None) -> str | None:
-    return f"/dyads/{quote(a, safe='')}/{quote(b, safe='')}" if a and b else None
+    return f"/dyads/{segment(a)}/{segment(b)}" if a and b else None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -56,6 +63,7 @@ def _environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(actor_href=actor_href, dyad_href=dyad_href, QUAD_NAMES=QUAD_NAMES, PLOVER_TYPES=PLOVER_TYPES)
     env.filters["safe_url"] = safe_url
+    env.filters["segment"] = segment
     return env
 
 
@@ -158,12 +166,13 @@ def actor_page(request: Request, db: DB, key: Annotated[str, Path(max_length=500
 @router.get("/dyads/{a}/{b}", response_class=HTMLResponse)
 def dyad_page(request: Request, db: DB, a: Annotated[str, Path(max_length=200)],
               b: Annotated[str, Path(max_length=200)], interval: Annotated[Interval, Query()] = "month",
-              directed: bool = False, offset: Offset = 0) -> HTMLResponse:
+              directed: bool = False, offset: Offset = 0,
+              weight: Annotated[Literal["events", "killed"], Query()] = "events") -> HTMLResponse:
     factual = Filters(negated=False, hypothetical=False, limit=100, offset=offset)
     with db.reader() as con:
         periods = dyad_timeline(con, a, b, interval, factual, directed)
         rows, total = dyad_events(con, a, b, Filters(limit=100, offset=offset), directed)
-    timeline = {"a": a, "b": b, "interval": interval, "directed": directed, "periods": periods}
-    return _render(request, "dyad.html", a=a, b=b, timeline=timeline, rows=rows, interval=interval,
+    timeline = {"a": a, "b": b, "interval": interval, "directed": directed, "periods": periods, "weight": weight}
+    return _render(request, "dyad.html", a=a, b=b, timeline=timeline, rows=rows, interval=interval, weight=weight,
                    directed=directed, intervals=list(INTERVALS),
                    pager=_pager(request, total, 100, offset))
