@@ -139,7 +139,7 @@ def test_lexicon_covers_every_type_and_its_modes() -> None:
                      ("PROTEST", "demo"), ("PROTEST", "riot"), ("PROTEST", "strike"), ("PROTEST", "hunger"),
                      ("PROTEST", "boycott"), ("PROTEST", "obstruct"), ("SANCTION", "expel"),
                      ("SANCTION", "withdraw"), ("SANCTION", "discontinue"), ("SANCTION", "convict"),
-                     ("MOBILIZE", "troops"), ("COERCE", "arrest"), ("COERCE", "deport"), ("COERCE", "ban"),
+                     ("MOBILIZE", "troops"), ("COERCE", "arrest"), ("COERCE", "deport"), ("COERCE", "restrict"),
                      ("COERCE", "curfew"), ("COERCE", "martial-law"), ("COERCE", "censor"), ("COERCE", "seize"),
                      ("ASSAULT", "abduct"), ("ASSAULT", "beat"), ("ASSAULT", "torture"), ("ASSAULT", "targeted"),
                      ("ASSAULT", "firearms"), ("ASSAULT", "explosives"), ("ASSAULT", "heavy-weapons"),

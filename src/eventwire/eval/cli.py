@@ -145,6 +145,17 @@ def entities_command(
                   (((kind, mode), row) for mode in ("exact", "lenient") for kind, row in report[mode].items()))
 
 
+@eval_app.command("coverage")
+def coverage_command(output_format: FormatOption = ReportFormat.table) -> None:
+    """Ontology coverage of the event lexicon: CAMEO codes and PLOVER types/modes with no trigger sense."""
+    from eventwire.eval.coverage import coverage, render
+
+    report = coverage()
+    if output_format is ReportFormat.json:
+        return _print_json(report)
+    typer.echo(render(report))
+
+
 @eval_app.command("magnitudes")
 def magnitudes_command(
     gold: Annotated[str, typer.Argument(help="Magnitude gold: JSON lines of {id, text, published, magnitudes: "

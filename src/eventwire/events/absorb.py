@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from eventwire.events import cameo
 from eventwire.events.candidate import SPEECH_ACTS, Candidate, Modality
 from eventwire.events.lexicon import Entry
 from eventwire.model import Article
@@ -53,9 +54,20 @@ class AbsorbMixin:
             return
         if entry.type == "THREATEN" and inner is not None and inner.type in self.lex.intent:
             _agree, _reject, threaten, mode = self.lex.intent[inner.type]
-            cand.mode = inner.mode if mode == "=" else mode
-            cand.cameo = threaten or entry.cameo
+            cand.cameo = self.lex.detail_code(inner.cameo, entry.cameo) or threaten or entry.cameo
+            cand.mode = inner.mode if mode == "=" else (cameo.plover_mode(cand.cameo) or mode)
+        elif inner is not None:
+            self._refine(cand, inner)
         self._convert(cand, cand.modality)
+
+    def _refine(self, cand: Candidate, inner: Candidate) -> None:
+        """CAMEO detail of an appeal, demand or rejection from the act it is about (detail.tsv):
+        "urged Sudan to release" appeals for a release (0253), "refused talks" rejects a meeting (125)."""
+        if cand.type not in ("REQUEST", "REJECT") or not cand.cameo or cand.cameo[2:] not in ("0", ""):
+            return  # only the generic codes (020, 100, 120) are refined; a sense's own detail stays
+        code = self.lex.detail_code(inner.cameo, cand.cameo)
+        if code:
+            cand.cameo, cand.mode = code, cand.mode or cameo.plover_mode(code)
 
 
     @staticmethod
@@ -154,6 +166,8 @@ class AbsorbMixin:
             # the adverbial elaborates the main event; its target fills a gap.
             if not any(p.code for p in main.target) and any(p.code for p in cand.target):
                 main.target = cand.target
+            if main.type == "PROTEST" and cand.type == "REQUEST":
+                main.cameo = self.lex.protest_code(main.cameo, cand.cameo) or main.cameo
             drop.add(i)
         for i, cand in found.items():
             token = cand.token
@@ -168,6 +182,7 @@ class AbsorbMixin:
                 continue
             if verb.type == cand.type and not verb.mode:
                 verb.mode = cand.mode
+            self._refine(verb, cand)
             if not verb.target and cand.source and verb.type in ("ACCUSE", "REJECT", "REQUEST", "SUPPORT",
                                                                   "PROTEST", "THREATEN"):
                 # "denounced Serbia's suppression of ...": the target is who did the denounced act.

@@ -15,6 +15,7 @@ from eventwire.errors import DictionaryFormatError
 from eventwire.model import PLOVER_TYPES
 
 CAMEO_TABLE = Path(__file__).resolve().parent / "data" / "cameo.tsv"
+MODES_FILE = Path(__file__).resolve().parent / "data" / "plover_modes.tsv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +82,32 @@ def score(code: str | None) -> tuple[float | None, int | None]:
     return goldstein, found.quad
 
 
+@lru_cache(maxsize=2)
+def plover_modes(path: Path = MODES_FILE) -> tuple[tuple[str, str | None], ...]:
+    """(type, mode) pairs of the PLOVER manual's mode tables; mode None stands for the type itself."""
+    pairs: list[tuple[str, str | None]] = []
+    text = path.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for line in lines[1:]:
+        plover, mode = line.split("\t")
+        pairs.append((plover, None if mode == "-" else mode))
+    return tuple(pairs)
+
+
+def plover_mode(code: str | None) -> str | None:
+    """The PLOVER mode a code implies, when the CAMEO table's mode is one of the manual's for its type
+    (the table also carries older labels such as "ban" or "return" that PLOVER no longer lists)."""
+    row = lookup(code)
+    if row is None or row.mode is None or (row.plover, row.mode) not in plover_modes():
+        return None
+    return row.mode
+
+
 def leaf_codes() -> list[str]:
     """Codes no other code of the table refines (the codes a coder can be asked to produce)."""
     codes = list(cameo_codes())
     return [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
 
 
-__all__ = ["CAMEO_TABLE", "CameoCode", "cameo_codes", "leaf_codes", "lookup", "plover_of", "score"]
+__all__ = ["CAMEO_TABLE", "CameoCode", "cameo_codes", "leaf_codes", "lookup", "plover_mode", "plover_modes",
+           "plover_of", "score"]

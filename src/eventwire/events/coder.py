@@ -25,8 +25,10 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
+from eventwire.events import cameo
 from eventwire.events.absorb import AbsorbMixin
-from eventwire.events.candidate import SPEECH_ACTS, Candidate, EventCoder, Modality
+from eventwire.events.candidate import SPEECH_ACTS, Candidate, EventCoder, Modality, confidence
+from eventwire.events.implied import ImpliedMixin
 from eventwire.events.lexicon import Entry, Lexicon
 from eventwire.events.modality import ModalityMixin
 from eventwire.events.parties import PartyMixin
@@ -35,7 +37,7 @@ from eventwire.events.senses import SenseMixin, _trigger_tokens
 from eventwire.model import Actor, Article
 
 
-class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin):
+class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, ImpliedMixin):
     """Codes the events of one sentence of a parsed article."""
 
     def __init__(self, lexicon: Lexicon, country_of: Callable[[str], str | None] | None = None) -> None:
@@ -70,9 +72,20 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin):
                 found[token.i] = candidate
         for token, entry in light:
             self._light(article, token, entry, bounds, found)
+        for cand in found.values():
+            self._resense(cand)
         self._reported_obligations(article, doc, bounds, found)
         self._absorb(found)
-        return [c for c in found.values() if self._keep(c)]
+        kept: list[Candidate] = []
+        for cand in found.values():
+            if not self._keep(cand) or self._not_political(doc, bounds, cand):
+                continue
+            self._no_self_target(cand)
+            if not cand.mode and cameo.plover_of(cand.cameo) == cand.type:
+                cand.mode = cameo.plover_mode(cand.cameo)
+            cand.confidence = confidence(cand)
+            kept.append(cand)
+        return kept
 
     def _candidate(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int]) -> Candidate | None:
         nominal = entry.pos == "N"
@@ -82,11 +95,15 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin):
             self._nominal_roles(article, token, entry, bounds, cand)
         else:
             self._verbal_roles(article, token, entry, bounds, cand)
+        self._clean_source(article, cand)
+        self._no_self_target(cand)
+        self._event_noun_agent(article, token, bounds, cand)
         cand.modality = self.modality(token, nominal)
         self._governed(article, token, entry, bounds, cand)
         self._symmetric(cand)
         self._location_target(article, token, bounds, cand)
         self._weapon_mode(token.doc, bounds, cand)
+        self._implied_police(article, token, bounds, cand)
         self._unattributed(article, token, bounds, cand)
         self._domestic(article, token.doc, bounds, cand)
         return cand

@@ -19,6 +19,11 @@ from eventwire.model import PLOVER_TYPES
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LIGHT = "LIGHT"
 _FLAGS = {"ctl", "intent", "sym", "theme", "weak"}
+# CAMEO root of a governing act -> its column in detail.tsv.
+DETAIL_FAMILIES = {"02": "appeal", "10": "demand", "12": "reject", "03": "intend", "13": "threaten"}
+_FAMILY_TYPES = {"appeal": "REQUEST", "demand": "REQUEST", "reject": "REJECT", "intend": "AGREE",
+                 "threaten": "THREATEN"}
+NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,11 @@ class Entry:
     obj: frozenset[str] = frozenset()
     flags: frozenset[str] = frozenset()
     line: int = 0
+    # The entry applies only when the source found for it has one of these sectors ("the army carried out
+    # the strike" is an attack, "workers went on strike" a protest); chosen after the roles are found.
+    sectors: frozenset[str] = frozenset()
+    # Further companion words, all needed besides ``word`` ("step up security", "put under house arrest").
+    also: tuple[str, ...] = ()
 
     @property
     def light(self) -> bool:
@@ -47,7 +57,7 @@ class Entry:
 
     @property
     def specificity(self) -> int:
-        return (2 if self.word else 0) + (1 if self.obj else 0)
+        return (2 if self.word else 0) + len(self.also) + (1 if self.obj else 0)
 
 
 @dataclass(slots=True)
@@ -60,6 +70,13 @@ class Lexicon:
     grammar: dict[str, frozenset[str]] = field(default_factory=dict)
     # Intended PLOVER type -> (agree_cameo, reject_cameo, threaten_cameo, threaten_mode); None where "-".
     intent: dict[str, tuple[str | None, str | None, str | None, str | None]] = field(default_factory=dict)
+    # CAMEO detail of acts about acts (detail.tsv): inner code prefix -> family -> code.
+    detail: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Demand code -> the fourth digit of a protest for it (topics.tsv).
+    topics: dict[str, str] = field(default_factory=dict)
+    # Words that are not political actors or events (nonevents.tsv): word -> class (hazard, object, place,
+    # military-vehicle).
+    nonevents: dict[str, str] = field(default_factory=dict)
 
     def senses(self, pos: str, lemma: str) -> list[Entry]:
         return self.entries.get((pos, lemma), [])
@@ -68,6 +85,26 @@ class Lexicon:
     def score(code: str | None) -> tuple[float | None, int | None]:
         """Goldstein value and quad class of a CAMEO code (from the CAMEO authority, :mod:`eventwire.events.cameo`)."""
         return cameo.score(code)
+
+    def detail_code(self, inner: str | None, governing: str | None) -> str | None:
+        """The CAMEO code of an appeal, demand, rejection, intention or threat (``governing``) about an act
+        coded ``inner`` ("urged ... to release" -> 0253), or None when CAMEO has no finer code."""
+        family = DETAIL_FAMILIES.get((governing or "")[:2])
+        code = inner or ""
+        while family and code:
+            row = self.detail.get(code)
+            if row is not None and row.get(family):
+                return row[family]
+            code = code[:-1]
+        return None
+
+    def protest_code(self, protest: str | None, demand: str | None) -> str | None:
+        """A protest's CAMEO code with what it demands ("141" + a demand for resignation -> "1411")."""
+        digit = self.topics.get(demand or "")
+        if not protest or digit is None or len(protest) != 3 or not protest.startswith("14") or protest == "140":
+            return None
+        code = protest + digit
+        return code if cameo.plover_of(code) == "PROTEST" and code in cameo.cameo_codes() else None
 
     def words(self, kind: str) -> frozenset[str]:
         return self.grammar.get(kind, frozenset())
@@ -102,8 +139,8 @@ def _entry(path: Path, number: int, fields: list[str]) -> Entry:
     if type_ != LIGHT and type_ not in PLOVER_TYPES:
         raise DictionaryFormatError(str(path), number, f"{type_!r} is not a PLOVER type")
     words = trigger.lower().split()
-    if not 1 <= len(words) <= 2:
-        raise DictionaryFormatError(str(path), number, "a trigger is one lemma or a lemma and one companion word")
+    if not 1 <= len(words) <= 3:
+        raise DictionaryFormatError(str(path), number, "a trigger is a lemma and at most two companion words")
     options: dict[str, object] = {}
     flags: set[str] = set()
     for item in frame.split():
@@ -119,16 +156,22 @@ def _entry(path: Path, number: int, fields: list[str]) -> Entry:
             options["of_target"] = True
         elif item.startswith("obj="):
             options["obj"] = frozenset(item[4:].split("|"))
+        elif item.startswith("sector="):
+            options["sectors"] = frozenset(item[7:].split("|"))
         else:
             raise DictionaryFormatError(str(path), number, f"unknown frame option {item!r}")
     if type_ != LIGHT:
         if cameo.lookup(code) is None:
             raise DictionaryFormatError(str(path), number, f"{code!r} is not a CAMEO code of cameo.tsv")
+        if mode != "-" and (type_, mode) not in cameo.plover_modes():
+            raise DictionaryFormatError(str(path), number, f"{mode!r} is not a {type_} mode of the PLOVER manual "
+                                                           "(plover_modes.tsv)")
         if cameo.plover_of(code) != type_:
             raise DictionaryFormatError(str(path), number, f"CAMEO {code} is {cameo.plover_of(code)} in cameo.tsv, "
                                                            f"not {type_}: one code, one PLOVER type")
     return Entry(pos, words[0], words[1] if len(words) > 1 else None, type_, None if mode == "-" else mode,
-                 None if code == "-" else code, flags=frozenset(flags), line=number, **options)  # type: ignore[arg-type]
+                 None if code == "-" else code, flags=frozenset(flags), line=number, also=tuple(words[2:]),
+                 **options)  # type: ignore[arg-type]
 
 
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
@@ -154,6 +197,28 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     for _number, (word, kind) in _rows(data_dir / "grammar.tsv", 2):
         classes.setdefault(kind, set()).add(word.lower())
     lexicon.grammar = {kind: frozenset(words) for kind, words in classes.items()}
+    path = data_dir / "nonevents.tsv"
+    for number, (word, kind) in _rows(path, 2):
+        if kind not in NONEVENT_CLASSES:
+            raise DictionaryFormatError(str(path), number, f"class must be one of {sorted(NONEVENT_CLASSES)}")
+        lexicon.nonevents[word.lower()] = kind
+    path = data_dir / "detail.tsv"
+    columns = ("appeal", "demand", "reject", "intend", "threaten")
+    for number, (inner, *codes) in _rows(path, 6):
+        row: dict[str, str] = {}
+        for family, code in zip(columns, codes, strict=True):
+            if code == "-":
+                continue
+            if cameo.plover_of(code) != _FAMILY_TYPES[family]:
+                raise DictionaryFormatError(str(path), number, f"{family} code {code} is not a "
+                                                               f"{_FAMILY_TYPES[family]} code of cameo.tsv")
+            row[family] = code
+        lexicon.detail[inner] = row
+    path = data_dir / "topics.tsv"
+    for number, (demand, digit) in _rows(path, 2):
+        if not (digit.isdigit() and cameo.plover_of(demand) == "REQUEST"):
+            raise DictionaryFormatError(str(path), number, "expected a REQUEST code and one digit")
+        lexicon.topics[demand] = digit
     path = data_dir / "intent.tsv"
     for number, (plover, agree, reject, threaten, mode) in _rows(path, 5):
         if plover not in PLOVER_TYPES:

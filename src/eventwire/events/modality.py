@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from eventwire.events import cameo
 from eventwire.events.candidate import Candidate, Modality
 from eventwire.events.lexicon import Lexicon
 from eventwire.events.senses import _lemmas
@@ -104,12 +105,15 @@ class ModalityMixin:
             return
         agree, reject, threaten, mode = self.lex.intent.get(cand.type, (None, None, None, None))
         if mod.negated and reject:
-            cand.type, cand.mode, cand.cameo = "REJECT", None, reject
+            code = self.lex.detail_code(cand.cameo, "12") or reject
+            cand.type, cand.mode, cand.cameo = "REJECT", _table_mode(code), code
             mod.negated = False
         elif agree:
-            cand.type, cand.mode, cand.cameo = "AGREE", None, agree
+            cand.type, cand.mode, cand.cameo = "AGREE", None, self.lex.detail_code(cand.cameo, "03") or agree
         elif threaten:
-            cand.type, cand.mode, cand.cameo = "THREATEN", cand.mode if mode == "=" else mode, threaten
+            code = self.lex.detail_code(cand.cameo, "13") or threaten
+            cand.type, cand.mode, cand.cameo = "THREATEN", cand.mode if mode == "=" else (
+                _table_mode(code) or mode), code
         else:
             # A verbal act announced for later ("will demand") has not happened yet.
             mod.conditional = True
@@ -124,3 +128,5 @@ def _has_would(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in token.children)
 
 
+def _table_mode(code: str | None) -> str | None:
+    return cameo.plover_mode(code)

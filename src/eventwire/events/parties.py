@@ -110,7 +110,8 @@ class PartyMixin:
             if office:
                 return Party(actor.id, text, office, actor.sector or sector)
         if actor is not None:
-            code = actor.country or _place_country(article, actor) or self._modifier_code(article, head, actor) \
+            code = actor.country or _place_country(article, actor, self.lex.words("backing")) \
+                or self._modifier_code(article, head, actor) \
                 or (self._phrase_code(article, head) if actor.kind in ("group", "organization") else None)
             if via_head:
                 return Party(actor.id, text, code, actor.sector or sector)
@@ -184,8 +185,7 @@ class PartyMixin:
                     yield t, False
         for t in led:
             yield t, False
-        for t in backed:
-            yield t, False
+        # A backer is never the phrase's actor: "the Iran-backed group" is not Iran ("backed" tokens are skipped).
 
     def _actor_for(self, article: Article, head: Token) -> tuple[Actor | None, bool]:
         seen: set[int] = set()
@@ -195,7 +195,7 @@ class PartyMixin:
             seen.add(token.i)
             actor = self.actor_of(article, token)
             if actor is not None and (actor.country or actor.sector or actor.kind != "location" or via_head
-                                      or _place_country(article, actor)):
+                                      or _place_country(article, actor, self.lex.words("backing"))):
                 return actor, via_head
         return None, False
 
@@ -219,8 +219,11 @@ class PartyMixin:
         """A country named anywhere in a generic actor's phrase ("refugees fleeing the war in Liberia");
         countries and places first, then other coded groups ("a newspaper based in Christian east Beirut")."""
         fallback = None
+        # The backer of "the Iran-backed group" is not where the group belongs.
+        backers = {t.i for child in head.children if child.i < head.i and {w.lower_ for w in child.subtree}
+                   & self.lex.words("backing") for t in child.subtree}
         for token in head.subtree:
-            if token.i == head.i:
+            if token.i == head.i or token.i in backers:
                 continue
             actor = self.actor_of(article, token)
             found = _place_country_at(article, token.idx, token.idx + len(token))
@@ -434,15 +437,23 @@ class PartyMixin:
         return []
 
 
-def _place_country(article: Article, actor: Actor) -> str | None:
+def _place_country(article: Article, actor: Actor, backing: frozenset[str] = frozenset()) -> str | None:
     """The country of a place actor, from the places stage when it resolved one of its mentions."""
     if actor.kind == "person":  # a person's name that is also a town ("Hassan") is not that town
         return None
     for mention in actor.mentions:
         found = _place_country_at(article, mention.start, mention.end)
+        if found and actor.kind in ("group", "organization") and _place_is_backer(article, mention.start,
+                                                                                   mention.end, backing):
+            continue  # "the Iran-backed group": the place backs the group, it is not where it belongs
         if found:
             return found
     return None
+
+
+def _place_is_backer(article: Article, start: int, end: int, backing: frozenset[str]) -> bool:
+    text = article.text[start:end].lower()
+    return any(f"-{word}" in text or f" {word} by" in text for word in backing)
 
 
 @dataclass

@@ -26,7 +26,9 @@ class SenseMixin:
         companions = self._companions(token)
         objects = self._object_lemmas(token) if any(s.obj for s in senses) else set()
         for entry in senses:
-            if entry.word and entry.word not in companions:
+            if entry.sectors:
+                continue  # chosen once the source is known (ImpliedMixin._resense)
+            if entry.word and (entry.word not in companions or any(w not in companions for w in entry.also)):
                 continue
             if entry.obj and not (objects & entry.obj):
                 continue
@@ -42,7 +44,11 @@ class SenseMixin:
                 words.add(child.lemma_.lower())
                 words.add(child.lower_)
                 if child.dep_ in ("prep", "prt"):
-                    words.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
+                    for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                        words.add(pobj.lemma_.lower())
+                        words.update(c.lemma_.lower() for c in pobj.children if c.dep_ in ("compound", "amod"))
+                elif child.dep_ == "dobj":
+                    words.update(c.lemma_.lower() for c in child.children if c.dep_ in ("compound", "amod"))
         return words
 
     @staticmethod
@@ -50,12 +56,13 @@ class SenseMixin:
         found: set[str] = set()
         heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
         for child in token.children:
-            if child.dep_ in ("prt", "prep") and child.lower_ in ("off", "on", "up", "down", "out", "of", "in"):
+            if child.dep_ in ("prt", "prep") and child.lower_ in ("off", "on", "up", "down", "out", "of", "in", "for",
+                                                                  "into", "to", "against", "at"):
                 heads.extend(g for g in child.children if g.dep_ == "pobj")
         if token.pos_ in NOMINAL_POS:
             heads.extend(c for c in token.children if c.dep_ in ("compound", "amod"))
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ == "of":
+                if child.dep_ == "prep" and child.lower_ in ("of", "into", "for", "against", "on"):
                     heads.extend(g for g in child.children if g.dep_ == "pobj")
         if token.dep_ == "relcl" and token.head.pos_ in NOMINAL_POS:
             heads.append(token.head)

@@ -681,8 +681,9 @@ class PetrarchCoder:
             if info is None or info.plover is None:
                 continue
             verb = doc[coding.verb]
-            entry = Entry("V", verb.lemma_.lower(), None, info.plover, info.mode, coding.code)
-            cand = Candidate(verb, entry, info.plover, info.mode, coding.code,
+            mode = cameo.plover_mode(coding.code)
+            entry = Entry("V", verb.lemma_.lower(), None, info.plover, mode, coding.code)
+            cand = Candidate(verb, entry, info.plover, mode, coding.code,
                              source=[self._party(article, doc, coding.source)],
                              target=[self._party(article, doc, coding.target)] if coding.target else [],
                              trigger_tokens=[verb], modality_known=False)

@@ -1,0 +1,235 @@
+"""What the text implies rather than names, and what is no political event at all.
+
+- Implied actors: a passive arrest, detention or dispersal with no agent ("were arrested",
+  "the protest was dispersed") is the police's of the country where it happened (sector COP,
+  lower confidence); a passive killing "in police firing" takes the actor of the event noun.
+- Nominal events take their actor from compounds, possessives and "by" phrases (``roles``);
+  here a sense that depends on who acts is chosen once the actor is known: a "strike" by
+  workers is a PROTEST, by an army an ASSAULT.
+- Things are no actors: a ship, a missile or a village never acts (a warship stands for its
+  country's military), and no event has its own actor as recipient.
+- Non-events: a conflict trigger caused by a natural hazard, disease or accident ("floods
+  killed", "struck by lightning") is dropped; a conflict event with no named actor in a sentence
+  about such a hazard is kept as doubtful (confidence below 0.3, see ``candidate.DOUBTFUL``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc, Token
+
+from eventwire.events.candidate import NOMINAL_POS, Candidate
+from eventwire.events.lexicon import Lexicon
+from eventwire.events.parties import _place_country_at
+from eventwire.model import Article, Party
+
+# Types that harm or coerce: the ones a natural hazard or an accident is mistaken for.
+CONFLICT = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"})
+# COERCE modes whose agent, when the text leaves it out, is the police.
+_POLICE_MODES = frozenset({"arrest", "restrict", "seize"})
+# Prepositions that give the cause of an event ("killed in floods", "died after the crash").
+_CAUSE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "amid", "following", "from", "due", "because", "as"})
+# Sectors of the parties that make violence political (the others: criminals, civilians).
+_POLITICAL = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "SPY", "INS", "IGO", "LEG", "JUD", "OPP", "PTY", "ELI"})
+_ACTOR_LIKE = frozenset({"poss", "compound", "amod", "nmod"})
+
+
+def head_word(text: str) -> str:
+    """The last word of a party's phrase, lower case ("the Chinese warships" -> "warships")."""
+    words = [w for w in text.replace("-", " ").split() if w[:1].isalpha()]
+    return words[-1].lower().strip(".,;:'\"") if words else ""
+
+
+class ImpliedMixin:
+    lex: Lexicon
+
+    def nonevent(self, word: str) -> str | None:
+        """The class of a word in nonevents.tsv (also for its plural)."""
+        found = self.lex.nonevents.get(word)
+        if found is None and word.endswith("s"):
+            found = self.lex.nonevents.get(word[:-1]) or (
+                self.lex.nonevents.get(word[:-2]) if word.endswith("es") else None)
+        return found
+
+    # ------------------------------------------------------------------ things are no actors
+    def _clean_source(self, article: Article, cand: Candidate) -> None:
+        kept: list[Party] = []
+        for party in cand.source:
+            actor = article.actor_by_id(party.actor)
+            if actor is not None and actor.kind != "location":
+                kept.append(party)
+                continue
+            kind = self.nonevent(head_word(party.text))
+            if kind == "military-vehicle":
+                if party.code:
+                    kept.append(Party(party.actor, party.text, party.code, party.sector or "MIL"))
+            elif kind not in ("object", "place", "hazard"):
+                kept.append(party)
+        cand.source = kept
+
+    @staticmethod
+    def _no_self_target(cand: Candidate) -> None:
+        """No party is its own recipient: a target equal to a source is dropped."""
+        def same(a: Party, b: Party) -> bool:
+            if a.actor and a.actor == b.actor:
+                return True
+            if a.text.strip().lower() == b.text.strip().lower():
+                return True
+            return bool(a.code and a.sector and a.code == b.code and a.sector == b.sector)
+
+        cand.target = [t for t in cand.target if not any(same(t, s) for s in cand.source)]
+
+    # ------------------------------------------------------------------ senses that depend on the actor
+    def _resense(self, cand: Candidate) -> None:
+        """A bare sense replaced by one the source's sector selects ("workers struck" is a strike)."""
+        if cand.entry.word or cand.entry.obj or cand.entry.sectors:
+            return
+        sectors = {p.sector[:3] for p in cand.source if p.sector}
+        if not sectors:
+            return
+        token = cand.token
+        pos = cand.entry.pos
+        for entry in self.lex.senses(pos, cand.entry.lemma):
+            if entry.sectors and entry.sectors & sectors and not entry.word and not entry.obj:
+                cand.entry, cand.type, cand.cameo = entry, entry.type, entry.cameo
+                cand.mode = entry.mode
+                cand.trigger_tokens = cand.trigger_tokens or [token]
+                return
+
+    # ------------------------------------------------------------------ implied actors
+    def _event_noun_agent(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
+        """ "killed in police firing", "died in army shelling": a passive act with no agent takes the actor
+        of the event noun that says how it happened."""
+        if cand.source or cand.type not in CONFLICT or cand.entry.pos != "V":
+            return
+        for child in token.children:
+            if child.dep_ not in ("prep", "agent") or child.lower_ not in ("in", "during", "by", "under"):
+                continue
+            for noun in (g for g in child.children if g.dep_ == "pobj" and g.pos_ in NOMINAL_POS):
+                acts = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBG" and self._is_force_noun(c)]
+                if acts and (self._sector(noun) or self.actor_of(article, noun) is not None):
+                    # "in police firing" parsed as "police" + participle "firing": the police fired.
+                    found = self.parties(article, noun, bounds)
+                    if found:
+                        cand.source = found
+                        cand.absorbed.update(a.i for a in acts)
+                        return
+                if not self._is_force_noun(noun):
+                    continue
+                found: list[Party] = []
+                for mod in noun.children:
+                    if mod.dep_ in _ACTOR_LIKE and mod.i < noun.i and bounds[0] <= mod.i < bounds[1]:
+                        found = self.parties(article, mod, bounds)
+                        if found:
+                            break
+                if not found:
+                    by = self.prep_object(noun, "by") or self.prep_object(noun, "of")
+                    found = self.parties(article, by, bounds) if by is not None else []
+                if found:
+                    cand.source = found
+                    cand.absorbed.add(noun.i)
+                    return
+
+    def _is_force_noun(self, noun: Token) -> bool:
+        """A noun (or participle: "firing") for the use of force."""
+        for lemma in (noun.lemma_.lower(), noun.lower_):
+            if any(e.type in ("ASSAULT", "COERCE") for pos in ("N", "V") for e in self.lex.senses(pos, lemma)):
+                return True
+        return noun.lemma_.lower() in self.lex.words("force-noun")
+
+    def _implied_police(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
+        """An arrest, detention or dispersal whose agent the text leaves out is the police's."""
+        if cand.source or cand.type != "COERCE" or (cand.mode not in _POLICE_MODES
+                                                    and cand.cameo not in ("172", "173")):
+            return
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or (
+            token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "relcl", "conj", "amod"))
+        if cand.entry.pos == "V" and not passive:
+            return
+        code = self._country_here(article, token.doc, bounds) or next((p.code for p in cand.target if p.code), None)
+        cand.source = [Party(None, "police", code, "COP")]
+        cand.implied_source = True
+
+    def _country_here(self, article: Article, doc: Doc, bounds: tuple[int, int]) -> str | None:
+        """The country where a sentence happens: its places (or country actors), else the article's."""
+        start, end = doc[bounds[0]].idx, doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1])
+        for i in range(*bounds):
+            token = doc[i]
+            code = _place_country_at(article, token.idx, token.idx + len(token))
+            if code:
+                return code
+        here = [a.country for a in article.actors if a.kind == "country" and a.country
+                and any(start <= m.start < end for m in a.mentions)]
+        if len(set(here)) == 1:
+            return here[0]
+        counts = Counter(p.country for p in article.places if p.country)
+        return counts.most_common(1)[0][0] if counts else None
+
+    # ------------------------------------------------------------------ non-events
+    def _hazard_word(self, token: Token) -> bool:
+        """A hazard noun that no actor owns ("the floods", not "army fire")."""
+        if token.pos_ not in NOMINAL_POS or (self.nonevent(token.lemma_.lower()) != "hazard" and \
+                self.nonevent(token.lower_) != "hazard"):
+            return False
+        for child in token.children:
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "from")):
+                return False  # "the army's fire", "fire from across the border"
+            if child.dep_ in ("compound", "amod", "nmod") and (
+                    self._sector(child) or any(w.lower_ in self.lex.weapons for w in child.subtree)
+                    or child.ent_type_ in ("NORP", "GPE", "ORG")):
+                return False  # "police fire", "artillery fire", "Israeli fire"
+        return True
+
+    def _hazard_phrase(self, head: Token) -> bool:
+        """A hazard noun, or a noun a hazard word qualifies ("a lightning strike", "the flood waters"),
+        or conjoined nouns one of which is a hazard ("heavy rains and landslides")."""
+        for token in (head, *head.conjuncts):
+            if self._hazard_word(token) or any(c.dep_ in ("compound", "amod", "nmod") and self._hazard_word(c)
+                                               for c in token.children):
+                return True
+        return False
+
+    def _caused_by_hazard(self, cand: Candidate) -> bool:
+        """Whether the trigger's cause is a hazard: its subject or agent, a cause phrase, or its compound."""
+        token = cand.token
+        if cand.entry.pos == "N" and any(c.dep_ in ("compound", "amod", "nmod") and self._hazard_word(c)
+                                         for c in token.children):
+            return True
+        heads = [token, *(t for t in cand.trigger_tokens if t.i != token.i)]
+        subj, passive, clause = self.subject_clause(token)
+        if subj is not None and not passive and self._hazard_phrase(subj):
+            return True
+        agent = self.agent(token) or self.agent(clause)
+        if agent is not None and self._hazard_phrase(agent):
+            return True
+        for head in {h.i: h for h in (*heads, clause)}.values():
+            for child in head.children:
+                if child.dep_ in ("prep", "agent") and child.lower_ in _CAUSE_PREPOSITIONS:
+                    nouns = [g for g in child.children if g.dep_ == "pobj"]
+                    nouns += [g for n in nouns for g in n.children if g.dep_ == "prep" and g.lower_ == "of"
+                              for g in g.children if g.dep_ == "pobj"]
+                    if any(self._hazard_phrase(n) for n in nouns):
+                        return True
+        return False
+
+    def _doubt(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
+        """Doubtful as a political event: a hazard in the sentence and no named actor, or criminals only."""
+        named = [p for p in cand.source if p.code or (p.sector and p.sector[:3] in _POLITICAL)]
+        if cand.source and all(p.sector and p.sector[:3] == "CRM" for p in cand.source) and not any(
+                p.sector and p.sector[:3] in _POLITICAL for p in cand.target):
+            cand.doubt = "crime"
+            return
+        unnamed = not named or all(p.sector == "UAF" and p.actor is None for p in named) or cand.implied_source
+        if unnamed and any(self._hazard_word(doc[i]) for i in range(*bounds)):
+            cand.doubt = "hazard"
+
+    def _not_political(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> bool:
+        """True when a conflict candidate is no political event (and is dropped); marks doubtful ones."""
+        if cand.type not in CONFLICT:
+            return False
+        if self._caused_by_hazard(cand):
+            return True
+        self._doubt(doc, bounds, cand)
+        return False
+
