@@ -100,6 +100,30 @@ class Descriptions(Step):
             return False
         return self.add_mention(owner, first.idx, token_end(head))
 
+    def patrons(self) -> None:
+        """ "The Iran-backed Houthis", "Rwanda-backed M23 rebels": the patron of a named group is part of the
+        group's mention, so it is no actor of the group's events (descriptions keep theirs inside already)."""
+        for token in self.doc:
+            if not (_BACKING.match(token.lower_) and token.i >= 2 and self.doc[token.i - 1].text == "-"):
+                continue
+            patron = [c for c in token.lefts if c.i < token.i - 1 and c.dep_ in ("npadvmod", "compound", "nmod")]
+            start = min((c.left_edge.idx for c in patron), default=self.doc[token.i - 2].idx)
+            end = token_end(token)
+            if not self.free(start, end):
+                continue
+            head = token.head
+            if head.i <= token.i:
+                continue
+            owner = None
+            for i in [head.i, *range(token.i + 1, head.i)]:
+                idx = self.doc[i].idx
+                owner = next((c for c in self.clusters if c.kind in ("group", "organization") and any(
+                    m.start <= idx < m.end for m in c.mentions)), None)
+                if owner is not None:
+                    break
+            if owner is not None:
+                self.add_mention(owner, start, end)
+
     def backer_end(self, tokens: list[Token]) -> int:
         """The index after an "X-backed"/"X-led" modifier on the left (0 when there is none): the words
         before it name the patron, whose country is not the actor's."""
@@ -120,7 +144,10 @@ class Descriptions(Step):
             tokens = tokens[1:]  # a name on the left is already an actor ("Islamic State militants")
         if not tokens:
             return
-        if len(tokens) < len(full) and self.members_of_named(tokens[0], head, tokens):
+        # Armed members of a named group: "Houthi militants", "US-backed Syrian Democratic Forces fighters".
+        last_claimed = max((n for n, t in enumerate(full) if self.claimed[t.idx]), default=-1)
+        rest = full[last_claimed + 1:]
+        if last_claimed >= 0 and rest and self.members_of_named(rest[0], head, rest):
             return
         # "The Iran-backed group", "US-backed Iraqi forces": the patron stays inside the mention (it is no
         # actor of the event) and gives the actor no country.

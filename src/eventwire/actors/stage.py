@@ -125,6 +125,7 @@ class ActorStage:
             else:
                 countries.named(ent)
         descriptions.descriptions()
+        descriptions.patrons()
         for ent in later:
             countries.named(ent)
         countries.scanned_countries(person=people.surname)
