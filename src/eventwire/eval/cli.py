@@ -133,11 +133,13 @@ def entities_command(
     gold: Annotated[str, typer.Argument(help="Entity gold: JSON lines of {id, text, published, entities: "
                                              "[{start, end, type}]} (see eventwire.eval.entities).")],
     output_format: FormatOption = ReportFormat.table, model: ModelOption = None,
+    lower_case: Annotated[bool, typer.Option(
+        "--lower-case", help="Run on the documents in lower case (as regional feeds arrive).")] = False,
 ) -> None:
     """Named entities (Person, Organisation, Location, Nationality): P/R/F1 exact and lenient per type."""
     from eventwire.eval.entities import evaluate
 
-    report = evaluate(gold, model=model)
+    report = evaluate(gold, model=model, lower_case=lower_case)
     if output_format is ReportFormat.json:
         return _print_json(report)
     _print_scores(f"entities: {report['gold_entities']} gold entities in {report['documents']} documents",
