@@ -18,7 +18,7 @@ CONTRACT_KEYS = {
     "quote": ["id", "kind", "text", "start", "end", "speaker", "speaker_text", "cue", "channel", "anonymous",
               "confidence"],
     "event": ["id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger", "sentence",
-              "date", "date_text", "location", "negated", "hypothetical", "reported_by", "confidence"],
+              "date", "date_text", "location", "negated", "hypothetical", "reported_by", "confidence", "magnitudes"],
     "party": ["actor", "text", "code", "sector"],
     "place": ["name", "start", "end", "country", "admin1", "lat", "lon", "geonameid"],
 }

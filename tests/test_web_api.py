@@ -186,15 +186,15 @@ def test_dyad_timeline_counts_quads_and_mean_goldstein_per_month(client: httpx.C
     assert next(iter(periods)) == "2017-06" and list(periods)[-1] == "2018-01"
     assert len(periods) == 8  # gaps filled
     assert periods["2017-06"] == {"period": "2017-06", "events": 2, "quad1": 1, "quad2": 1, "quad3": 0,
-                                  "quad4": 0, "goldstein": 4.2}
+                                  "quad4": 0, "goldstein": 4.2, "killed": 0}
     assert periods["2017-07"]["events"] == 0 and periods["2017-07"]["goldstein"] is None
     assert periods["2017-09"]["quad4"] == 1 and periods["2017-09"]["goldstein"] == -10.0
     # The negated agreement (2017-12) and the hypothetical pact (2018) are not counted.
     assert periods["2017-12"] == {"period": "2017-12", "events": 1, "quad1": 1, "quad2": 0, "quad3": 0,
-                                  "quad4": 0, "goldstein": 1.0}
+                                  "quad4": 0, "goldstein": 1.0, "killed": 0}
     directed = client.get("/api/dyads/IRQ/USA/timeline", params={"interval": "year", "directed": "true"}).json()
     assert directed["periods"] == [{"period": "2017", "events": 2, "quad1": 1, "quad2": 0, "quad3": 1, "quad4": 0,
-                                    "goldstein": -0.5}]
+                                    "goldstein": -0.5, "killed": 0}]
     assert client.get("/api/dyads/USA/IRQ/timeline", params={"interval": "fortnight"}).status_code == 422
 
 

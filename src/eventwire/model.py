@@ -177,8 +177,10 @@ MAGNITUDE_KINDS: tuple[str, ...] = (
 
 @dataclass(slots=True)
 class Magnitude:
-    """How many people an event touched: ``value`` of ``kind``, a lower bound when ``at_least``; ``text`` is the
-    span that says so ("at least 19 people")."""
+    """How many people an event touched, and the words that say so ("at least 19 people" killed).
+
+    ``value`` is a lower bound when ``at_least``; ``kind`` is one of :data:`MAGNITUDE_KINDS`.
+    """
 
     kind: str
     value: int

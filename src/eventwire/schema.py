@@ -25,6 +25,7 @@ _ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("Actor", "kind"): model.ACTOR_KINDS,
     ("Quote", "kind"): model.QUOTE_KINDS,
     ("Event", "event"): model.PLOVER_TYPES,
+    ("Magnitude", "kind"): model.MAGNITUDE_KINDS,
 }
 # Formats of the contract's strings and ranges of its numbers, by (class, field).
 _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
@@ -32,6 +33,7 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Event", "date"): {"pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
     ("Event", "quad"): {"minimum": 1, "maximum": 4},
     ("Event", "goldstein"): {"minimum": -10, "maximum": 10},
+    ("Magnitude", "value"): {"minimum": 0},
 }
 _SCALARS: dict[type, dict[str, Any]] = {
     str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from eventwire.export.csv_cells import SafeWriter
-from eventwire.export.gdelt import export_gdelt
+from eventwire.export.gdelt import export_gdelt, export_gdelt_magnitudes
 from eventwire.export.plover import export_plover
 from eventwire.store import Store
 from eventwire.store.records import RECORD_TABLES
@@ -41,6 +41,7 @@ SELECT article_id, id, event, mode, cameo, quad, goldstein, date, date_text,
        array_to_string(list_transform(recipient, lambda p: coalesce(p.sector, '')), '; ') AS recipient_sector,
        trigger.text AS trigger, location.name AS location, location.country AS location_country,
        location.lat AS lat, location.lon AS lon, negated, hypothetical, reported_by, confidence,
+       killed, injured, arrested,
        outlet, published, sentence_text
 FROM events ORDER BY article_id, id
 """
@@ -86,4 +87,5 @@ EXPORTERS: dict[str, Exporter] = {
     "parquet": export_parquet,
     "plover": export_plover,
     "gdelt": export_gdelt,
+    "gdelt-magnitudes": export_gdelt_magnitudes,
 }

@@ -21,12 +21,14 @@ in GDELT are FIPS 10-4, which eventwire does not carry, so the ``*_CountryCode``
 columns stay empty while names, coordinates and GeoNames ids are filled. Actor codes follow the
 CAMEO/GDELT convention country + sector (``USAGOV``). GDELT rows are read as facts, so negated and
 hypothetical events are not exported in this format (the PLOVER export keeps them, flagged).
+``--format gdelt-magnitudes`` adds three columns after the 61: ``killed``, ``injured`` and ``arrested`` (the
+largest figure over an aggregate's mentions, or the event's own; empty when the text gives none).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -37,6 +39,7 @@ import pycountry
 
 from eventwire.model import Article, Event, Party, Place
 from eventwire.store import Store
+from eventwire.store.records import FIGURE_COLUMNS
 from eventwire.time import parse_date
 
 
@@ -238,7 +241,7 @@ Aggregates = Mapping[tuple[str, str], tuple[int, int, int, str | None]]
 
 
 def gdelt_rows(articles: Iterable[Article], added: str | None = None,
-               aggregates: Aggregates | None = None) -> Iterator[list[str]]:
+               aggregates: Aggregates | None = None, extra: Sequence[Column] = ()) -> Iterator[list[str]]:
     """GDELT rows (lists of strings) for the factual events of some articles, one per directed pair.
 
     With ``aggregates`` (first mention ``(article_id, event_id)`` -> counts and first URL), only first
@@ -254,7 +257,7 @@ def gdelt_rows(articles: Iterable[Article], added: str | None = None,
                 continue  # a further mention of an event already counted in its first mention's row
             for index, (actor1, actor2) in enumerate(pairs(event)):
                 row = EventRow(article, event, stamp, aggregate, actor1, actor2, index)
-                yield [value(row) for _, value in GDELT_COLUMNS]
+                yield [value(row) for _, value in (*GDELT_COLUMNS, *extra)]
 
 
 def _first_mentions(store: Store, articles: list[Article]) -> Aggregates:
@@ -265,7 +268,33 @@ def _first_mentions(store: Store, articles: list[Article]) -> Aggregates:
     return {(a, e): (m, s, n, url) for a, e, m, s, n, url in rows}
 
 
-def export_gdelt(store: Store, out: Path) -> int:
+def _figure_columns(figures: Mapping[tuple[str, str], tuple[int | None, ...]] | None) -> list[Column]:
+    """``killed``, ``injured``, ``arrested``: the aggregate's largest figures (tolls rise as reports come in), or
+    the event's own when rows are event mentions."""
+    def column(position: int, kind: str) -> Callable[[EventRow], str]:
+        def get(row: EventRow) -> str:
+            if figures is not None:
+                return _num((figures.get((row.article.id, row.event.id)) or (None,) * 3)[position])
+            return _num(next((m.value for m in row.event.magnitudes if m.kind == kind), None))
+        return get
+
+    return [(kind, column(i, kind)) for i, kind in enumerate(FIGURE_COLUMNS)]
+
+
+def _aggregate_figures(store: Store, articles: list[Article]) -> dict[tuple[str, str], tuple[int | None, ...]]:
+    rows = store.con.cursor().execute(
+        "SELECT first_article_id, first_event_id, killed, injured, arrested "
+        "FROM aggregated_events WHERE first_article_id IN (SELECT unnest(?))", [[a.id for a in articles]],
+    ).fetchall()
+    return {(a, e): tuple(values) for a, e, *values in rows}
+
+
+def export_gdelt_magnitudes(store: Store, out: Path) -> int:
+    """:func:`export_gdelt` with three more columns after the 61 of GDELT 2.0: killed, injured, arrested."""
+    return export_gdelt(store, out, magnitudes=True)
+
+
+def export_gdelt(store: Store, out: Path, magnitudes: bool = False) -> int:
     """The factual stored events as a GDELT 2.0 event table; returns the number of rows."""
     count = 0
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
@@ -274,7 +303,8 @@ def export_gdelt(store: Store, out: Path) -> int:
     with out.open("w", encoding="utf-8") as handle:
         # A batch of articles at a time, with the aggregates whose first mention they hold.
         while batch := list(islice(articles, 500)):
-            for row in gdelt_rows(batch, stamp, _first_mentions(store, batch) if aggregated else None):
+            extra = _figure_columns(_aggregate_figures(store, batch) if aggregated else None) if magnitudes else []
+            for row in gdelt_rows(batch, stamp, _first_mentions(store, batch) if aggregated else None, extra):
                 handle.write("\t".join(row) + "\n")
                 count += 1
     return count

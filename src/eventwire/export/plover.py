@@ -4,7 +4,8 @@ Fields follow the PLOVER data format (``id``, ``date``, ``event``, ``mode``, ``c
 ``source``/``target`` as lists of ``{actorText, code, sector}``, ``eventText``, ``text``,
 ``language``, ``publication``, ``coder``, ``version``, ``dateCoded``) and add eventwire's own
 fields (``cameo``, ``quad``, ``goldstein``, ``url``, ``articleId``, ``eventLoc``, ``negated``,
-``hypothetical``, ``reportedBy``, ``confidence``). Negated and hypothetical events are exported
+``hypothetical``, ``reportedBy``, ``confidence``, ``magnitudes``), and PLOVER's optional ``size`` object
+(``dead``, ``injured``, ``arrested``) when the text gives those figures. Negated and hypothetical events are exported
 with their flags set and the PLOVER auxiliary context ``negation``/``hypothetical``, so a reader
 never mistakes them for facts. ``eventwire eval plover-gsr`` reads these files back.
 """
@@ -43,6 +44,14 @@ def _parties(parties: list[Party], article: Article) -> list[dict[str, Any]]:
     return result
 
 
+_SIZE_FIELDS = {"killed": "dead", "injured": "injured", "arrested": "arrested"}
+
+
+def _size(event: Event) -> dict[str, int] | None:
+    size = {_SIZE_FIELDS[m.kind]: m.value for m in event.magnitudes if m.kind in _SIZE_FIELDS}
+    return size or None
+
+
 def plover_record(article: Article, event: Event, coded_on: str, version: str) -> dict[str, Any]:
     """One event as a PLOVER record."""
     start, end = event.sentence
@@ -73,6 +82,9 @@ def plover_record(article: Article, event: Event, coded_on: str, version: str) -
         "reportedBy": event.reported_by,
         "dateText": event.date_text,
         "confidence": event.confidence,
+        # PLOVER's "size" information object (dead, injured, arrested) and eventwire's full magnitudes.
+        "size": _size(event),
+        "magnitudes": [m.to_dict() for m in event.magnitudes],
         "coder": CODER,
         "version": version,
         "dateCoded": coded_on,

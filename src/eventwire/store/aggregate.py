@@ -29,6 +29,7 @@ from datetime import date, timedelta
 
 import duckdb
 
+from eventwire.model import MAGNITUDE_KINDS
 from eventwire.store.records import to_arrow
 
 DEFAULT_WINDOW_DAYS = 1
@@ -84,9 +85,24 @@ SELECT aggregate_id AS id,
        first(id ORDER BY published NULLS LAST, article_id, id) AS first_event_id,
        list_sort(list(DISTINCT url) FILTER (WHERE url IS NOT NULL)) AS source_urls,
        list_sort(list(DISTINCT outlet) FILTER (WHERE outlet IS NOT NULL)) AS outlets,
-       list({'article_id': article_id, 'event_id': id} ORDER BY article_id, id) AS mentions
+       list({'article_id': article_id, 'event_id': id} ORDER BY article_id, id) AS mentions,
+       max(killed) AS killed, max(injured) AS injured, max(arrested) AS arrested,
+       flatten(list(magnitudes)) AS all_magnitudes
 FROM m GROUP BY aggregate_id
 """
+
+
+# Per magnitude kind over an aggregate's mentions: median, maximum, number of mentions reporting it.
+_KIND_FIGURES = """list_filter(list_transform({kinds}, lambda k: {{'kind': k,
+    'median': list_aggregate(list_transform(list_filter(all_magnitudes, lambda x: x.kind = k), lambda x: x.value),
+                             'median')::DOUBLE,
+    'max': list_max(list_transform(list_filter(all_magnitudes, lambda x: x.kind = k), lambda x: x.value)),
+    'reports': len(list_filter(all_magnitudes, lambda x: x.kind = k))::INTEGER}}), lambda s: s.reports > 0)"""
+_AGGREGATE_SQL = _AGGREGATE_SQL.replace("INSERT INTO aggregated_events\nWITH m AS (", "WITH m AS (", 1)
+_AGGREGATE_SQL = (
+    "INSERT INTO aggregated_events WITH g AS (" + _AGGREGATE_SQL + ") SELECT * EXCLUDE (all_magnitudes), "
+    + _KIND_FIGURES.format(kinds="[" + ", ".join(f"'{k}'" for k in MAGNITUDE_KINDS) + "]") + " FROM g"
+)
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from eventwire.errors import EventwireError
 EVENT_COLUMNS = (
     "article_id", "id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger",
     "sentence", "date", "date_text", "location", "negated", "hypothetical", "reported_by", "confidence",
-    "outlet", "published", "sentence_text",
+    "outlet", "published", "sentence_text", "magnitudes", "killed", "injured", "arrested",
 )
 QUOTE_COLUMNS = (
     "article_id", "id", "kind", "text", "start", "end", "speaker", "speaker_text", "speaker_name", "cue",
@@ -53,6 +53,10 @@ class Filters:
     hypothetical: bool | None = None
     anonymous: bool | None = None
     search: str | None = None
+    # At least this many killed / injured / arrested (events whose text gives no figure never match).
+    min_killed: int | None = None
+    min_injured: int | None = None
+    min_arrested: int | None = None
     limit: int = 100
     offset: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -158,6 +162,13 @@ class _Where:
         if filters.search and text_column:
             self.add(f"lower({prefix}{text_column}) LIKE ? ESCAPE '\\'", _contains(filters.search))
 
+    def figures(self, filters: Filters) -> None:
+        """``min_killed``, ``min_injured``, ``min_arrested`` on the columns of the same names."""
+        for column, least in (("killed", filters.min_killed), ("injured", filters.min_injured),
+                              ("arrested", filters.min_arrested)):
+            if least is not None:
+                self.add(f"{column} >= ?", int(least))
+
     def sql(self) -> tuple[str, list[Any]]:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else "", self.params
 
@@ -174,6 +185,7 @@ def event_where(filters: Filters) -> tuple[str, list[Any]]:
     for column, flag in (("negated", filters.negated), ("hypothetical", filters.hypothetical)):
         if flag is not None:
             where.add(f"{column} = ?", flag)
+    where.figures(filters)
     where.shared(filters, "event_day", "sentence_text")
     return where.sql()
 
@@ -307,6 +319,7 @@ def dyad_where(a: str, b: str, filters: Filters, directed: bool = False) -> tupl
     where, params = event_where(Filters(
         type=filters.type, quad=filters.quad, since=filters.since, until=filters.until, outlet=filters.outlet,
         negated=filters.negated, hypothetical=filters.hypothetical, search=filters.search,
+        min_killed=filters.min_killed, min_injured=filters.min_injured, min_arrested=filters.min_arrested,
     ))
     dyad_params: list[Any] = []
     match = _event_party_clause
@@ -323,7 +336,8 @@ def dyad_where(a: str, b: str, filters: Filters, directed: bool = False) -> tupl
 def dyad_timeline(con: duckdb.DuckDBPyConnection, a: str, b: str, interval: str = "month",
                   filters: Filters | None = None, directed: bool = False) -> list[dict[str, Any]]:
     """Per period: event counts per quad class (1 verbal and 2 material cooperation, 3 verbal and 4 material
-    conflict) and the mean Goldstein score; periods without events inside the range are filled with zeros."""
+    conflict), the mean Goldstein score and ``killed``, the fatalities the events report (for a timeline
+    weighted by fatalities); periods without events inside the range are filled with zeros."""
     if interval not in INTERVALS:
         raise FilterError(f"interval {interval!r} is not one of {', '.join(INTERVALS)}")
     where, params = dyad_where(a, b, filters or Filters(), directed)
@@ -331,7 +345,7 @@ def dyad_timeline(con: duckdb.DuckDBPyConnection, a: str, b: str, interval: str 
         f"SELECT {INTERVALS[interval]} AS period, count(*) AS events, "
         "count(*) FILTER (WHERE quad = 1) AS quad1, count(*) FILTER (WHERE quad = 2) AS quad2, "
         "count(*) FILTER (WHERE quad = 3) AS quad3, count(*) FILTER (WHERE quad = 4) AS quad4, "
-        "round(avg(goldstein), 2) AS goldstein, min(event_day) AS first_day "
+        "round(avg(goldstein), 2) AS goldstein, coalesce(sum(killed), 0) AS killed, min(event_day) AS first_day "
         f"FROM events{where} AND event_day IS NOT NULL GROUP BY period ORDER BY period"
     )
     rows = _rows(con, sql, params)
@@ -354,7 +368,7 @@ def _fill_periods(rows: list[dict[str, Any]], interval: str) -> list[dict[str, A
         day = _next_period(day, interval)
     if len(labels) > _MAX_FILLED_PERIODS:
         return list(by_label.values())
-    empty = {"events": 0, "quad1": 0, "quad2": 0, "quad3": 0, "quad4": 0, "goldstein": None}
+    empty = {"events": 0, "quad1": 0, "quad2": 0, "quad3": 0, "quad4": 0, "goldstein": None, "killed": 0}
     return [by_label.get(label, {"period": label, **empty}) for label in labels]
 
 
@@ -492,8 +506,14 @@ def event_summary_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         flags = ",".join(f for f, on in (("negated", e["negated"]), ("hypothetical", e["hypothetical"])) if on)
         rows.append({"date": e["date"], "event": e["event"] + (f"/{e['mode']}" if e["mode"] else ""),
                      "cameo": e["cameo"], "actor": _parties(e["actor"]), "recipient": _parties(e["recipient"]),
-                     "trigger": (e["trigger"] or {}).get("text"), "flags": flags, "article": e["article_id"]})
+                     "trigger": (e["trigger"] or {}).get("text"), "figures": magnitude_summary(e.get("magnitudes")),
+                     "flags": flags, "article": e["article_id"]})
     return rows
+
+
+def magnitude_summary(magnitudes: list[dict[str, Any]] | None) -> str:
+    """Magnitudes in a few words: "killed 19+, injured 4" (``+``: at least)."""
+    return ", ".join(f"{m['kind']} {m['value']}{'+' if m.get('at_least') else ''}" for m in magnitudes or [])
 
 
 def _parties(parties: list[dict[str, Any]] | None) -> str:
@@ -514,7 +534,7 @@ def dyad_events(con: duckdb.DuckDBPyConnection, a: str, b: str, filters: Filters
 AGGREGATED_EVENT_COLUMNS = (
     "id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "location", "event_day", "last_day",
     "num_mentions", "num_sources", "num_articles", "num_stories", "first_url", "first_article_id",
-    "first_event_id", "source_urls", "outlets", "mentions",
+    "first_event_id", "source_urls", "outlets", "mentions", "killed", "injured", "arrested", "magnitudes",
 )
 
 
@@ -543,6 +563,7 @@ def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
         where.add("len(list_filter(outlets, lambda o: lower(o) LIKE ? ESCAPE '\\')) > 0", _contains(filters.outlet))
     if filters.article:
         where.add("len(list_filter(mentions, lambda m: m.article_id = ?)) > 0", filters.article)
+    where.figures(filters)
     return where.sql()
 
 

@@ -22,9 +22,15 @@ from eventwire.model import Article, Failure
 # 2: derived tables ``stories`` (near-duplicate clusters) and ``event_aggregates``/``aggregated_events``.
 # 3: cross-article actor keys (``actors.actor_key``, ``events.actor_keys``/``recipient_keys``, see ``actor_key``)
 #    and party match columns (``events.actor_terms``/``actor_search``, ``recipient_*``) for fast filters.
-SCHEMA_VERSION = 3
+# 4: event magnitudes: ``events.magnitudes`` and ``killed``/``injured``/``arrested``, and on
+#    ``aggregated_events`` the largest figures and the per-kind median, maximum and number of reports.
+SCHEMA_VERSION = 4
 
 _PARTY = pa.struct([("actor", pa.string()), ("text", pa.string()), ("code", pa.string()), ("sector", pa.string())])
+_MAGNITUDE = pa.struct([("kind", pa.string()), ("value", pa.int64()), ("at_least", pa.bool_()),
+                        ("text", pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]))])
+# The magnitude kinds with a column of their own on events and aggregated events.
+FIGURE_COLUMNS: tuple[str, ...] = ("killed", "injured", "arrested")
 _PLACE_FIELDS = [
     ("name", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("country", pa.string()),
     ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()), ("geonameid", pa.int64()),
@@ -76,6 +82,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         # surface texts lower-cased, joined by \x1f (one string scan instead of a list walk per row).
         ("actor_terms", pa.list_(pa.string())), ("actor_search", pa.string()),
         ("recipient_terms", pa.list_(pa.string())), ("recipient_search", pa.string()),
+        # The contract's magnitudes, and the figures analysts filter on (null: the text gives none).
+        ("magnitudes", pa.list_(_MAGNITUDE)),
+        ("killed", pa.int64()), ("injured", pa.int64()), ("arrested", pa.int64()),
     ]),
     "places": pa.schema([("article_id", pa.string()), ("idx", pa.int32()), *_PLACE_FIELDS]),
     "failures": pa.schema([("name", pa.string()), ("reason", pa.string()), ("failed_at", pa.timestamp("us"))]),
@@ -100,6 +109,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("num_stories", pa.int32()), ("first_url", pa.string()), ("first_article_id", pa.string()),
         ("first_event_id", pa.string()), ("source_urls", pa.list_(pa.string())), ("outlets", pa.list_(pa.string())),
         ("mentions", pa.list_(pa.struct([("article_id", pa.string()), ("event_id", pa.string())]))),
+        # Largest figure of each kind over the mentions (tolls rise as reports come in), and for every kind
+        # reported: the median, the maximum and the number of mentions reporting it (store/aggregate.py).
+        ("killed", pa.int64()), ("injured", pa.int64()), ("arrested", pa.int64()),
+        ("magnitudes", pa.list_(pa.struct([("kind", pa.string()), ("median", pa.float64()), ("max", pa.int64()),
+                                           ("reports", pa.int32())]))),
     ]),
 }
 
@@ -170,9 +184,15 @@ def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
             "recipient_keys": [keys.get(p["actor"]) for p in event["recipient"]],
             "actor_terms": _terms(event["actor"]), "actor_search": _search(event["actor"], names),
             "recipient_terms": _terms(event["recipient"]), "recipient_search": _search(event["recipient"], names),
+            **_figures(event["magnitudes"]),
         })
     rows["places"] = [{"article_id": article.id, "idx": i, **place} for i, place in enumerate(doc["places"])]
     return rows
+
+
+def _figures(magnitudes: list[dict[str, Any]]) -> dict[str, int | None]:
+    values = {m["kind"]: m["value"] for m in magnitudes}
+    return {kind: values.get(kind) for kind in FIGURE_COLUMNS}
 
 
 def _codes(parties: list[dict[str, Any]]) -> list[str]:

@@ -99,10 +99,14 @@ def event_filters(
     article: Annotated[str | None, Query(description="Only events of this article id.", **_TEXT)] = None,
     q: Annotated[str | None, Query(description="The sentence contains this text.", **_TEXT)] = None,
     limit: Limit = 100, offset: Offset = 0,
+    min_killed: Annotated[int | None, Query(ge=0, le=10**9, description="At least this many killed.")] = None,
+    min_injured: Annotated[int | None, Query(ge=0, le=10**9, description="At least this many injured.")] = None,
+    min_arrested: Annotated[int | None, Query(ge=0, le=10**9, description="At least this many arrested.")] = None,
 ) -> Filters:
     return Filters(actor=actor or None, recipient=recipient or None, type=type.value if type else None, quad=quad,
                    since=since or None, until=until or None, outlet=outlet or None, negated=negated,
-                   hypothetical=hypothetical, article=article or None, search=q or None, limit=limit, offset=offset)
+                   hypothetical=hypothetical, article=article or None, search=q or None, limit=limit, offset=offset,
+                   min_killed=min_killed, min_injured=min_injured, min_arrested=min_arrested)
 
 
 EventFilters = Annotated[Filters, Depends(event_filters)]
@@ -245,13 +249,14 @@ async def post_articles(request: Request) -> Response:
 def events_csv(rows: list[dict[str, Any]]) -> Iterator[str]:
     flat = event_summary_rows(rows)
     columns = ["article", "id", "date", "event", "cameo", "quad", "goldstein", "actor", "recipient", "trigger",
-               "flags", "outlet"]
+               "flags", "outlet", "killed", "injured", "arrested"]
     buffer = io.StringIO()
     writer = SafeWriter(buffer)
     writer.writerow(columns)
     for row, summary in zip(rows, flat, strict=True):
         merged = {**summary, "id": row["id"], "quad": row["quad"], "goldstein": row["goldstein"],
-                  "outlet": row["outlet"]}
+                  "outlet": row["outlet"], "killed": row.get("killed"), "injured": row.get("injured"),
+                  "arrested": row.get("arrested")}
         writer.writerow([merged[c] for c in columns])
     yield buffer.getvalue()
 

@@ -11,6 +11,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from eventwire.store.query import magnitude_summary
+
 
 @dataclass(slots=True)
 class Piece:
@@ -25,7 +27,7 @@ class Piece:
 class _Span:
     start: int
     end: int
-    kind: str  # actor | quote | event
+    kind: str  # actor | quote | event | magnitude
     ref: str
     classes: list[str]
     title: str
@@ -63,6 +65,7 @@ def describe(article: dict[str, Any], keys: dict[str, str]) -> dict[str, dict[st
             "date": event.get("date"), "date_text": event.get("date_text"), "modality": ", ".join(modality),
             "location": (event.get("location") or {}).get("name"),
             "reported_by": event.get("reported_by"),
+            "magnitudes": magnitude_summary(event.get("magnitudes")) or None,
         }
     return records
 
@@ -97,6 +100,12 @@ def _spans(article: dict[str, Any], records: dict[str, dict[str, Any]], size: in
                      f"{', ' + record['date'] if record['date'] else ''} ({record['modality']})")
             spans.append(_Span(trigger["start"], trigger["end"], "event", f"e:{event['id']}",
                                ["hl-event", *flags], title))
+        # The words that say how many were killed, arrested, marched: they open the same event record.
+        for magnitude in event.get("magnitudes") or []:
+            text = magnitude.get("text") or {}
+            if valid(text.get("start"), text.get("end")):
+                spans.append(_Span(text["start"], text["end"], "magnitude", f"e:{event['id']}", ["hl-magnitude"],
+                                   f"{magnitude_summary([magnitude])} (event {record['event']})"))
     return spans
 
 

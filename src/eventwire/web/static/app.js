@@ -51,7 +51,8 @@
       box.appendChild(fields([
         ["Source", r.actor], ["Target", r.recipient], ["Date", r.date ? r.date + (r.date_text ? " (“" + r.date_text + "”)" : "") : null],
         ["Modality", r.modality], ["CAMEO", r.cameo], ["Quad", r.quad], ["Goldstein", r.goldstein],
-        ["Location", r.location], ["Reported by", r.reported_by ? "quote " + r.reported_by : null]
+        ["Location", r.location], ["Reported by", r.reported_by ? "quote " + r.reported_by : null],
+        ["Magnitudes", r.magnitudes]
       ]));
     } else {
       box.appendChild(el("h3", null, "Actor" + (r.anonymous ? " · anonymous" : "")));

@@ -41,14 +41,18 @@
       svg.appendChild(svgEl("text", { x: width / 2, y: height / 2, "text-anchor": "middle", "class": "no-data" }, "No dated factual events"));
       return;
     }
-    var maxCount = Math.max.apply(null, periods.map(function (p) { return p.events; }).concat([1]));
+    // Weighted by fatalities: one bar per period, the number killed its events report.
+    var killed = data.weight === "killed";
+    var series = killed ? [{ key: "killed", label: "killed (reported)", color: "#6d0f0f" }] : QUADS;
+    var measure = killed ? "killed" : "events";
+    var maxCount = Math.max.apply(null, periods.map(function (p) { return p[measure] || 0; }).concat([1]));
     var band = w / periods.length, barW = Math.max(2, band * 0.7);
     var y = function (v) { return m.top + h - (v / maxCount) * h; };
     var gy = function (g) { return m.top + h / 2 - (g / 10) * (h / 2); };
     var plot = svgEl("g", { "class": "bars" });
     periods.forEach(function (p, i) {
       var x = m.left + i * band + (band - barW) / 2, base = 0;
-      QUADS.forEach(function (q) {
+      series.forEach(function (q) {
         var n = p[q.key] || 0;
         if (!n) { return; }
         var rect = svgEl("rect", { x: x, y: y(base + n), width: barW, height: y(base) - y(base + n), fill: q.color, "class": "bar " + q.key });
@@ -75,7 +79,7 @@
         axis.appendChild(svgEl("text", { x: m.left + i * band + band / 2, y: m.top + h + 16, "text-anchor": "middle" }, p.period));
       }
     });
-    axis.appendChild(svgEl("text", { x: m.left, y: 14 }, "events"));
+    axis.appendChild(svgEl("text", { x: m.left, y: 14 }, measure));
     axis.appendChild(svgEl("text", { x: m.left + w + 6, y: 14, "text-anchor": "end" }, "Goldstein"));
     svg.appendChild(axis);
     var points = [];
@@ -92,7 +96,7 @@
       });
     }
     var legend = svgEl("g", { "class": "legend" });
-    QUADS.forEach(function (q, i) {
+    series.forEach(function (q, i) {
       var lx = m.left + i * 150;
       legend.appendChild(svgEl("rect", { x: lx, y: height - 14, width: 10, height: 10, fill: q.color }));
       legend.appendChild(svgEl("text", { x: lx + 14, y: height - 5 }, q.label));
