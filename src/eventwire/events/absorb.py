@@ -61,10 +61,10 @@ class AbsorbMixin:
         self._convert(cand, cand.modality)
 
     def _refine(self, cand: Candidate, inner: Candidate) -> None:
-        """CAMEO detail of an appeal, demand or rejection from the act it is about (detail.tsv):
+        """CAMEO detail of an appeal, demand, rejection or pledge from the act it is about (detail.tsv):
         "urged Sudan to release" appeals for a release (0253), "refused talks" rejects a meeting (125)."""
-        if cand.type not in ("REQUEST", "REJECT") or not cand.cameo or cand.cameo[2:] not in ("0", ""):
-            return  # only the generic codes (020, 100, 120) are refined; a sense's own detail stays
+        if cand.type not in ("REQUEST", "REJECT", "AGREE") or not cand.cameo or cand.cameo[2:] not in ("0", ""):
+            return  # only the generic codes (020, 030, 100, 120) are refined; a sense's own detail stays
         code = self.lex.detail_code(inner.cameo, cand.cameo)
         if code:
             cand.cameo, cand.mode = code, cand.mode or cameo.plover_mode(code)

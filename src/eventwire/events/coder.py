@@ -72,8 +72,8 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, Impli
                 found[token.i] = candidate
         for token, entry in light:
             self._light(article, token, entry, bounds, found)
-        for cand in found.values():
-            self._resense(cand)
+        for i in [i for i, cand in found.items() if not self._resense(cand)]:
+            del found[i]
         self._reported_obligations(article, doc, bounds, found)
         self._absorb(found)
         kept: list[Candidate] = []

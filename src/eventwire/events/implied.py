@@ -81,13 +81,16 @@ class ImpliedMixin:
         cand.target = [t for t in cand.target if not any(same(t, s) for s in cand.source)]
 
     # ------------------------------------------------------------------ senses that depend on the actor
-    def _resense(self, cand: Candidate) -> None:
-        """A bare sense replaced by one the source's sector selects ("workers struck" is a strike)."""
-        if cand.entry.word or cand.entry.obj or cand.entry.sectors:
-            return
+    def _resense(self, cand: Candidate) -> bool:
+        """A bare sense replaced by one the source's sector selects ("workers struck" is a strike).
+        False when the candidate stood in for sector senses and its source selects none of them."""
+        if cand.entry.word or cand.entry.obj:
+            return True
         sectors = {p.sector[:3] for p in cand.source if p.sector}
+        if cand.entry.sectors and cand.entry.sectors & sectors:
+            return True
         if not sectors:
-            return
+            return not cand.entry.sectors
         token = cand.token
         pos = cand.entry.pos
         for entry in self.lex.senses(pos, cand.entry.lemma):
@@ -95,7 +98,8 @@ class ImpliedMixin:
                 cand.entry, cand.type, cand.cameo = entry, entry.type, entry.cameo
                 cand.mode = entry.mode
                 cand.trigger_tokens = cand.trigger_tokens or [token]
-                return
+                return True
+        return not cand.entry.sectors
 
     # ------------------------------------------------------------------ implied actors
     def _event_noun_agent(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
@@ -221,8 +225,19 @@ class ImpliedMixin:
             cand.doubt = "crime"
             return
         unnamed = not named or all(p.sector == "UAF" and p.actor is None for p in named) or cand.implied_source
-        if unnamed and any(self._hazard_word(doc[i]) for i in range(*bounds)):
+        if unnamed and any(self._hazard_agent(doc[i]) for i in range(*bounds)):
             cand.doubt = "hazard"
+
+    def _hazard_agent(self, token: Token) -> bool:
+        """A hazard that acts in the sentence: a subject ("the fire destroyed ...") or a cause ("after the
+        quake"), not the object of an act ("set fire to", "opened fire")."""
+        if not self._hazard_word(token):
+            return False
+        node = token
+        while node.dep_ == "conj" and node.head is not node:
+            node = node.head
+        return node.dep_ in ("nsubj", "nsubjpass", "csubj") or (
+            node.dep_ == "pobj" and node.head.lower_ in _CAUSE_PREPOSITIONS)
 
     def _not_political(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> bool:
         """True when a conflict candidate is no political event (and is dropped); marks doubtful ones."""

@@ -79,7 +79,7 @@ class PartyMixin:
             head = inner
         start, end = self._np_bounds(head)
         text = article.text[start:end]
-        sector = self._sector(head)
+        sector = self._sector(head) or self._modifier_sector(head)
         if head.pos_ == "PRON" and self.actor_of(article, head) is None:
             antecedent = self._pronoun_antecedent(head)
             if antecedent is None:
@@ -87,7 +87,7 @@ class PartyMixin:
             head = antecedent
             start, end = self._np_bounds(head)
             text = article.text[start:end]
-            sector = self._sector(head)
+            sector = self._sector(head) or self._modifier_sector(head)
         actor, via_head = self._actor_for(article, head)
         if actor is not None and head.pos_ == "PRON" and not actor.country and actor.mentions:
             # A pronoun the actors stage resolved: its antecedent's own phrase may name the country
@@ -205,6 +205,18 @@ class PartyMixin:
             return None
         sector = self.lex.agents.get(token.lemma_.lower()) or self.lex.agents.get(token.lower_)
         return None if sector == QUANT else sector
+
+    def _modifier_sector(self, head: Token) -> str | None:
+        """The sector a title or group word before a name or noun gives it ("President Ruto" GOV,
+        "opposition supporters" OPP) when the head word has none of its own."""
+        if head.pos_ not in NOMINAL_POS:
+            return None
+        for child in head.children:
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < head.i:
+                sector = self._sector(child)
+                if sector:
+                    return sector
+        return None
 
     def _modifier_code(self, article: Article, head: Token, found: Actor) -> str | None:
         """A country for an actor the knowledge base knows no country of, from its modifiers

@@ -25,15 +25,19 @@ class SenseMixin:
             return None
         companions = self._companions(token)
         objects = self._object_lemmas(token) if any(s.obj for s in senses) else set()
+        provisional: Entry | None = None
         for entry in senses:
             if entry.sectors:
-                continue  # chosen once the source is known (ImpliedMixin._resense)
+                # Chosen once the source is known (ImpliedMixin._resense); with no other sense, the first
+                # such sense stands in and is kept only if the source's sector selects one.
+                provisional = provisional or (entry if not entry.word and not entry.obj else None)
+                continue
             if entry.word and (entry.word not in companions or any(w not in companions for w in entry.also)):
                 continue
             if entry.obj and not (objects & entry.obj):
                 continue
             return entry
-        return None
+        return provisional
 
     @staticmethod
     def _companions(token: Token) -> set[str]:
