@@ -65,6 +65,11 @@ DbOption = Annotated[str, typer.Option("--db", help="DuckDB database file.")]
 DictionariesOption = Annotated[
     str | None, typer.Option("--dictionaries", help="Directory of PETRARCH/CAMEO dictionaries to code with.")
 ]
+# eventwire watch / serve --watch
+EveryOption = Annotated[str, typer.Option("--every", help="Time between the starts of rounds: 30s, 15m, 2h.")]
+MaxPerRoundOption = Annotated[int, typer.Option("--max-per-round", min=1, help="At most this many pages a round.")]
+ContactOption = Annotated[str | None, typer.Option(
+    "--contact", help="An e-mail or URL put in the User-Agent so site operators can reach you.")]
 
 
 def _print_version(requested: bool) -> None:
@@ -561,12 +566,111 @@ def serve_command(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (other machines: 0.0.0.0).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    watch: Annotated[list[str] | None, typer.Option(
+        "--watch", help="Also watch these feeds/sitemaps (or files listing them) in the server (repeatable).")]
+    = None,
+    every: EveryOption = "15m", max_per_round: MaxPerRoundOption = 100, contact: ContactOption = None,
 ) -> None:
     """Browse and query the database in a web UI and JSON API (writes via POST need EVENTWIRE_API_TOKEN)."""
     from eventwire.web import serve
 
+    watch_config = _watch_config(watch, every, max_per_round, contact, 1.0, 4, 20.0) if watch else None
+
     if not Path(db).exists():
         err.print(f"{db} does not exist yet: serving an empty database (fill it with `eventwire demo`, "
                   "`eventwire ingest` or POST /api/articles)")
-    err.print(f"eventwire: http://{host}:{port}/ serving {db} (Ctrl-C to stop)")
-    serve(db, host=host, port=port)
+    err.print(f"eventwire: http://{host}:{port}/ serving {db} (Ctrl-C to stop)"
+              + (f", watching {len(watch_config.sources)} sources every {watch_config.every:g}s" if watch_config
+                 else ""))
+    serve(db, host=host, port=port, watch=watch_config)
+
+# -- live monitoring (issue 19) ----------------------------------------------------------------------
+
+
+def _watch_config(sources: list[str], every: str, max_per_round: int, contact: str | None, host_delay: float,
+                  connections: int, timeout: float) -> Any:
+    from eventwire.watch import Politeness, WatchConfig, parse_interval, source_urls, user_agent
+
+    politeness = Politeness(user_agent=user_agent(contact), host_delay=host_delay, connections=connections,
+                            per_host=min(2, connections), timeout=timeout)
+    return WatchConfig(source_urls(sources), every=parse_interval(every), max_per_round=max_per_round,
+                       politeness=politeness)
+
+
+@app.command("watch")
+def watch_command(
+    sources: Annotated[list[str], typer.Argument(help="RSS/Atom feed or sitemap URLs, or text files listing them "
+                                                      "(one per line, # comments).")],
+    db: DbOption = DEFAULT_DB, every: EveryOption = "15m",
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit (for cron and tests).")] = False,
+    max_per_round: MaxPerRoundOption = 100, contact: ContactOption = None,
+    host_delay: Annotated[float, typer.Option("--host-delay", min=0,
+                                              help="Seconds between requests to one host.")] = 1.0,
+    connections: Annotated[int, typer.Option("--connections", min=1, help="Requests in flight in total.")] = 4,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for an answer.")] = 20.0,
+    model: ModelOption = None, doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
+) -> None:
+    """Follow feeds and sitemaps: fetch new articles each round, extract and store them (Ctrl-C stops cleanly)."""
+    import signal
+    import threading
+
+    from eventwire.pipeline import Pipeline
+    from eventwire.watch import Watcher
+
+    config = _watch_config(sources, every, max_per_round, contact, host_delay, connections, timeout)
+    stop = threading.Event()
+    loaded: list[Pipeline] = []
+
+    def pipeline() -> Pipeline:
+        if not loaded:
+            loaded.append(Pipeline(_config(model, None, doc_timeout)))
+        return loaded[0]
+
+    def request_stop(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        err.print(f"eventwire watch: {signal.Signals(signum).name}: stopping after the current article "
+                  "(again to abort)", highlight=False)
+
+    def report(result: Any) -> None:
+        for name, reason in result.failures:
+            _warn_failure(Failure(name, reason))
+        err.print(f"eventwire watch: {result.summary()} → {db}", highlight=False)
+
+    previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with Store(db) as store:
+            watcher = Watcher(store, config, pipeline, stop=stop, on_stored=lambda _: _refresh_derived(store))
+            err.print(f"eventwire watch: {len(config.sources)} sources → {db}"
+                      + ("" if once else f", a round every {config.every:g}s (Ctrl-C to stop)"), highlight=False)
+            try:
+                results = watcher.run(once=once, report=report)
+            finally:
+                watcher.close()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if once and results and results[-1].sources and results[-1].sources == results[-1].sources_failed:
+        raise typer.Exit(EXIT_NOTHING)
+
+
+@app.command("sources")
+def sources_command(db: DbOption = DEFAULT_DB, fmt: FormatOption = OutputFormat.table) -> None:
+    """List watched sources: last status, new URLs and stored articles in the last round, failure counts."""
+    from eventwire.store.sources import last_round, sources_report
+
+    with Store(db, read_only=True) as store:
+        rows = sources_report(store.con)
+        latest = last_round(store.con)
+    table_rows = [{
+        "source": r["url"], "kind": r["kind"] or "",
+        "status": f"{r['last_status'] or 'not fetched'}"
+                  + (f" {r['last_http_status']}" if r["last_http_status"] else ""),
+        "last fetch": r["last_fetched_at"].strftime("%Y-%m-%d %H:%M:%S") if r["last_fetched_at"] else "",
+        "new URLs": r["new_urls_last_round"], "stored last round": r["stored_last_round"],
+        "articles": r["articles"], "pending": r["pending_urls"], "failing URLs": r["failing_urls"],
+        "given up": r["given_up_urls"], "source failures": r["source_failures"], "reason": r["last_reason"] or "",
+    } for r in rows]
+    title = "sources" + (f", last round {latest['round']}" if latest else "")
+    _emit(rows, table_rows, fmt, title, len(rows))

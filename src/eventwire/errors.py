@@ -40,6 +40,10 @@ class StoreError(EventwireError):
     """The DuckDB store cannot be opened or written."""
 
 
+class WatchError(EventwireError):
+    """A watch source or option cannot be used (not an http(s) URL, an unreadable sources file, a bad interval)."""
+
+
 class StoreLockedError(StoreError):
     """Another process (usually ``eventwire serve``) holds the database file."""
 

@@ -81,6 +81,11 @@ def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
     return minhash
 
 
+def signature_from_hashvalues(values: Iterable[int], num_perm: int = NUM_PERM) -> MinHash:
+    """A :func:`signature` rebuilt from its stored ``hashvalues`` (for comparison with new signatures)."""
+    return MinHash(num_perm=num_perm, seed=_SEED, hashvalues=np.asarray(list(values), dtype=np.uint64))
+
+
 class StoryClusterer:
     """Assigns articles, given in publication order, to story clusters."""
 
@@ -97,13 +102,23 @@ class StoryClusterer:
         """The story ``article_id`` belongs to and its similarity to the closest earlier member (1.0 if first)."""
         if article_id in self.story_of:
             return self.story_of[article_id], 1.0
-        minhash = signature(text, self.num_perm)
+        return self.add_signature(article_id, signature(text, self.num_perm))
+
+    def nearest(self, minhash: MinHash) -> tuple[float, str] | None:
+        """The most similar article added so far at or above the threshold, as ``(similarity, id)``; None if none."""
         best: tuple[float, str] | None = None
         for candidate in self.lsh.query(minhash):
             similarity = minhash.jaccard(self.signatures[candidate])
             # LSH banding lets through some pairs under the threshold: check the estimate itself.
             if similarity >= self.threshold and (best is None or (similarity, candidate) > best):
                 best = (similarity, candidate)
+        return best
+
+    def add_signature(self, article_id: str, minhash: MinHash) -> tuple[str, float]:
+        """:meth:`add` for an article whose signature is already known (one kept from an earlier run)."""
+        if article_id in self.story_of:
+            return self.story_of[article_id], 1.0
+        best = self.nearest(minhash)
         story, similarity = (self.story_of[best[1]], best[0]) if best else (article_id, 1.0)
         self.lsh.insert(article_id, minhash)
         self.signatures[article_id] = minhash

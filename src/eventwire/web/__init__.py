@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eventwire.web.app import create_app
+
+if TYPE_CHECKING:
+    from eventwire.watch import WatchConfig
 
 __all__ = ["LOOPBACK_HOSTS", "create_app", "serve"]
 
@@ -10,11 +15,12 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000, api_token: str | None = None,
-          log_level: str = "info") -> None:
+          log_level: str = "info", watch: WatchConfig | None = None) -> None:
     """Run the app with uvicorn until interrupted. On a loopback address only loopback Host headers are
-    accepted (DNS rebinding cannot reach the server from a web page)."""
+    accepted (DNS rebinding cannot reach the server from a web page). ``watch``: also run the watcher in a
+    thread of the server (``eventwire serve --watch``)."""
     import uvicorn
 
     allowed = ["127.0.0.1", "localhost", "[::1]"] if host in LOOPBACK_HOSTS else None
-    app = create_app(db_path, api_token=api_token, allowed_hosts=allowed)
+    app = create_app(db_path, api_token=api_token, allowed_hosts=allowed, watch=watch)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)

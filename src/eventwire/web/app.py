@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 import duckdb
@@ -33,6 +33,9 @@ from eventwire.errors import EventwireError
 from eventwire.pipeline import Pipeline, PipelineConfig
 from eventwire.store import Store
 from eventwire.store.query import FilterError
+
+if TYPE_CHECKING:
+    from eventwire.watch import WatchConfig
 
 log = logging.getLogger(__name__)
 
@@ -205,12 +208,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def create_app(db_path: str | Path, *, api_token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-               pipeline_config: PipelineConfig | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
+               pipeline_config: PipelineConfig | None = None, allowed_hosts: list[str] | None = None,
+               watch: WatchConfig | None = None) -> FastAPI:
     """The eventwire web app over the DuckDB file ``db_path`` (created empty when missing).
 
     ``api_token`` guards ``POST /api/articles``; when None it is read from the ``EVENTWIRE_API_TOKEN``
     environment variable, and when that is unset too, writes are disabled (403). ``allowed_hosts``
-    restricts the Host header (``serve`` sets it on loopback binds against DNS rebinding).
+    restricts the Host header (``serve`` sets it on loopback binds against DNS rebinding). ``watch`` runs
+    the watcher in a thread sharing this connection from start-up to shutdown (``serve --watch``).
     """
     token = api_token if api_token is not None else os.environ.get(TOKEN_ENV)
     database = Database(str(db_path), pipeline_config or PipelineConfig())
@@ -218,7 +223,15 @@ def create_app(db_path: str | Path, *, api_token: str | None = None, max_body_by
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
         database.open()  # again, when an app is started after a shutdown (test clients do)
+        watcher = None
+        if watch is not None:
+            from eventwire.watch.service import BackgroundWatcher
+
+            watcher = BackgroundWatcher(database, watch)
+            watcher.start()
         yield
+        if watcher is not None:
+            watcher.stop()  # it finishes its current article before the connection closes
         database.close()
 
     app = FastAPI(
@@ -233,8 +246,10 @@ def create_app(db_path: str | Path, *, api_token: str | None = None, max_body_by
 
     from eventwire.web.api import router as api_router
     from eventwire.web.pages import router as page_router
+    from eventwire.web.sources import router as sources_router
 
     app.include_router(api_router)
+    app.include_router(sources_router)
     app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     _install_error_handlers(app)

@@ -1,0 +1,350 @@
+"""The watch loop: rounds of fetch sources → find new article URLs → fetch, extract, annotate, store.
+
+A round (:meth:`Watcher.run_round`) reads every due source with a conditional request, records the article
+URLs it lists that were never seen, then takes up to ``max_per_round`` due URLs (new ones, and failed ones
+whose backoff has passed), oldest first. Pages are fetched by a few threads (see :mod:`eventwire.watch.fetch`)
+while the calling thread extracts each page (trafilatura, through the HTML reader of ``ingest``), annotates
+it and stores it with :func:`eventwire.jobs.ingest_items`, one article per transaction, in fetch order.
+
+A URL is stored once: URLs are normalised (:mod:`eventwire.watch.urls`), the redirect target and canonical
+link of a fetched page are recorded as the same page, an article whose text is already stored (same id, a
+hash of the text) or whose text is a near-copy of one the watcher stored (MinHash similarity at least
+``duplicate_threshold``, :class:`eventwire.store.dedup.StoryClusterer`) is recorded as a duplicate and not
+stored again. Rewrites below that threshold are stored and linked into stories by the usual near-duplicate
+grouping after the round.
+
+Stopping: :attr:`Watcher.stop` (set by SIGINT/SIGTERM in the CLI, by server shutdown in ``serve --watch``)
+lets the article being processed finish and be recorded, abandons fetches not yet processed (they stay
+due) and ends the round. A watcher killed outright loses at most the record of the article being stored:
+the next round finds it in the store by its URL and marks it stored without fetching it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from eventwire.errors import DocumentError, WatchError
+from eventwire.ingest.html import article_from_html
+from eventwire.ingest.ids import normalize_for_id
+from eventwire.ingest.limits import Limits
+from eventwire.jobs import ingest_items
+from eventwire.model import Article
+from eventwire.pipeline import Pipeline
+from eventwire.store import Store
+from eventwire.store import sources as state
+from eventwire.store.dedup import StoryClusterer, signature, signature_from_hashvalues
+from eventwire.watch.fetch import Fetched, Fetcher, Politeness, Stopped
+from eventwire.watch.sources import read_listing
+from eventwire.watch.urls import canonical_link, normalize_url
+
+# A re-published article scoring at least this (estimated Jaccard similarity of word 3-shingles) against one
+# already stored is the same text (a new headline, timestamp or footer around it) and is not stored again.
+DEFAULT_DUPLICATE_THRESHOLD = 0.85
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.IGNORECASE)
+_UNITS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in ``90``, ``30s``, ``15m``, ``2h`` or ``1d``; WatchError otherwise."""
+    match = _INTERVAL.match(text)
+    if not match:
+        raise WatchError(f"{text!r} is not an interval: write 30s, 15m, 2h or a number of seconds")
+    seconds = float(match[1]) * _UNITS[match[2].lower() if match[2] else None]
+    if seconds <= 0:
+        raise WatchError(f"interval {text!r} must be positive")
+    return seconds
+
+
+@dataclass
+class WatchConfig:
+    sources: list[str]
+    every: float = 900.0
+    max_per_round: int = 100
+    politeness: Politeness = field(default_factory=Politeness)
+    # A page failing this many times in all is given up (its failure row stays).
+    max_attempts: int = 6
+    # Backoff after failures, in rounds: 1, 2, 4, ... up to this.
+    max_backoff_rounds: int = 32
+    duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD
+    # Child sitemaps of an index (most recent first) and feeds found on a page taken per source.
+    max_children: int = 50
+
+
+@dataclass
+class RoundReport:
+    round: int
+    sources: int = 0
+    sources_failed: int = 0
+    new_urls: int = 0
+    fetched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+    stored_ids: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("sources", "sources_failed", "new_urls", "fetched", "stored",
+                                              "duplicates", "failed")}
+
+    def summary(self) -> str:
+        return (f"round {self.round}: {self.sources} sources ({self.sources_failed} failed), {self.new_urls} new "
+                f"URLs, {self.fetched} pages fetched, {self.stored} stored, {self.duplicates} duplicates, "
+                f"{self.failed} failed in {self.seconds:.1f}s" + (" (interrupted)" if self.interrupted else ""))
+
+
+class Watcher:
+    """Runs rounds over a store. ``lock`` serialises writes with other writers of the same connection (the web
+    server's ``write_lock``); ``state_con`` is the connection (or cursor) this thread reads and writes its
+    state through; ``pipeline`` is called once, when the first article needs annotating."""
+
+    def __init__(self, store: Store, config: WatchConfig, pipeline: Callable[[], Pipeline],
+                 *, lock: AbstractContextManager[Any] | None = None, state_con: duckdb.DuckDBPyConnection | None = None,
+                 stop: threading.Event | None = None, on_stored: Callable[[RoundReport], None] | None = None,
+                 limits: Limits | None = None) -> None:
+        store.check_writable()
+        self.store = store
+        self.config = config
+        self._pipeline_factory = pipeline
+        self.lock: AbstractContextManager[Any] = lock if lock is not None else nullcontext()
+        self.con = state_con if state_con is not None else store.con
+        self.stop = stop or threading.Event()
+        self.on_stored = on_stored
+        self.limits = limits or Limits()
+        self.fetcher = Fetcher(config.politeness, self.stop)
+        self.clusterer: StoryClusterer | None = None
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    # -- the loop -------------------------------------------------------------------------------
+    def run(self, once: bool = False, report: Callable[[RoundReport], None] | None = None) -> list[RoundReport]:
+        """Rounds until stopped (or one with ``once``), a round starting every ``every`` seconds."""
+        reports: list[RoundReport] = []
+        while not self.stop.is_set():
+            started = time.monotonic()
+            result = self.run_round()
+            reports.append(result)
+            if report:
+                report(result)
+            if once or self.stop.is_set():
+                break
+            self.stop.wait(max(0.0, self.config.every - (time.monotonic() - started)))
+        return reports
+
+    def run_round(self) -> RoundReport:
+        started = time.monotonic()
+        with self.lock:
+            number = state.start_round(self.con)
+            state.add_sources(self.con, self.config.sources)
+            state.reconcile(self.con, number)
+        result = RoundReport(number)
+        with ThreadPoolExecutor(max_workers=self.config.politeness.connections,
+                                thread_name_prefix="eventwire-fetch") as pool:
+            try:
+                self._read_sources(pool, result)
+                if not self.stop.is_set():
+                    self._read_pages(pool, result)
+            finally:
+                result.interrupted = self.stop.is_set()
+                pool.shutdown(wait=True, cancel_futures=True)
+        result.seconds = time.monotonic() - started
+        with self.lock:
+            state.finish_round(self.con, number, result.counts(), result.interrupted)
+        if result.stored and self.on_stored:
+            self.on_stored(result)
+        return result
+
+    # -- sources --------------------------------------------------------------------------------
+    def _read_sources(self, pool: ThreadPoolExecutor, result: RoundReport) -> None:
+        due = state.due_sources(self.con, result.round)
+        done: set[str] = set()
+        # Sources found this round (child sitemaps, feeds a page links) are read in the same round.
+        for _ in range(3):
+            batch = [s for s in due if s["url"] not in done]
+            if not batch or self.stop.is_set():
+                return
+            futures = [(s, pool.submit(self.fetcher.fetch, s["url"], etag=s["etag"],
+                                       last_modified=s["last_modified"], accept=None)) for s in batch]
+            found: list[str] = []
+            for source, future in futures:
+                done.add(source["url"])
+                try:
+                    fetched = future.result()
+                except Stopped:
+                    return
+                found.extend(self._record_source(source["url"], fetched, result))
+            due = [s for s in state.due_sources(self.con, result.round) if s["url"] in set(found)]
+
+    def _record_source(self, url: str, fetched: Fetched, result: RoundReport) -> list[str]:
+        result.sources += 1
+        if fetched.not_modified:
+            with self.lock:
+                state.record_source_success(self.con, url, result.round, kind=None, title=None,
+                                            http_status=fetched.status or 304, not_modified=True, etag=None,
+                                            last_modified=None, new_urls=0)
+            return []
+        reason = fetched.reason
+        listing = None
+        if reason is None and fetched.body is not None:
+            try:
+                listing = read_listing(fetched.body, url, self.config.politeness.max_bytes)
+            except DocumentError as exc:
+                reason = exc.reason
+        if listing is None:
+            result.sources_failed += 1
+            result.failures.append((url, reason or "no body"))
+            with self.lock:
+                state.record_source_failure(self.con, url, result.round, http_status=fetched.status,
+                                            reason=reason or "no body",
+                                            max_backoff_rounds=self.config.max_backoff_rounds)
+            return []
+        children = listing.sources[:self.config.max_children]
+        with self.lock:
+            new = state.add_urls(self.con, [{"url": e.url, "title": e.title, "published": e.published}
+                                            for e in listing.entries], url, result.round)
+            fresh = state.add_sources(self.con, children, via=url)
+            state.record_source_success(self.con, url, result.round, kind=listing.kind, title=listing.title,
+                                        http_status=fetched.status or 200, not_modified=False, etag=fetched.etag,
+                                        last_modified=fetched.last_modified, new_urls=new)
+        result.new_urls += new
+        return fresh
+
+    # -- pages ----------------------------------------------------------------------------------
+    def _read_pages(self, pool: ThreadPoolExecutor, result: RoundReport) -> None:
+        due = state.due_urls(self.con, result.round, self.config.max_per_round)
+        for row, fetched in self._fetch_in_order(pool, due):
+            if fetched is None or self.stop.is_set():
+                return
+            result.fetched += 1
+            self._process_page(row, fetched, result)
+
+    def _fetch_in_order(self, pool: ThreadPoolExecutor, rows: list[dict[str, Any]],
+                        ) -> Iterator[tuple[dict[str, Any], Fetched | None]]:
+        """Fetches ahead of processing (a bounded window), results in list order; None once stopped."""
+        window = 2 * self.config.politeness.connections
+        pending: deque[tuple[dict[str, Any], Future[Fetched]]] = deque()
+        queue = iter(rows)
+        while True:
+            while len(pending) < window and not self.stop.is_set():
+                row = next(queue, None)
+                if row is None:
+                    break
+                pending.append((row, pool.submit(self.fetcher.fetch, row["url"])))
+            if not pending:
+                return
+            row, future = pending.popleft()
+            try:
+                yield row, future.result()
+            except Stopped:
+                yield row, None
+                return
+
+    def _fail(self, url: str, reason: str, status: int | None, result: RoundReport) -> None:
+        result.failed += 1
+        result.failures.append((url, reason))
+        with self.lock:
+            state.record_url_failure(self.con, url, result.round, reason=reason, http_status=status,
+                                     max_attempts=self.config.max_attempts,
+                                     max_backoff_rounds=self.config.max_backoff_rounds)
+
+    def _duplicate(self, url: str, of: str, article_id: str | None, reason: str, fetched: Fetched,
+                   final: str | None, result: RoundReport) -> None:
+        result.duplicates += 1
+        with self.lock:
+            state.record_url_duplicate(self.con, url, result.round, article_id=article_id, duplicate_of=of,
+                                       reason=reason, http_status=fetched.status, final_url=final)
+
+    def _process_page(self, row: dict[str, Any], fetched: Fetched, result: RoundReport) -> None:
+        url = row["url"]
+        if not fetched.ok or fetched.body is None:
+            self._fail(url, fetched.reason or "no body", fetched.status, result)
+            return
+        final = _normal_or_none(fetched.final_url)
+        canonical = canonical_link(fetched.body, final or url)
+        aliases = [u for u in dict.fromkeys((final, canonical)) if u and u != url]
+        known = state.url_states(self.con, aliases)
+        for alias in aliases:
+            seen = known.get(alias)
+            if seen and seen["state"] in state.DONE_STATES:
+                self._duplicate(url, alias, seen["article_id"], f"same page as {alias}", fetched, final, result)
+                return
+        try:
+            article = article_from_html(fetched.body, url, self.limits, url=canonical or final or url,
+                                        charset=fetched.charset, fallback_date=row.get("feed_published"))
+        except DocumentError as exc:
+            self._fail(url, f"empty after extraction: {exc.reason}", fetched.status, result)
+            return
+        if not article.title and row.get("feed_title"):
+            article.title = row["feed_title"]
+        if _known(self.con, article.id):
+            self._duplicate(url, article.id, article.id, f"same text as stored article {article.id}", fetched,
+                            final, result)
+            return
+        minhash = signature(article.text)
+        nearest = self._clusterer().nearest(minhash)
+        if nearest is not None:
+            similarity, other = nearest
+            self._duplicate(url, other, other, f"near-duplicate of stored article {other} "
+                            f"(similarity {similarity:.2f})", fetched, final, result)
+            return
+        self._store(url, article, minhash, fetched, final, aliases, result)
+
+    def _store(self, url: str, article: Article, minhash: Any, fetched: Fetched, final: str | None,
+               aliases: list[str], result: RoundReport) -> None:
+        with self.lock:
+            summary = ingest_items([article], self.store, processes=1, pipeline=self._pipeline_factory())
+            if summary.stored:
+                state.record_url_stored(
+                    self.con, url, result.round, article_id=article.id,
+                    content_hash=hashlib.sha256(normalize_for_id(article.text).encode("utf-8", "replace")).hexdigest(),
+                    minhash=[int(v) for v in minhash.hashvalues], http_status=fetched.status, final_url=final)
+                for alias in aliases:
+                    state.add_alias(self.con, alias, url, url_source(self.con, url), result.round, article.id)
+        if summary.stored:
+            self._clusterer().add_signature(article.id, minhash)
+            result.stored += 1
+            result.stored_ids.append(article.id)
+        elif summary.failed:
+            self._fail(url, summary.failures[0].reason, fetched.status, result)
+        else:  # stored meanwhile by another writer of the same database
+            self._duplicate(url, article.id, article.id, f"same text as stored article {article.id}", fetched,
+                            final, result)
+
+    def _clusterer(self) -> StoryClusterer:
+        """The near-duplicate index over the articles this watcher (and earlier runs) stored."""
+        if self.clusterer is None:
+            clusterer = StoryClusterer(self.config.duplicate_threshold)
+            for article_id, values in state.stored_signatures(self.con):
+                clusterer.add_signature(article_id, signature_from_hashvalues(values))
+            self.clusterer = clusterer
+        return self.clusterer
+
+
+def url_source(con: duckdb.DuckDBPyConnection, url: str) -> str:
+    rows = con.execute("SELECT source FROM watch_urls WHERE url = ?", [url]).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] else url
+
+
+def _known(con: duckdb.DuckDBPyConnection, article_id: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM articles WHERE id = ?", [article_id]).fetchall()[0][0])
+
+
+def _normal_or_none(url: str) -> str | None:
+    try:
+        return normalize_url(url)
+    except WatchError:
+        return None
