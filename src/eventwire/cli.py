@@ -165,9 +165,9 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
         task = progress.add_task("ingest", total=None, status="starting")
 
         def report(summary: IngestSummary) -> None:
-            rate = summary.stored / max(time.perf_counter() - started, 1e-9)
+            rate = _rate(summary.stored, time.perf_counter() - started)
             progress.update(task, status=f"{summary.stored} stored, {summary.skipped} skipped, "
-                                         f"{summary.failed} failed, {rate:.1f} articles/s")
+                                         f"{summary.failed} failed{rate}")
 
         summary = ingest(list(paths), store, config, processes, progress=report)
         if summary.stored:
@@ -183,8 +183,16 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
                   "`warnings`)", highlight=False)
     if not quiet:
         err.print(f"{summary.stored} stored, {summary.skipped} already stored, {summary.failed} failed "
-                  f"in {elapsed:.1f}s ({summary.stored / max(elapsed, 1e-9):.1f} articles/s) → {db}")
+                  f"in {elapsed:.1f}s{_rate(summary.stored, elapsed)} → {db}", highlight=False)
     return summary
+
+
+def _rate(count: int, seconds: float) -> str:
+    """" (N articles/s)" for a summary line; nothing when no article was done (a rate of 0.0 says nothing)."""
+    if count <= 0 or seconds <= 0:
+        return ""
+    rate = count / seconds
+    return f" ({rate:.1f} articles/s)" if rate >= 1 else f" ({rate:.2g} articles/s)"
 
 
 def _refresh_derived(store: Store) -> None:
@@ -268,7 +276,7 @@ def run_command(
             raise EventwireError("--address is for --engine ray")
         summary = run_dataset_local(paths, out, config, processes=num_cpus, chunk_size=chunk_size, progress=report)
     err.print(f"{summary.articles} articles, {summary.failures} failures from {summary.files} files in "
-              f"{summary.seconds:.1f}s ({summary.articles / max(summary.seconds, 1e-9):.1f} articles/s) → {out}")
+              f"{summary.seconds:.1f}s{_rate(summary.articles, summary.seconds)} → {out}", highlight=False)
     if summary.articles == 0 and summary.failures:
         raise typer.Exit(EXIT_NOTHING)
 
@@ -517,17 +525,94 @@ def _usage_error_types() -> tuple[type[Exception], ...]:
     return tuple(types)
 
 
+# Words a flag given a value may be followed by ("--all true"): the flag then means what the word says.
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+
+def _walk_commands(command: Any) -> Iterator[Any]:
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _walk_commands(sub)
+
+
+def _plain_help(command: Any) -> None:
+    """Help without type tags: a flag shows nothing after its name, a value its kind in words (TEXT, N, PATH),
+    a choice its choices, instead of Typer's ``<bool>``, ``<str>`` and ``<list[str]>``."""
+    for sub in _walk_commands(command):
+        for param in getattr(sub, "params", []):
+            _plain_param(param)
+        make_help = getattr(sub, "get_help_option", None)
+        if make_help is not None:
+            def plain_help_option(ctx: Any, _make: Any = make_help) -> Any:
+                option = _make(ctx)
+                if option is not None:
+                    _plain_param(option)
+                return option
+
+            sub.get_help_option = plain_help_option
+
+
+def _plain_param(param: Any) -> None:
+    if getattr(param, "param_type_name", "") == "argument":
+        # The argument's name is shown already; its type column stays empty.
+        param.display_type_rich = lambda ctx: ""
+        return
+    if getattr(param, "metavar", None) is not None:
+        return
+    if getattr(param, "is_flag", False):
+        param.metavar = ""
+        return
+    descriptor = getattr(param, "type_descriptor", None)
+    choices = getattr(descriptor, "choices", None) if getattr(descriptor, "is_choice", False) else None
+    if choices:
+        param.metavar = "|".join(str(getattr(c, "value", c)) for c in choices)
+        return
+    bare = param.bare_type() if hasattr(param, "bare_type") else "str"
+    param.metavar = {"int": "N", "float": "NUMBER", "Path": "PATH"}.get(bare, "TEXT")
+
+
+def _flag_names(command: Any) -> frozenset[str]:
+    return frozenset(name for sub in _walk_commands(command) for param in getattr(sub, "params", [])
+                     if getattr(param, "is_flag", False) and not getattr(param, "count", False)
+                     for name in param.opts if name.startswith("--"))
+
+
+def _fold_flag_values(args: list[str], flags: frozenset[str]) -> list[str]:
+    """``--all true`` as ``--all`` and ``--all false`` as nothing: a boolean flag takes no value, but people
+    write one."""
+    folded: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        following = args[index + 1].lower() if index + 1 < len(args) else None
+        if arg in flags and following in _TRUE_WORDS | _FALSE_WORDS:
+            if following in _TRUE_WORDS:
+                folded.append(arg)
+            index += 2
+            continue
+        folded.append(arg)
+        index += 1
+    return folded
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: runs the app and turns eventwire's errors into one line and an exit code."""
+    from eventwire.store.query import FilterError
+
+    command = typer.main.get_command(app)
+    _plain_help(command)
+    args = _fold_flag_values(list(argv) if argv is not None else sys.argv[1:], _flag_names(command))
     try:
         # Outside standalone mode Click returns (not raises) the code of a typer.Exit.
-        code = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        code = command.main(args=args, prog_name="eventwire", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except EventwireError as exc:
         if state["debug"]:
             raise
-        err.print(f"[red]error[/red]: {exc}", highlight=False)
+        message = exc.cli_message if isinstance(exc, FilterError) else str(exc)
+        err.print(f"[red]error[/red]: {escape(message)}", highlight=False)
         sys.exit(EXIT_USER)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
@@ -538,8 +623,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(EXIT_USER)
         if state["debug"]:
             raise
-        err.print(f"[red]internal error[/red]: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                  highlight=False)
+        err.print(f"[red]internal error[/red]: {type(exc).__name__}: {escape(str(exc))} (run with --debug for the "
+                  "traceback)", highlight=False)
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
@@ -576,13 +661,19 @@ def serve_command(
 
     watch_config = _watch_config(watch, every, max_per_round, contact, 1.0, 4, 20.0) if watch else None
 
-    if not Path(db).exists():
-        err.print(f"{db} does not exist yet: serving an empty database (fill it with `eventwire demo`, "
-                  "`eventwire ingest` or POST /api/articles)")
-    err.print(f"eventwire: http://{host}:{port}/ serving {db} (Ctrl-C to stop)"
-              + (f", watching {len(watch_config.sources)} sources every {watch_config.every:g}s" if watch_config
-                 else ""))
-    serve(db, host=host, port=port, watch=watch_config)
+    existed = Path(db).exists()
+
+    def announce() -> None:
+        # Said once the database is open: a file that cannot be opened fails before any "serving".
+        if not existed:
+            err.print(f"{db} did not exist: serving a new, empty database (fill it with `eventwire demo`, "
+                      "`eventwire ingest` or POST /api/articles)", highlight=False)
+        err.print(f"eventwire: http://{host}:{port}/ serving {db} (Ctrl-C to stop)"
+                  + (f", watching {len(watch_config.sources)} sources every {watch_config.every:g}s" if watch_config
+                     else ""), highlight=False)
+
+    serve(db, host=host, port=port, watch=watch_config, announce=announce)
+
 
 # -- live monitoring (issue 19) ----------------------------------------------------------------------
 

@@ -176,7 +176,8 @@ def _read_json(path: Path) -> tuple[list[Entity], list[DictionaryFormatError]]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise KnowledgeBaseError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+            raise KnowledgeBaseError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column "
+                                     f"{exc.colno}") from exc
         for n, item in enumerate(data, 1):
             if isinstance(item, dict):
                 rows.append((n, item))
@@ -189,7 +190,8 @@ def _read_json(path: Path) -> tuple[list[Entity], list[DictionaryFormatError]]:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                errors.append(DictionaryFormatError(str(path), n, f"not valid JSON: {exc.msg}"))
+                errors.append(DictionaryFormatError(str(path), n, f"not valid JSON: {exc.msg.removesuffix(' at')} "
+                                                                  f"at column {exc.colno}"))
                 continue
             if isinstance(item, dict):
                 rows.append((n, item))

@@ -23,9 +23,12 @@ written twice. A document that fails to read or to process is a row of
 from __future__ import annotations
 
 import logging
+import os
 import pickle
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -80,25 +83,51 @@ class _AnnotateChunks:
                 "failures": np.array([r.failures for r in results], dtype=np.int64)}
 
 
+@contextmanager
+def _stderr_silenced(silent: bool) -> Iterator[None]:
+    """While Ray starts, its C++ core writes notices straight to file descriptor 2 (no logger to quiet): send
+    them to /dev/null when quiet. Errors still arrive as exceptions."""
+    if not silent:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _start_ray(address: str | None, num_cpus: int | None, quiet: bool) -> bool:
     """Connect to ``address`` or start a local Ray; True when this call started it (and must stop it)."""
     import ray
 
     if ray.is_initialized():
         return False
-    options: dict[str, Any] = {"log_to_driver": not quiet, "logging_level": logging.WARNING if quiet else logging.INFO}
+    # Quiet (no --verbose): Ray's start-up notices and its C++ core's log lines stay out of the user's terminal;
+    # failures still reach the user as exceptions and failure rows.
+    options: dict[str, Any] = {"log_to_driver": not quiet, "logging_level": logging.ERROR if quiet else logging.INFO}
+    if quiet:
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     try:
-        if address:
-            ray.init(address=address, **options)
-        else:
-            # A private local Ray: no dashboard, nothing fetched, workers run this interpreter's environment.
-            ray.init(num_cpus=num_cpus, include_dashboard=False, **options)
+        with _stderr_silenced(quiet):
+            if address:
+                ray.init(address=address, **options)
+            else:
+                # A private local Ray: no dashboard, nothing fetched, workers run this interpreter's environment.
+                ray.init(num_cpus=num_cpus, include_dashboard=False, **options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise RayEngineError(f"cannot start or reach {where}: {exc}") from exc
     if quiet:
         for name in ("ray", "ray.data"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+            logging.getLogger(name).setLevel(logging.ERROR)
     return True
 
 

@@ -66,10 +66,12 @@ def export_parquet(store: Store, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for table in RECORD_TABLES:
-        result = store.con.cursor().execute(f'SELECT * FROM "{table}"')
-        # Streamed in record batches so a large store never sits in memory whole
-        # (DuckDB 2 names the reader to_arrow_reader, DuckDB 1 fetch_record_batch).
-        reader = result.to_arrow_reader() if hasattr(result, "to_arrow_reader") else result.fetch_record_batch()
+        # Streamed in record batches so a large store never sits in memory whole; read through a relation, which
+        # hands Arrow its batches directly (a DB-API result would copy them, and DuckDB 2 warns about that).
+        # DuckDB 2 names the reader to_arrow_reader, DuckDB 1 fetch_arrow_reader.
+        relation = store.con.cursor().sql(f'SELECT * FROM "{table}"')
+        reader = (relation.to_arrow_reader() if hasattr(relation, "to_arrow_reader")
+                  else relation.fetch_arrow_reader())
         (out / table).mkdir(exist_ok=True)
         rows = 0
         with pq.ParquetWriter(out / table / "part-0.parquet", reader.schema) as writer:

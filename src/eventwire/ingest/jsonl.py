@@ -51,7 +51,8 @@ def read_jsonl_stream(stream: BinaryIO, name: str, limits: Limits) -> Iterator[A
         except UnicodeDecodeError as exc:
             yield Failure(line_name, f"line is not UTF-8 ({exc.reason} at byte {exc.start})")
         except json.JSONDecodeError as exc:
-            yield Failure(line_name, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            # json's messages may end in "at" ("Unterminated string starting at"): the column completes them.
+            yield Failure(line_name, f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}")
         except RecursionError:
             yield Failure(line_name, "malformed JSON: nested too deeply")
         except DocumentError as exc:

@@ -22,7 +22,7 @@ EVENT_COLUMNS = (
 )
 QUOTE_COLUMNS = (
     "article_id", "id", "kind", "text", "start", "end", "speaker", "speaker_text", "speaker_name", "cue",
-    "channel", "anonymous", "confidence", "outlet", "published",
+    "channel", "anonymous", "confidence", "parts", "outlet", "published",
 )
 ACTOR_COLUMNS = (
     "key", "name", "kind", "country", "sector", "role", "kb_id", "anonymous", "articles", "mentions",
@@ -34,7 +34,15 @@ ARTICLE_COLUMNS = (
 
 
 class FilterError(EventwireError):
-    """A filter value cannot be used (bad date, unknown event type, ...)."""
+    """A filter value cannot be used (bad date, unknown event type, ...).
+
+    ``str()`` names the filter as the API and the pages do (``since``); ``cli_message`` as the command line
+    does (``--since``).
+    """
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(f"{param} {message}" if param else message)
+        self.cli_message = f"--{param} {message}" if param else message
 
 
 @dataclass(slots=True)
@@ -74,7 +82,7 @@ def _day(value: str, name: str) -> date:
         parts = [int(p) for p in value.split("-")]
         return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except (ValueError, IndexError) as exc:
-        raise FilterError(f"--{name} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+        raise FilterError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", name) from exc
 
 
 # Characters of a name's words; anything else (space, hyphen, \x1f between names) separates words.
