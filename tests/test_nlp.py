@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 from spacy.language import Language
 
 from eventwire.errors import ModelNotFoundError
-from eventwire.nlp import MAX_PIECE_CHARS, NEEDED_COMPONENTS, load_nlp, model_name, parse_many, split_text
+from eventwire.nlp import (
+    CASED_TEXT,
+    MAX_PIECE_CHARS,
+    NEEDED_COMPONENTS,
+    load_nlp,
+    model_name,
+    parse_many,
+    split_text,
+)
 
 PARAGRAPH = ("The foreign ministers of Egypt and Jordan met in Amman on Monday. \u201cWe agreed to keep talking,\u201d "
              "the Jordanian minister said. Officials who spoke on condition of anonymity said that no decision "
@@ -69,3 +77,26 @@ def test_unknown_model_is_a_clear_error() -> None:
     assert model_name("my_model") == "my_model"
     with pytest.raises(ModelNotFoundError, match="cannot load spaCy model 'no_such_model_xyz'"):
         load_nlp("no_such_model_xyz")
+
+
+def test_lower_case_text_is_parsed_from_a_restored_copy(nlp: Language) -> None:
+    cased = "Kenyan police arrested 12 protesters in Nairobi on Tuesday, officials said."
+    lower = cased.lower()
+    cased_doc, lower_doc = parse_many(nlp, [cased, lower])
+    assert CASED_TEXT not in cased_doc.user_data  # cased text is parsed as it is
+    assert lower_doc.text == lower
+    assert lower_doc.user_data[CASED_TEXT].startswith("Kenyan police arrested")
+    assert ("nairobi", "GPE") in {(ent.text, ent.label_) for ent in lower_doc.ents}
+    assert ("kenyan", "NORP") in {(ent.text, ent.label_) for ent in lower_doc.ents}
+    assert [t.lemma_.lower() for t in lower_doc][:3] == ["kenyan", "police", "arrest"]
+    assert len(list(lower_doc.sents)) == 1
+
+
+def test_long_lower_case_text_keeps_exact_offsets(nlp: Language) -> None:
+    text = "\n\n".join(f"paragraph {n}. {PARAGRAPH.lower()}" for n in range(300))
+    assert len(split_text(text)) > 1
+    [doc] = parse_many(nlp, [text])
+    assert doc.text == text and len(doc.user_data[CASED_TEXT]) == len(text)
+    for ent in doc.ents:
+        assert text[ent.start_char:ent.end_char] == ent.text
+    assert sum(ent.text == "amman" for ent in doc.ents) >= 250

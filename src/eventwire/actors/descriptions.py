@@ -41,8 +41,10 @@ _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
 # Sectors of armed actors: members of a named armed group ("Hamas fighters") are the group.
 _ARMED_SECTORS = frozenset({"REB", "UAF", "MIL"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
-_BACKING = re.compile(r"^(?:backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run|linked|"
-                      r"affiliated|inspired|armed|controlled)$")
+_BACKING_WORDS = ("backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run|linked|affiliated|"
+                  "inspired|armed|controlled")
+_BACKING = re.compile(rf"^(?:{_BACKING_WORDS})$")
+_BACKING_IN_TEXT = re.compile(rf"\w-({_BACKING_WORDS})\b", re.IGNORECASE)
 
 
 class Descriptions(Step):
@@ -103,8 +105,12 @@ class Descriptions(Step):
     def patrons(self) -> None:
         """ "The Iran-backed Houthis", "Rwanda-backed M23 rebels": the patron of a named group is part of the
         group's mention, so it is no actor of the group's events (descriptions keep theirs inside already)."""
-        for token in self.doc:
-            if not (_BACKING.match(token.lower_) and token.i >= 2 and self.doc[token.i - 1].text == "-"):
+        for found in _BACKING_IN_TEXT.finditer(self.text):
+            span = self.doc.char_span(found.start(1), found.end(1))
+            if span is None or len(span) != 1:
+                continue
+            token = span[0]
+            if not (token.i >= 2 and self.doc[token.i - 1].text == "-"):
                 continue
             patron = [c for c in token.lefts if c.i < token.i - 1 and c.dep_ in ("npadvmod", "compound", "nmod")]
             start = min((c.left_edge.idx for c in patron), default=self.doc[token.i - 2].idx)
