@@ -104,6 +104,18 @@ def test_utf8_needs_no_warning(tmp_path: Path) -> None:
     assert isinstance(article, Article) and article.warnings == []
 
 
+def test_html_page_without_a_charset_says_how_it_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "abidjan.html"
+    body = ("<html><head><title>Grève à Abidjan</title></head><body><article><p>Les enseignants ont déclaré "
+            "une grève à Abidjan. Teachers in Côte d'Ivoire went on strike on Monday over pay, the union said, "
+            "and police dispersed a march near the ministry in the Plateau district.</p></article></body></html>")
+    path.write_bytes(body.encode("latin-1"))
+    [article] = list(read_path(path, Limits()))
+    assert isinstance(article, Article)
+    assert "grève à Abidjan" in article.text and "Côte d'Ivoire" in article.text
+    assert any(str(path) in w and "cp1252" in w for w in article.warnings)
+
+
 def test_declared_latin1_is_read_as_windows_1252() -> None:
     # Byte 0x93/0x94 are curly quotes in Windows-1252 and control characters in ISO-8859-1.
     decoded = decode_report(b"He said \x93no\x94.", "page.html", declared="ISO-8859-1")

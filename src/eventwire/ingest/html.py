@@ -16,7 +16,7 @@ import trafilatura
 
 from eventwire.errors import DocumentError
 from eventwire.ingest.document import make_article
-from eventwire.ingest.encoding import decode
+from eventwire.ingest.encoding import decode_report
 from eventwire.ingest.limits import Limits
 from eventwire.model import Article
 
@@ -54,7 +54,8 @@ def article_from_html(data: bytes, name: str, limits: Limits, *, url: str | None
         raise DocumentError(name, f"HTML is {len(data):,} bytes, over the {limits.max_markup_bytes:,}-byte limit")
     if not data.strip():
         raise DocumentError(name, "empty document: no HTML to extract from")
-    html = decode(data, name, charset or declared_charset(data))
+    decoded = decode_report(data, name, charset or declared_charset(data))
+    html = decoded.text
     try:
         extracted = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,
@@ -69,8 +70,10 @@ def article_from_html(data: bytes, name: str, limits: Limits, *, url: str | None
         raise DocumentError(name, "no article text found in the HTML page (only boilerplate or markup)")
     page_url = url or extracted.url
     outlet = extracted.sitename or (urlsplit(page_url).hostname if page_url else None)
-    return make_article(name, text, limits, title=extracted.title, url=page_url, outlet=outlet,
-                        published=extracted.date or fallback_date)
+    article = make_article(name, text, limits, title=extracted.title, url=page_url, outlet=outlet,
+                           published=extracted.date or fallback_date)
+    article.warnings[:0] = decoded.warnings  # a guessed encoding is never silent
+    return article
 
 
 def read_html(path: Path, limits: Limits) -> Iterator[Article]:
