@@ -269,3 +269,31 @@ def test_eval_coverage_command_prints_codes_and_modes_without_a_sense() -> None:
     result = CliRunner().invoke(app, ["eval", "coverage", "--format", "json"])
     report = json.loads(result.output)
     assert report == coverage()
+
+
+# --------------------------------------------------------------------------- regional police reporting, lower case
+
+@pytest.mark.parametrize(("text", "event_type", "mode"), [
+    ("police lathi-charged the protesters near the collectorate.", "ASSAULT", "crowd-control"),
+    ("the agitating villagers were lathicharged by the police.", "ASSAULT", "crowd-control"),
+    ("police used tear gas shells to disperse the crowd outside the minister's residence.", "ASSAULT",
+     "crowd-control"),
+    ("the accused were produced in court and remanded to judicial custody.", "COERCE", "arrest"),
+    ("the police raided the house of the accused and seized arms and ammunition.", "COERCE", "seize"),
+])
+def test_lower_case_police_reports(rules: Pipeline, text: str, event_type: str, mode: str) -> None:
+    event = one(code(rules, text), event_type)
+    assert event.mode == mode
+    assert [p.sector for p in event.actor] == ["COP"]
+
+
+def test_killed_when_police_fired_has_the_police_as_actor(rules: Pipeline) -> None:
+    events = code(rules, "one youth was killed when police fired at the mob which was pelting stones.")
+    killing = next(e for e in events if e.trigger.text == "killed")
+    assert [p.sector for p in killing.actor] == ["COP"]
+
+
+def test_ending_a_protest_is_a_concession(rules: Pipeline) -> None:
+    events = code(rules, "The farmers in Punjab ended their hunger strike after the minister met them.")
+    assert one(events, "CONCEDE").cameo == "082"
+    assert not of_type(events, "PROTEST")

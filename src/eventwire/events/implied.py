@@ -107,6 +107,16 @@ class ImpliedMixin:
         of the event noun that says how it happened."""
         if cand.source or cand.type not in CONFLICT or cand.entry.pos != "V":
             return
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
+            # "one youth was killed when police fired at the mob": the clause says who used force.
+            clauses = [c for c in token.children if c.dep_ == "advcl"]
+            clauses += [g for c in clauses for g in c.children if g.dep_ == "advcl"]
+            for clause in (c for c in clauses if self._is_force_noun(c)):
+                subj = next((g for g in clause.children if g.dep_ == "nsubj"), None)
+                found = self.parties(article, subj, bounds) if subj is not None else []
+                if found:
+                    cand.source = found
+                    return
         for child in token.children:
             if child.dep_ not in ("prep", "agent") or child.lower_ not in ("in", "during", "by", "under"):
                 continue
@@ -148,7 +158,10 @@ class ImpliedMixin:
                                                     and cand.cameo not in ("172", "173")):
             return
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or (
-            token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "relcl", "conj", "amod"))
+            token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "relcl", "conj", "amod")) or (
+            # "were produced in court and remanded": a conjunct shares its head's passive voice
+            token.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in token.children)
+            and any(c.dep_ in ("nsubjpass", "auxpass") for c in token.head.children))
         if cand.entry.pos == "V" and not passive:
             return
         code = self._country_here(article, token.doc, bounds) or next((p.code for p in cand.target if p.code), None)

@@ -42,6 +42,9 @@ class SenseMixin:
     @staticmethod
     def _companions(token: Token) -> set[str]:
         words: set[str] = set()
+        if token.i >= 2 and token.doc[token.i - 1].text == "-" and token.doc[token.i - 2].is_alpha:
+            # "lathi-charged", "test-fired": the tokenizer splits the compound verb at its hyphen.
+            words.add(token.doc[token.i - 2].lower_)
         for child in token.children:
             if child.dep_ in ("prt", "dobj", "prep", "compound", "amod", "advmod", "npadvmod", "acomp", "nmod",
                               "attr", "oprd", "dative"):
