@@ -17,7 +17,7 @@ from eventwire.errors import ContractError
 
 # The version of the JSON contract documented in docs/contract.md: the minor number grows when fields are
 # added (readers of the old version keep working), the major number when a field changes meaning or goes.
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "location")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed")
 PLOVER_TYPES: tuple[str, ...] = (
@@ -138,8 +138,17 @@ class Quote:
     confidence: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["parts"] = [{"start": s, "end": e} for s, e in self.parts]
+        return data
 
+    # The quote's fragments, in text order: a split quote ("A," he said, "B.") or one running over several
+    # paragraphs has several; start/end span them all. Empty means one fragment, (start, end) (older records).
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts = [(self.start, self.end)]
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Quote:
         kind = _require(data, "kind", "quote")
@@ -154,6 +163,11 @@ class Quote:
 
 
 @dataclass(slots=True)
+        try:
+            values["parts"] = [(int(p["start"]), int(p["end"])) for p in data.get("parts") or []]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ContractError(f"quote parts must be a list of {{start, end}} objects, got {data.get('parts')!r}"
+                                ) from exc
 class Party:
     """One side of an event: an actor id (or null), its surface text, code and sector."""
 

@@ -54,18 +54,26 @@ def quotes_command(
     gold_dir: Annotated[str, typer.Argument(help="Directory of brat .txt/.ann attribution files (Source, Cue, "
                                                  "Content).")],
     output_format: FormatOption = ReportFormat.table, model: ModelOption = None,
+    part: Annotated[list[str] | None, typer.Option(
+        "--part", help="tuning, checking or all (repeatable; default: all three). The split is "
+                       "eventwire.eval.split.part_of(article name).")] = None,
 ) -> None:
-    """Quote attribution: P/R/F1 for content and content+source, direct and all (exact and overlap spans)."""
+    """Quote attribution: P/R/F1 for content and content+source, direct and all; exact, one-to-one and any-overlap."""
     from eventwire.eval.quotes import evaluate
 
-    report = evaluate(gold_dir, model=model)
+    parts = tuple(part or ("tuning", "checking", "all"))
+    unknown = [p for p in parts if p not in ("tuning", "checking", "all")]
+    if unknown:
+        raise typer.BadParameter(f"--part must be tuning, checking or all, not {', '.join(unknown)}")
+    report = evaluate(gold_dir, model=model, parts=parts)
     if output_format is ReportFormat.json:
         return _print_json(report)
-    _print_scores(f"quotes: {report['gold_quotes']} gold quotes in {report['documents']} documents",
-                  ("quotes", "measure", "match"),
-                  ((tuple(key.split("/")), row) for key, row in report["scores"].items()))
-    typer.echo(f"kind accuracy {report['kind_accuracy']:.3f}, anonymous accuracy {report['anonymous_accuracy']:.3f} "
-               "(over quotes matched by overlap)")
+    for name, scores in report["parts"].items():
+        _print_scores(f"quotes, {name} part: {scores['gold_quotes']} gold attributions in {scores['documents']} "
+                      "documents", ("quotes", "measure", "match"),
+                      ((tuple(key.split("/")), row) for key, row in scores["scores"].items()))
+        typer.echo(f"kind accuracy {scores['kind_accuracy']:.3f}, anonymous accuracy "
+                   f"{scores['anonymous_accuracy']:.3f} (over one-to-one pairs)")
 
 
 @eval_app.command("places")

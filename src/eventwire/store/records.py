@@ -23,7 +23,8 @@ from eventwire.model import Article, Failure
 # 3: cross-article actor keys (``actors.actor_key``, ``events.actor_keys``/``recipient_keys``, see ``actor_key``)
 #    and party match columns (``events.actor_terms``/``actor_search``, ``recipient_*``) for fast filters.
 # 4: event magnitudes: ``events.magnitudes`` and ``killed``/``injured``/``arrested``, and on
-#    ``aggregated_events`` the largest figures and the per-kind median, maximum and number of reports.
+#    ``aggregated_events`` the largest figures and the per-kind median, maximum and number of reports;
+#    ``quotes.parts``, the fragments of a split or multi-paragraph quote (contract 1.1).
 SCHEMA_VERSION = 4
 
 _PARTY = pa.struct([("actor", pa.string()), ("text", pa.string()), ("code", pa.string()), ("sector", pa.string())])
@@ -60,6 +61,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("start", pa.int64()), ("end", pa.int64()), ("speaker", pa.string()), ("speaker_text", pa.string()),
         ("speaker_name", pa.string()), ("cue", pa.string()), ("channel", pa.string()),
         ("anonymous", pa.bool_()), ("confidence", pa.float64()),
+        ("parts", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64())]))),
         ("outlet", pa.string()), ("published", pa.date32()),
     ]),
     "events": pa.schema([

@@ -89,8 +89,12 @@ def _spans(article: dict[str, Any], records: dict[str, dict[str, Any]], size: in
             speaker = record["speaker"] or "unknown"
             title = f"Quote ({record['quote_kind']}) — speaker: {speaker}" + (" [anonymous]" if record["anonymous"]
                                                                              else "")
-            spans.append(_Span(quote["start"], quote["end"], "quote", f"q:{quote['id']}",
-                               ["hl-quote", *(["anon"] if record["anonymous"] else [])], title))
+            # Only the quoted fragments are marked: the frame of a split quote ("he said") is not the quote.
+            parts = [(p.get("start"), p.get("end")) for p in quote.get("parts") or []]
+            parts = [p for p in parts if valid(*p)] or [(quote["start"], quote["end"])]
+            for start, end in parts:
+                spans.append(_Span(start, end, "quote", f"q:{quote['id']}",
+                                   ["hl-quote", *(["anon"] if record["anonymous"] else [])], title))
     for event in article.get("events", []):
         record = records[f"e:{event['id']}"]
         trigger = event.get("trigger") or {}

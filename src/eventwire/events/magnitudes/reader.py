@@ -40,6 +40,7 @@ class MagnitudeReader:
         self.hypothetical = lexicon.cue_words("hypothetical")
         self.additive = lexicon.cue_words("additive")
         self.words = frozenset(lemma for lemma, _ in lexicon.predicates)
+        self.inflected: dict[str, str | None] = {}  # word -> the predicate lemma it inflects, remembered
 
     def read(self, doc: Doc, start: int, end: int, sentence: int) -> list[Found]:
         found: list[Found] = []
@@ -49,9 +50,12 @@ class MagnitudeReader:
         for token in doc[start:end]:
             lemma = token.lemma_.lower()
             if lemma not in self.words:
-                # the lemmatiser misses some forms ("staged" -> "stag"): try the plain inflections
-                lemma = next((base for base in _bases(token.lower_) if base in self.words), lemma)
-                if lemma not in self.words and token.lower_ not in self.words:
+                lower = token.lower_
+                if lower not in self.inflected:
+                    # the lemmatiser misses some forms ("staged" -> "stag"): try the plain inflections
+                    self.inflected[lower] = next((base for base in _bases(lower) if base in self.words), None)
+                lemma = self.inflected[lower] or lemma
+                if lemma not in self.words and lower not in self.words:
                     continue
             for predicate in self._predicates(token, lemma):
                 if predicate.kind == "participants":
@@ -109,8 +113,6 @@ class MagnitudeReader:
     # -- one statement
     def _read(self, token: Token, predicate: Predicate, sentence: int,
               claimed: set[tuple[str, int]]) -> list[Found]:
-        if self._is_hypothetical(token):
-            return []
         kind = predicate.kind
         if predicate.slot == "patient" and any(c.dep_ == "prep" and c.lower_ == "to" and any(
                 g.lemma_ == "death" for g in c.children) for c in token.children):
@@ -123,7 +125,7 @@ class MagnitudeReader:
             if victims is None:
                 return []
             count = self._group(victims, predicate.slot in ("member", "crowd", "actor"))
-        if count is None or count.value is None:
+        if count is None or count.value is None or self._is_hypothetical(token):
             return []
         key = (kind, victims.i if victims is not None else token.i)
         if key in claimed or (kind == "participants" and victims is not None and ("p", victims.i) in claimed):
@@ -291,7 +293,7 @@ class MagnitudeReader:
             return None
         # A number across a line break belongs to the headline above, not to this noun ("... at least 20\n\nMOGADISHU").
         numbers = [c for c in token.children if c.dep_ in ("nummod", "quantmod") and c.i < token.i
-                   and self.numbers.is_number(c) and "\n" not in token.doc.text[c.idx:token.idx]]
+                   and self.numbers.is_number(c) and not any("\n" in t.text_with_ws for t in token.doc[c.i:token.i])]
         if numbers:
             count = self.numbers.read(numbers[0])
             if count is not None:

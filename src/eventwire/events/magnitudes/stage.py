@@ -25,7 +25,11 @@ class MagnitudeStage:
         self.reader = MagnitudeReader(self.lex)
         self.cue_classes = {cls: cues for cls, cues in self.lex.cues.items()
                             if cls in ("violent", "explosion", "accident", "protest")}
-        self._first = {c[0] for cues in self.cue_classes.values() for c in cues}
+        # first word -> (cue, class), so a sentence is scanned once, not once per cue
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for cls, cues in self.cue_classes.items():
+            for cue in cues:
+                self._by_first.setdefault(cue[0], []).append((cue, cls))
 
     @classmethod
     def from_config(cls, config: object) -> MagnitudeStage:
@@ -47,7 +51,7 @@ class MagnitudeStage:
             index = bisect.bisect_right(starts, event.trigger.start) - 1
             if index >= 0:
                 by_sentence.setdefault(index, []).append(event)
-        cues = [self._cues(doc, s, e) for s, e in ranges]
+        cues = _SentenceCues(self, doc, ranges)
         attached: dict[str, list[Found]] = {}
         casualty_words = {item.token.i for item in found}
         events = {event.id: event for event in article.events}
@@ -66,24 +70,22 @@ class MagnitudeStage:
         for event_id, items in attached.items():
             events[event_id].magnitudes = resolve(items, article.text)
 
-    def _cues(self, doc: Doc, start: int, end: int) -> set[str]:
+    def cues(self, doc: Doc, start: int, end: int) -> set[str]:
         """The cue classes present in a sentence ("violent", "explosion", "accident", "protest")."""
         words = [(t.lemma_.lower(), t.lower_) for t in doc[start:end]]
-        present = [i for i, (lemma, lower) in enumerate(words) if lemma in self._first or lower in self._first]
-        if not present:
-            return set()
-
-        def matches(i: int, cue: tuple[str, ...]) -> bool:
-            return len(cue) <= len(words) - i and all(w in words[i + k] for k, w in enumerate(cue))
-
-        return {cls for cls, cues in self.cue_classes.items()
-                if any(matches(i, cue) for i in present for cue in cues)}
+        found: set[str] = set()
+        for i, (lemma, lower) in enumerate(words):
+            for cue, cls in self._by_first.get(lemma, []) + (self._by_first.get(lower, []) if lower != lemma else []):
+                if cls not in found and len(cue) <= len(words) - i and all(
+                        w in words[i + k] for k, w in enumerate(cue)):
+                    found.add(cls)
+        return found
 
     @staticmethod
     def _violent(cues: set[str]) -> bool:
         return "violent" in cues or ("explosion" in cues and "accident" not in cues)
 
-    def _link(self, item: Found, doc: Doc, by_sentence: dict[int, list[Event]], cues: list[set[str]],
+    def _link(self, item: Found, doc: Doc, by_sentence: dict[int, list[Event]], cues: _SentenceCues,
               created: dict[tuple[int, str], Event], article: Article, bounds: list[tuple[int, int]],
               casualty_words: set[int], followed: dict[int, list[Event]]) -> Event | None:
         link = self.lex.links.get(item.kind)
@@ -110,7 +112,7 @@ class MagnitudeStage:
         after = self._fitting(by_sentence.get(item.sentence + 1, []), types[:1], item)
         return after[0] if after else None
 
-    def _may_create(self, item: Found, link: Link, cues: list[set[str]]) -> bool:
+    def _may_create(self, item: Found, link: Link, cues: _SentenceCues) -> bool:
         here = cues[item.sentence]
         if link.cause == "protest":
             return "protest" in here and item.value > 0
@@ -164,6 +166,20 @@ class MagnitudeStage:
                       confidence=CREATED_CONFIDENCE)
         article.events.append(event)
         return event
+
+
+class _SentenceCues:
+    """The cue classes of each sentence, found when first asked for (most sentences state no magnitude)."""
+
+    def __init__(self, stage: MagnitudeStage, doc: Doc, ranges: list[tuple[int, int]]) -> None:
+        self.stage, self.doc, self.ranges = stage, doc, ranges
+        self.cache: dict[int, set[str]] = {}
+
+    def __getitem__(self, sentence: int) -> set[str]:
+        if sentence not in self.cache:
+            start, end = self.ranges[sentence]
+            self.cache[sentence] = self.stage.cues(self.doc, start, end)
+        return self.cache[sentence]
 
 
 def _score(code: str | None) -> tuple[float | None, int | None, str | None]:
