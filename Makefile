@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 TRAIN_STAMP := $(VENV)/.installed-train
 
-.PHONY: demo test lint fuzz bench train clean
+.PHONY: demo test lint fuzz bench train clean gazetteer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ demo: $(STAMP)
 test: $(TEST_STAMP)
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m eventwire.places.build
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
@@ -44,6 +45,10 @@ $(TRAIN_STAMP): $(BIN)/python pyproject.toml
 # Rebuild the event-type model (src/eventwire/events/model/) from training/ (deterministic, CPU, ~1 min).
 train: $(TRAIN_STAMP)
 	$(BIN)/python training/train_events.py
+
+# The places gazetteer (GeoNames extracts of installed packages → Arrow files in the user cache, ~20 s once).
+gazetteer: $(STAMP)
+	$(BIN)/python -m eventwire.places.build
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

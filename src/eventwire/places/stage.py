@@ -1,39 +1,60 @@
 """The places stage: find toponyms in the parsed text and resolve them offline.
 
 Detection takes spaCy's GPE/LOC/FAC entities and adds gazetteer matches the
-recogniser missed (countries, divisions, continents, big cities), then drops
-what is not a place mention: demonyms ("Iraqi"), place names inside an
+recogniser missed (countries, divisions, continents, big cities, multi-word
+features, division abbreviations after "Place, "), then drops what is not a
+place mention: demonyms ("Iraqi", "European"), place names inside an
 organisation's name ("USA Today", "Washington Institute for Near East
-Policy"), and capitals standing for their government as the subject of a verb
-of speech or action ("Washington and Baghdad are negotiating").
+Policy"), and words that are only part of a compound ("Plain-clothes").
+A capital standing for its government ("Washington and Baghdad are
+negotiating") is a place mention (it names the place), but never an event
+location: :mod:`eventwire.places.locations` leaves it out.
 
 Resolution ranks the gazetteer candidates of each toponym by a score that sums,
 roughly in this order of weight: an explicit qualifier ("Paris, Texas",
 "Washington state", "Seattle, Washington"), the sense the same name already had
 in the article, the feature type (continent/country > capital > division/region
-> city), the countries and divisions already named in the article (and the
-actors' countries), the kind of its neighbours in an enumeration ("Idaho,
-Oregon, Washington"), population, and whether the name is a primary or only an
-alternate name. Unambiguous toponyms are resolved first and become the context
-of the rest. The weights are the constants below; the word lists are data files.
+> feature > city > second-level division) and the type the words around it
+imply ("Suffolk county", "the Potomac river"), the countries and divisions
+already named in the article (and the actors' countries), the article's focus
+country (most named, the dateline's), the outlet's country (its web domain),
+the kind of its neighbours in an enumeration ("Idaho, Oregon, Washington"),
+population, and whether the name is a primary or only an alternate name.
+Unambiguous toponyms are resolved first and become the context of the rest.
+The weights are the constants below; the word lists are data files.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
 from eventwire.model import Article, Place
 from eventwire.pipeline import PipelineConfig
-from eventwire.places.gazetteer import DEFAULT_MIN_POPULATION, Candidate, Gazetteer, normalize, read_words
+from eventwire.places.gazetteer import (
+    DEFAULT_MIN_POPULATION,
+    Candidate,
+    Gazetteer,
+    normalize,
+    read_table,
+    read_words,
+)
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entities whose tokens the gazetteer must not claim as places.
 NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
-KIND_PRIOR = {"continent": 5.0, "country": 5.0, "capital": 3.0, "region": 2.0, "admin1": 2.0, "city": 1.0}
+KIND_PRIOR = {"continent": 5.0, "country": 5.0, "capital": 3.0, "region": 2.0, "admin1": 2.0, "feature": 1.6,
+              "city": 1.0, "admin2": 0.8}
 COUNTRY_CONTEXT = 2.0
+# The country the article is mostly about (named most, or in the dateline) and the outlet's own country.
+FOCUS_BONUS = 1.0
+OUTLET_CONTEXT = 0.75
+# A kind or feature type the words around the name imply ("Suffolk county", "the Potomac river").
+MARKER_BONUS = 3.0
 ADMIN1_CONTEXT = 2.0
 QUALIFIER_BONUS = 5.0
 ALTERNATE_PENALTY = 1.5
@@ -44,9 +65,10 @@ LIST_BONUS = 2.0
 SIBLING_DIVISION_BONUS = 1.5
 POPULATION_WEIGHT = 1.5
 ADMIN1_POPULATION_WEIGHT = 0.5
-# Words after a place name that say which kind of feature it is ("Washington state", "New York City").
-ADMIN1_MARKERS = frozenset({"state", "province", "governorate", "region", "county", "prefecture", "oblast"})
-CITY_MARKERS = frozenset({"city", "town", "village"})
+# How many characters at the start of an article may hold its dateline ("SPRINGFIELD, Mass. (AP) —").
+DATELINE_CHARS = 80
+# Part-of-speech tags of a sentence-initial word that is not a name ("Plain", "Grand", "Fresh").
+_NON_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "DT", "IN"})
 # "and" is left out: it joins separate names ("Baghdad and USA Today") as often as it sits inside one.
 _CONNECTORS = frozenset({"of", "for", "the", "on", "de"})
 
@@ -73,9 +95,12 @@ class PlaceStage:
         self.min_population = min_population
         self._gazetteer: Gazetteer | None = None
         self._org_words = read_words("org_words.txt")
-        self._agent_verbs = read_words("agent_verbs.txt")
         self._not_places = read_words("not_places.txt")
         self._eponym_words = read_words("eponym_words.txt")
+        self._markers: dict[tuple[str, str], frozenset[str]] = {
+            (word.lower(), position): frozenset(kinds.split("|"))
+            for word, position, kinds in read_table("markers.tsv")}
+        self._generic_domains = read_words("outlet_domains.txt")
 
     @classmethod
     def from_config(cls, config: PipelineConfig) -> PlaceStage:
@@ -101,29 +126,62 @@ class PlaceStage:
         found: list[Toponym] = []
         taken = [False] * len(doc)
         for ent in doc.ents:
-            span = _trim(ent)
             if ent.label_ in NON_PLACE_LABELS:
                 for i in range(ent.start, ent.end):
                     taken[i] = True
+                span = _trim(ent)
                 # The recogniser often calls a bare country or city name an organisation ("DRC",
                 # "Harare"); a whole entity that is exactly a known place name is taken as one.
                 if not (span is not None and ent.label_ in ("ORG", "PERSON") and self._exact_place_name(span)):
                     continue
             elif ent.label_ not in PLACE_LABELS:
                 continue
-            if span is None:
-                continue
             for i in range(ent.start, ent.end):
                 taken[i] = True
-            candidates = gazetteer.candidates(span.text)
-            if ent.label_ == "FAC" and not candidates:
-                continue  # buildings and roads the gazetteer cannot place are not worth a record
-            if self._rejected(span, candidates):
-                continue
-            found.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
+            # "Springfield, Mass." or "Paris, Texas" as one entity: each part is a toponym.
+            for part in _comma_parts(ent):
+                span = _trim(part)
+                if span is None:
+                    continue
+                candidates = gazetteer.candidates(span.text)
+                if not candidates and span.start > 0 and doc[span.start - 1].text == ",":
+                    candidates = gazetteer.abbreviation(span.text)
+                if ent.label_ == "FAC" and not candidates:
+                    continue  # buildings and roads the gazetteer cannot place are not worth a record
+                if self._rejected(span, candidates):
+                    continue
+                found.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
         found.extend(self._gazetteer_matches(doc, taken))
+        found.extend(self._qualifier_abbreviations(doc, found, taken))
         found.sort(key=lambda t: t.start)
         return found
+
+    def _qualifier_abbreviations(self, doc: Doc, found: list[Toponym], taken: list[bool]) -> list[Toponym]:
+        """Division abbreviations right after "Place, " ("Springfield, Mass.", "Portland, Ore.", "Erie, PA")."""
+        added: list[Toponym] = []
+        for toponym in found:
+            comma = toponym.span.end
+            if comma + 1 >= len(doc) or doc[comma].text != ",":
+                continue
+            for length in (3, 2, 1):
+                end = comma + 1 + length
+                if end > len(doc) or any(taken[comma + 1:end]):
+                    continue
+                span = doc[comma + 1:end]
+                if not _capitalised(span.text):
+                    continue
+                text = span.text
+                end_char = span.end_char
+                # "Mass." may end a sentence, where the tokenizer splits its dot off.
+                if end < len(doc) and doc[end].text == "." and not span[-1].whitespace_:
+                    text, end_char = text + ".", end_char + 1
+                candidates = self.gazetteer.abbreviation(text)
+                if candidates:
+                    for i in range(comma + 1, end):
+                        taken[i] = True
+                    added.append(Toponym(span.start_char, end_char, text, candidates, span))
+                    break
+        return added
 
     def _gazetteer_matches(self, doc: Doc, taken: list[bool]) -> list[Toponym]:
         gazetteer = self.gazetteer
@@ -170,7 +228,21 @@ class PlaceStage:
             return True
         if self._inside_organisation(span):
             return True
-        return bool(candidates) and self._government_agent(span, candidates)
+        return self._compound_part(span, key)
+
+    def _compound_part(self, span: Span, key: str) -> bool:
+        """A word that is only part of a compound or an adjective ("Plain-clothes officers", "Grand jury"),
+        unless it is a well-known place name ("Iran-backed", "Kyiv-based")."""
+        if key in self.gazetteer.detectable:
+            return False
+        doc = span.doc
+        following = span.end
+        if (following + 1 < len(doc) and doc[following].text in ("-", "–") and not span[-1].whitespace_
+                and doc[following + 1].is_lower):
+            return True
+        # A lone capitalised adjective or verb opening a sentence is a sentence-initial capital.
+        first = span[0]
+        return len(span) == 1 and first.is_sent_start is True and first.tag_ in _NON_NAME_TAGS
 
     def _inside_organisation(self, span: Span) -> bool:
         """True when the span sits in a run of capitalised words naming an organisation."""
@@ -195,15 +267,6 @@ class PlaceStage:
             i -= 1
         return any(w in self._org_words for w in words)
 
-    def _government_agent(self, span: Span, candidates: list[tuple[Candidate, bool]]) -> bool:
-        """A capital that is the subject (or a conjoined subject) of a verb of speech or action."""
-        if not any(c.kind == "capital" and not alternate for c, alternate in candidates):
-            return False
-        token = span.root
-        while token.dep_ == "conj" and token.head is not token:
-            token = token.head
-        return token.dep_ == "nsubj" and token.head.lemma_.lower() in self._agent_verbs
-
     # -- resolution --------------------------------------------------------------------------
 
     def resolve(self, toponyms: list[Toponym], article: Article) -> None:
@@ -211,41 +274,84 @@ class PlaceStage:
         countries: set[str] = {a.country for a in article.actors
                                if a.country and a.country in self.gazetteer.countries}
         divisions: set[str] = set()
+        votes: dict[str, float] = {}
+        for country in countries:
+            votes[country] = votes.get(country, 0.0) + 0.5
+        dateline_end = _dateline_end(toponyms[0].span.doc.text if toponyms else "")
         # Pass 1: toponyms with a single candidate (or a country) fix the context.
         for toponym in toponyms:
-            primary = [c for c, alternate in toponym.candidates if not alternate]
-            if len(toponym.candidates) == 1 or (len(primary) == 1 and primary[0].kind in ("country", "continent")):
-                toponym.resolved = toponym.candidates[0][0] if len(toponym.candidates) == 1 else primary[0]
+            single = _single_reading(toponym)
+            if single is not None:
+                toponym.resolved = single
                 _note(toponym.resolved, countries, divisions)
+                if toponym.resolved.country:
+                    weight = 2.0 if toponym.start < dateline_end else 1.0
+                    votes[toponym.resolved.country] = votes.get(toponym.resolved.country, 0.0) + weight
+        # The article's focus: the country named most (the dateline counts double), when there is one.
+        ranking = sorted(votes.items(), key=lambda item: -item[1])
+        focus = ranking[0][0] if ranking and ranking[0][1] >= 2 and (
+            len(ranking) == 1 or ranking[1][1] < ranking[0][1]) else None
+        outlet = self._outlet_country(article)
         self._list_kinds(toponyms)
         # Pass 2: the rest, ranked with that context (an explicit qualifier outweighs it). A name
-        # keeps the sense it had earlier in the article (one sense per discourse).
+        # keeps the sense it had earlier in the article (one sense per discourse). A first round picks
+        # provisionally, so that a division named later ("... Boston ... Massachusetts") counts too.
+        unresolved = [t for t in toponyms if t.resolved is None and t.candidates]
+        context: dict[str, tuple[set[str], set[str]]] = {}
+        if unresolved:
+            provisional = {id(t): self._pick(t, countries, divisions, focus, outlet, None) for t in unresolved}
+            for toponym in unresolved:
+                key = normalize(toponym.text)
+                if key in context:
+                    continue
+                more_countries, more_divisions = set(countries), set(divisions)
+                for other in unresolved:
+                    if normalize(other.text) != key:
+                        _note(provisional[id(other)], more_countries, more_divisions)
+                context[key] = (more_countries, more_divisions)
         chosen: dict[str, int] = {normalize(t.text): id(t.resolved) for t in toponyms if t.resolved is not None}
-        for toponym in toponyms:
-            if toponym.resolved is None and toponym.candidates:
-                earlier = chosen.get(normalize(toponym.text))
-                toponym.resolved = max(
-                    toponym.candidates,
-                    key=lambda pair: self._score(toponym, pair, countries, divisions)
-                    + (SAME_DISCOURSE_BONUS if id(pair[0]) == earlier else 0.0))[0]
-                _note(toponym.resolved, countries, divisions)
-                chosen.setdefault(normalize(toponym.text), id(toponym.resolved))
+        for toponym in unresolved:
+            key = normalize(toponym.text)
+            toponym.resolved = self._pick(toponym, *context[key], focus, outlet, chosen.get(key))
+            chosen.setdefault(key, id(toponym.resolved))
+
+    def _pick(self, toponym: Toponym, countries: set[str], divisions: set[str], focus: str | None,
+              outlet: str | None, earlier: int | None) -> Candidate:
+        return max(toponym.candidates,
+                   key=lambda pair: self._score(toponym, pair, countries, divisions, focus, outlet)
+                   + (SAME_DISCOURSE_BONUS if id(pair[0]) == earlier else 0.0))[0]
+
+    def _outlet_country(self, article: Article) -> str | None:
+        """The country of the outlet's web domain ("bbc.co.uk" → GBR, "nation.africa" → none)."""
+        if not article.url:
+            return None
+        host = re.sub(r"^[a-z]+://", "", article.url.lower()).split("/", 1)[0].split(":", 1)[0]
+        suffix = host.rsplit(".", 1)[-1]
+        if len(suffix) != 2 or suffix in self._generic_domains:
+            return None
+        return _iso3_by_iso2().get("GB" if suffix == "uk" else suffix.upper())
 
     def _score(self, toponym: Toponym, pair: tuple[Candidate, bool], countries: set[str],
-               divisions: set[str]) -> float:
+               divisions: set[str], focus: str | None = None, outlet: str | None = None) -> float:
         candidate, alternate = pair
         score = KIND_PRIOR[candidate.kind] + toponym.bonus.get(id(candidate), 0.0)
         if candidate.kind in ("city", "capital") and candidate.population > 0:
             score += POPULATION_WEIGHT * min(math.log10(candidate.population) / 7.0, 1.0)
-        elif candidate.kind == "admin1" and candidate.population > 0:
-            # Divisions' populations are sums over their cities: a tie-breaker between divisions only.
+        elif candidate.kind in ("admin1", "admin2") and candidate.population > 0:
+            # Divisions' populations are sums over their places: a tie-breaker between divisions only.
             score += ADMIN1_POPULATION_WEIGHT * min(math.log10(candidate.population) / 8.0, 1.0)
         # Context counts for places inside a country named elsewhere, not when this very name is
         # the country's own ("Mexico" is the country, not Mexico City, in an article about Mexico).
         own_countries = {c.country for c, _ in toponym.candidates if c.kind == "country"}
-        if candidate.country in countries and candidate.kind != "country" and candidate.country not in own_countries:
+        inside = candidate.kind != "country" and candidate.country not in own_countries
+        if inside and candidate.country in countries:
             score += COUNTRY_CONTEXT
-        if candidate.admin1_key in divisions and candidate.kind != "admin1":
+        if inside and candidate.country is not None:
+            if candidate.country == focus:
+                score += FOCUS_BONUS
+            if candidate.country == outlet:
+                score += OUTLET_CONTEXT
+        if candidate.admin1_key in divisions and candidate.kind not in ("admin1", "continent"):
             score += ADMIN1_CONTEXT
         if candidate.kind == "admin1" and any(key.split(".")[0] == candidate.admin1_key.split(".")[0]
                                               for key in divisions if key != candidate.admin1_key):  # type: ignore[union-attr]
@@ -284,14 +390,7 @@ class PlaceStage:
             for candidate, _ in toponym.candidates:
                 if candidate.kind in ("city", "capital") and candidate.admin1_key in divisions:
                     _add_bonus(toponym, candidate, EPONYMOUS_CITY_BONUS)
-            span = toponym.span
-            doc = span.doc
-            following = doc[span.end].lower_ if span.end < len(doc) else ""
-            for candidate, _ in toponym.candidates:
-                if following in ADMIN1_MARKERS and candidate.kind == "admin1":
-                    toponym.bonus[id(candidate)] = toponym.bonus.get(id(candidate), 0.0) + QUALIFIER_BONUS
-                if following in CITY_MARKERS and candidate.kind in ("city", "capital"):
-                    toponym.bonus[id(candidate)] = toponym.bonus.get(id(candidate), 0.0) + QUALIFIER_BONUS
+            self._markers_of(toponym)
             if index + 1 >= len(toponyms):
                 continue
             container = toponyms[index + 1]
@@ -302,6 +401,69 @@ class PlaceStage:
                     if _contains(outer, inner):
                         _add_bonus(toponym, inner, QUALIFIER_BONUS)
                         _add_bonus(container, outer, QUALIFIER_BONUS)
+
+    def _markers_of(self, toponym: Toponym) -> None:
+        """Bonuses for the kind the neighbouring words imply ("Suffolk county", "the river Thames"), and
+        the entries named with the word ("Potomac" + "river" → "Potomac River") as further candidates."""
+        span = toponym.span
+        doc = span.doc
+        for position, index in (("after", span.end), ("before", span.start - 1)):
+            if not 0 <= index < len(doc):
+                continue
+            word = doc[index].lower_
+            kinds = self._markers.get((word, position))
+            if not kinds:
+                continue
+            longer = f"{span.text} {word}" if position == "after" else f"{word} {span.text}"
+            known = {id(c) for c, _ in toponym.candidates}
+            toponym.candidates.extend((c, False) for c, _ in self.gazetteer.candidates(longer) if id(c) not in known)
+            for candidate, _ in toponym.candidates:
+                if candidate.kind in kinds or candidate.feature in kinds:
+                    _add_bonus(toponym, candidate, MARKER_BONUS)
+
+
+def _single_reading(toponym: Toponym) -> Candidate | None:
+    """The candidate a toponym surely means: its only one, or a country or continent that no division or
+    capital of another country shares the name with ("Mexico" the country, but not "Georgia")."""
+    if len(toponym.candidates) == 1:
+        return toponym.candidates[0][0]
+    primary = [c for c, alternate in toponym.candidates if not alternate]
+    top = [c for c in primary if c.kind in ("country", "continent")]
+    if len(top) != 1:
+        return None
+    rivals = [c for c in primary if c.kind in ("admin1", "capital", "region") and c.country != top[0].country]
+    return None if rivals else top[0]
+
+
+def _comma_parts(ent: Span) -> list[Span]:
+    """An entity split at its commas: "Springfield, Mass." → "Springfield", "Mass."."""
+    if not any(token.text == "," for token in ent):
+        return [ent]
+    parts: list[Span] = []
+    start = ent.start
+    for token in ent:
+        if token.text == ",":
+            if token.i > start:
+                parts.append(ent.doc[start:token.i])
+            start = token.i + 1
+    if start < ent.end:
+        parts.append(ent.doc[start:ent.end])
+    return parts
+
+
+_DATELINE = re.compile(r"^[^\n]{2,%d}?(?:\s[—–-]{1,2}\s|\((?:AP|AFP|Reuters|UPI|dpa|IANS|PTI|Xinhua)\))"  # noqa: UP031
+                       % DATELINE_CHARS)
+
+
+def _dateline_end(text: str) -> int:
+    """Where the dateline ends ("BEIRUT, Lebanon (AP) — "), or 0 when the text opens without one."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
+
+
+@cache
+def _iso3_by_iso2() -> dict[str, str]:
+    return {row[0]: row[1] for row in read_table("countries.tsv")}
 
 
 def _contains(outer: Candidate, inner: Candidate) -> bool:
@@ -346,7 +508,7 @@ def _to_place(toponym: Toponym) -> Place:
     candidate = toponym.resolved
     if candidate is None:
         return Place(name=toponym.text, start=toponym.start, end=toponym.end)
-    admin1 = candidate.admin1 if candidate.kind in ("admin1", "capital", "city") else None
+    admin1 = candidate.admin1 if candidate.kind in ("admin1", "admin2", "capital", "city") else None
     return Place(name=candidate.name, start=toponym.start, end=toponym.end, country=candidate.country,
                  admin1=admin1, lat=round(candidate.lat, 5), lon=round(candidate.lon, 5),
                  geonameid=candidate.geonameid)
