@@ -157,6 +157,11 @@ def test_multi_paragraph_quote_is_one_quote(pipeline: Pipeline) -> None:
     assert "‘good faith’" in quote.text  # nested single quotes stay in the content
     assert quote.speaker_text == "Ahmed Karimi"
     assert not article.warnings
+    # One fragment per paragraph, without the paragraph break and the reopening mark.
+    first, second = (text[s:e] for s, e in quote.parts)
+    assert first == "The first phase of the plan is complete. We have moved the troops back from the border."
+    assert second.startswith("The second phase") and second.endswith("from the other side")
+    assert (quote.start, quote.end) == (quote.parts[0][0], quote.parts[-1][1])
 
 
 def test_split_quote_is_merged(pipeline: Pipeline) -> None:
@@ -168,15 +173,20 @@ def test_split_quote_is_merged(pipeline: Pipeline) -> None:
     assert quote.text.startswith("We will not accept") and quote.text.endswith("say so in Geneva.")
     assert quote.speaker_text == "Foreign Minister Sergei Lavrov"
     assert quote.cue == "said"
+    assert [text[s:e] for s, e in quote.parts] == ["We will not accept these terms", "and we will say so in Geneva."]
 
 
-def test_sentence_after_a_frame_is_a_new_quote_of_the_same_speaker(pipeline: Pipeline) -> None:
+def test_sentence_after_a_frame_continues_the_same_quote(pipeline: Pipeline) -> None:
     text = ('"Nobody gave anybody a green light," Lavrov said. "We are working so that the government '
-            'returns to its borders."')
+            'returns to its borders."\n\n"We will not be rushed."')
     article = run(pipeline, text)
     first, second = article.quotes
-    assert first.text == "Nobody gave anybody a green light"
-    assert second.text.startswith("We are working") and second.cue is None
+    # '"A," he said. "B."': one attribution, two fragments, the frame between them left out.
+    assert [text[s:e] for s, e in first.parts] == [
+        "Nobody gave anybody a green light", "We are working so that the government returns to its borders."]
+    assert first.cue == "said" and first.speaker_text == "Lavrov"
+    # A cue-less quote in the next paragraph is a new attribution of the same speaker.
+    assert second.text == "We will not be rushed." and second.cue is None
     assert second.speaker_text == "Lavrov" and second.speaker == first.speaker
     assert second.confidence < first.confidence
 

@@ -136,12 +136,6 @@ class Quote:
     channel: str | None = None
     anonymous: bool = False
     confidence: float = 0.5
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["parts"] = [{"start": s, "end": e} for s, e in self.parts]
-        return data
-
     # The quote's fragments, in text order: a split quote ("A," he said, "B.") or one running over several
     # paragraphs has several; start/end span them all. Empty means one fragment, (start, end) (older records).
     parts: list[tuple[int, int]] = field(default_factory=list)
@@ -149,6 +143,12 @@ class Quote:
     def __post_init__(self) -> None:
         if not self.parts:
             self.parts = [(self.start, self.end)]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["parts"] = [{"start": s, "end": e} for s, e in self.parts]
+        return data
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Quote:
         kind = _require(data, "kind", "quote")
@@ -159,15 +159,15 @@ class Quote:
         values["confidence"] = float(values["confidence"] if values["confidence"] is not None else 0.5)
         for key in ("id", "text", "start", "end"):
             _require(data, key, "quote")
-        return cls(**values)
-
-
-@dataclass(slots=True)
         try:
             values["parts"] = [(int(p["start"]), int(p["end"])) for p in data.get("parts") or []]
         except (KeyError, TypeError, ValueError) as exc:
             raise ContractError(f"quote parts must be a list of {{start, end}} objects, got {data.get('parts')!r}"
                                 ) from exc
+        return cls(**values)
+
+
+@dataclass(slots=True)
 class Party:
     """One side of an event: an actor id (or null), its surface text, code and sector."""
 

@@ -11,18 +11,26 @@ A gold directory holds ``NAME.txt`` and ``NAME.ann`` pairs. In the ``.ann``:
 * optional attributes ``A1<TAB>Kind E1 direct|indirect|mixed`` and
   ``A2<TAB>Anonymous E1``. Without ``Kind``, a content inside quotation marks is direct.
 
-Span matching, after trimming spaces, quotation marks and ``, . ; :`` at both
-ends of each span (a discontinuous span counts as its extent):
+Spans are compared after trimming spaces, quotation marks and ``, . ; :`` at both
+ends of each fragment; a quote is the set of characters of its fragments (brat
+fragments for gold, ``Quote.parts`` for predictions). Three matching regimes:
 
-* **exact**: the trimmed spans are identical;
-* **overlap**: the spans share at least half of the longer one's characters.
+* **exact**: one-to-one, the trimmed extents are identical;
+* **one-to-one**: each prediction is paired with at most one gold attribution and
+  each gold attribution with at most one prediction, greatest shared share first;
+  a pair needs at least one shared character;
+* **any-overlap**: no pairing; a prediction is right when it shares a character
+  with some gold attribution, and a gold attribution is found when some
+  prediction shares a character with it (precision and recall count those).
 
-Gold and predicted quotes are paired one-to-one, best overlap first. A pair is
-correct for *content+source* when the predicted speaker is right: the gold
-source span overlaps a mention of the predicted speaker actor, or the head
-(last word) of either source text occurs in the other. P/R/F1 are reported for
-direct quotes only (gold and predicted kind ``direct``) and for all quotes;
-over pairs matched by overlap, the kind and the anonymous flag are also scored.
+For *content+source* a pair (or, under any-overlap, some overlapping pair) must
+also have the right speaker: the gold source span overlaps a mention of the
+predicted speaker actor, or the head (last word) of either source text occurs in
+the other. P/R/F1 are reported for direct quotes only (gold and predicted kind
+``direct``) and for all quotes; over one-to-one pairs the kind and the anonymous
+flag are also scored. ``evaluate`` scores the gold set's tuning and checking parts
+(:func:`eventwire.eval.split.part_of` of the article name) separately and together;
+only the tuning part lists its documents one by one.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import GoldFormatError
+from eventwire.eval.split import part_of
 from eventwire.model import Article, Quote
 
 if TYPE_CHECKING:
@@ -51,6 +60,12 @@ class GoldAttribution:
     cue: tuple[int, int] | None
     kind: str
     anonymous: bool = False
+    # The content's brat fragments (one unless the quote is split or runs over paragraphs).
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts = [self.content]
 
 
 @dataclass(slots=True)
@@ -60,7 +75,7 @@ class GoldDocument:
     attributions: list[GoldAttribution] = field(default_factory=list)
 
 
-def _span(text: str, path: Path, number: int, value: str) -> tuple[int, int]:
+def _fragments(text: str, path: Path, number: int, value: str) -> list[tuple[int, int]]:
     starts, ends = [], []
     for fragment in value.split(";"):
         parts = fragment.split()
@@ -71,12 +86,13 @@ def _span(text: str, path: Path, number: int, value: str) -> tuple[int, int]:
             raise GoldFormatError(f"{path}:{number}: span {start}-{end} lies outside the text ({len(text)} characters)")
         starts.append(start)
         ends.append(end)
-    return min(starts), max(ends)
+    return sorted(zip(starts, ends, strict=True))
 
 
 def read_ann(text: str, path: Path) -> list[GoldAttribution]:
     """The attributions of one brat ``.ann`` file over ``text``."""
     spans: dict[str, tuple[str, tuple[int, int]]] = {}
+    fragments: dict[str, list[tuple[int, int]]] = {}
     events: list[tuple[int, str, dict[str, str]]] = []
     kinds: dict[str, str] = {}
     anonymous: set[str] = set()
@@ -87,7 +103,8 @@ def read_ann(text: str, path: Path) -> list[GoldAttribution]:
         if ident.startswith("T"):
             info = rest.split("\t")[0]
             label, _, offsets = info.partition(" ")
-            spans[ident] = (label, _span(text, path, number, offsets))
+            fragments[ident] = _fragments(text, path, number, offsets)
+            spans[ident] = (label, (fragments[ident][0][0], max(e for _, e in fragments[ident])))
         elif ident.startswith("E"):
             args = rest.split()
             if not args or ":" not in args[0]:
@@ -124,7 +141,8 @@ def read_ann(text: str, path: Path) -> list[GoldAttribution]:
         if cue is None and trigger in spans and spans[trigger][0] == "Cue":
             cue = spans[trigger][1]
         kind = kinds.get(ident) or _kind_from_marks(text, content)
-        out.append(GoldAttribution(content, get("source"), cue, kind, ident in anonymous))
+        parts = fragments[roles["content"]]
+        out.append(GoldAttribution(content, get("source"), cue, kind, ident in anonymous, parts))
     return out
 
 
@@ -166,6 +184,15 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(shared, 0) / longer
 
 
+def _chars(text: str, parts: list[tuple[int, int]]) -> set[int]:
+    """The characters of a quote's fragments, each fragment trimmed."""
+    found: set[int] = set()
+    for part in parts:
+        start, end = trim(text, part)
+        found.update(range(start, end))
+    return found
+
+
 def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in _STOP]
 
@@ -184,20 +211,28 @@ def source_correct(article: Article, gold: GoldAttribution, quote: Quote) -> boo
     return gold_words[-1] in predicted_all or (bool(predicted) and predicted[-1] in gold_words)
 
 
+def _overlap_matrix(text: str, gold: list[GoldAttribution], predicted: list[Quote]
+                    ) -> list[tuple[float, int, int]]:
+    """(share of the longer quote's characters shared, gold index, predicted index) for every overlapping pair."""
+    gold_chars = [_chars(text, g.parts) for g in gold]
+    pred_chars = [_chars(text, p.parts) for p in predicted]
+    found = []
+    for gi, gc in enumerate(gold_chars):
+        for pi, pc in enumerate(pred_chars):
+            shared = len(gc & pc)
+            if shared:
+                found.append((shared / max(len(gc), len(pc), 1), gi, pi))
+    return found
+
+
 def _pair(text: str, gold: list[GoldAttribution], predicted: list[Quote], exact: bool
           ) -> list[tuple[GoldAttribution, Quote]]:
-    scored = []
-    for gi, g in enumerate(gold):
-        gs = trim(text, g.content)
-        for pi, p in enumerate(predicted):
-            ps = trim(text, (p.start, p.end))
-            if exact:
-                if gs == ps:
-                    scored.append((1.0, gi, pi))
-            else:
-                value = overlaps(gs, ps)
-                if value >= 0.5:
-                    scored.append((value, gi, pi))
+    """One-to-one pairs, best first: identical trimmed extents (``exact``) or any shared character."""
+    if exact:
+        scored = [(1.0, gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(predicted)
+                  if trim(text, g.content) == trim(text, (p.start, p.end))]
+    else:
+        scored = _overlap_matrix(text, gold, predicted)
     scored.sort(key=lambda s: -s[0])
     used_g: set[int] = set()
     used_p: set[int] = set()
@@ -210,16 +245,35 @@ def _pair(text: str, gold: list[GoldAttribution], predicted: list[Quote], exact:
     return pairs
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
+def _any_overlap(article: Article, gold: list[GoldAttribution], predicted: list[Quote], with_source: bool
+                 ) -> tuple[int, int]:
+    """(predictions overlapping some gold attribution, gold attributions overlapped by some prediction)."""
+    right_p: set[int] = set()
+    found_g: set[int] = set()
+    for _, gi, pi in _overlap_matrix(article.text, gold, predicted):
+        if with_source and not source_correct(article, gold[gi], predicted[pi]):
+            continue
+        right_p.add(pi)
+        found_g.add(gi)
+    return len(right_p), len(found_g)
+
+
+def _prf(tp: int, n_pred: int, n_gold: int, tp_gold: int | None = None) -> dict[str, float | int]:
+    """P = tp / predicted, R = tp_gold / gold (the same count unless matching is not one-to-one)."""
+    tp_gold = tp if tp_gold is None else tp_gold
     p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
+    r = tp_gold / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
             "tp": tp, "predicted": n_pred, "gold": n_gold}
 
 
-def score(documents: list[GoldDocument], annotate: Callable[[GoldDocument], Article]) -> dict[str, Any]:
-    """P/R/F1 of the quotes ``annotate`` finds, against ``documents``."""
+REGIMES = ("exact", "one-to-one", "any-overlap")
+
+
+def score(documents: list[GoldDocument], annotate: Callable[[GoldDocument], Article],
+          list_documents: bool = True) -> dict[str, Any]:
+    """P/R/F1 of the quotes ``annotate`` finds, against ``documents`` (per document only if ``list_documents``)."""
     counts: dict[str, list[int]] = {}
     kind_right = anon_right = matched = 0
     per_doc = []
@@ -228,22 +282,30 @@ def score(documents: list[GoldDocument], annotate: Callable[[GoldDocument], Arti
         for subset in ("direct", "all"):
             gold = [g for g in document.attributions if subset == "all" or g.kind == "direct"]
             predicted = [q for q in article.quotes if subset == "all" or q.kind == "direct"]
-            for mode in ("exact", "overlap"):
-                pairs = _pair(document.text, gold, predicted, exact=mode == "exact")
-                with_source = sum(1 for g, q in pairs if source_correct(article, g, q))
-                for measure, tp in (("content", len(pairs)), ("content+source", with_source)):
-                    key = f"{subset}/{measure}/{mode}"
-                    row = counts.setdefault(key, [0, 0, 0])
+            for regime in REGIMES:
+                for measure in ("content", "content+source"):
+                    if regime == "any-overlap":
+                        tp, tp_gold = _any_overlap(article, gold, predicted, measure == "content+source")
+                    else:
+                        pairs = _pair(document.text, gold, predicted, exact=regime == "exact")
+                        if measure == "content+source":
+                            pairs = [(g, q) for g, q in pairs if source_correct(article, g, q)]
+                        tp = tp_gold = len(pairs)
+                    row = counts.setdefault(f"{subset}/{measure}/{regime}", [0, 0, 0, 0])
                     row[0] += tp
                     row[1] += len(predicted)
                     row[2] += len(gold)
-                if subset == "all" and mode == "overlap":
-                    matched += len(pairs)
-                    kind_right += sum(1 for g, q in pairs if g.kind == q.kind)
-                    anon_right += sum(1 for g, q in pairs if g.anonymous == q.anonymous)
+                    row[3] += tp_gold
+            if subset == "all":
+                pairs = _pair(document.text, gold, predicted, exact=False)
+                matched += len(pairs)
+                kind_right += sum(1 for g, q in pairs if g.kind == q.kind)
+                anon_right += sum(1 for g, q in pairs if g.anonymous == q.anonymous)
+                if list_documents:
                     per_doc.append({"document": document.name, "gold": len(gold), "predicted": len(predicted),
-                                    "matched": len(pairs), "with_source": with_source})
-    scores = {key: _prf(*row) for key, row in counts.items()}
+                                    "matched": len(pairs),
+                                    "with_source": sum(1 for g, q in pairs if source_correct(article, g, q))})
+    scores = {key: _prf(row[0], row[1], row[2], row[3]) for key, row in counts.items()}
     return {
         "documents": len(documents),
         "gold_quotes": sum(len(d.attributions) for d in documents),
@@ -254,17 +316,35 @@ def score(documents: list[GoldDocument], annotate: Callable[[GoldDocument], Arti
     }
 
 
-def evaluate(gold_dir: str | Path, model: str | None = None, pipeline: Pipeline | None = None) -> dict[str, Any]:
-    """Run the default pipeline (or ``pipeline``) over the gold texts and score its quotes."""
-    from eventwire.pipeline import Pipeline, PipelineConfig
+def quotes_pipeline(model: str | None = None) -> Pipeline:
+    """The default pipeline up to the quotes stage (the stages after it cannot change quotes)."""
+    from eventwire.pipeline import STAGE_FACTORIES, Pipeline, PipelineConfig
 
+    names = [name for name, _ in STAGE_FACTORIES]
+    later = tuple(names[names.index("quotes") + 1:])
+    return Pipeline(PipelineConfig(model=model, disabled=later))
+
+
+def evaluate(gold_dir: str | Path, model: str | None = None, pipeline: Pipeline | None = None,
+             parts: tuple[str, ...] = ("tuning", "checking", "all")) -> dict[str, Any]:
+    """Score the quotes of ``pipeline`` (default: :func:`quotes_pipeline`) on each requested part of the gold.
+
+    The report has one entry per part under ``parts`` (``tuning``, ``checking``, ``all``); only the tuning part
+    lists its documents, so the checking part is seen in aggregate only.
+    """
     documents = read_gold(gold_dir)
     if pipeline is None:
-        pipeline = Pipeline(PipelineConfig(model=model))
+        pipeline = quotes_pipeline(model)
+    cache: dict[str, Article] = {}
 
     def annotate(document: GoldDocument) -> Article:
-        return pipeline(Article(id=document.name, text=document.text))
+        if document.name not in cache:
+            cache[document.name] = pipeline(Article(id=document.name, text=document.text))
+        return cache[document.name]
 
-    report = score(documents, annotate)
-    report["gold_dir"] = str(gold_dir)
+    report: dict[str, Any] = {"gold_dir": str(gold_dir), "parts": {}}
+    for part in parts:
+        chosen = [d for d in documents if part == "all" or part_of(d.name) == part]
+        if chosen:
+            report["parts"][part] = score(chosen, annotate, list_documents=part == "tuning")
     return report

@@ -15,7 +15,9 @@ DATA = Path(str(resources.files("eventwire.quotes") / "data"))
 # A capitalised name (outlet, platform): capitalised words, optionally joined by short function words.
 NAME_PATTERN = r"(?P<name>[A-Z][\w&'’-]*(?:\s+(?:(?:of|the|for|and|de|al|el)\s+)?[A-Z][\w&'’-]*)*)"
 CUE_CLASSES = ("speech", "cognition", "description")
-NOUN_CLASSES = ("source", "outlet", "document")
+NOUN_CLASSES = ("source", "outlet", "document", "speaker")
+CUE_NOUN_CLASSES = ("speech", "cognition")
+FRAME_VERB_CLASSES = ("author", "light", "frame")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,14 @@ class Lexicon:
     channels: tuple[ChannelPattern, ...]
     anonymity: tuple[re.Pattern[str], ...]
     nouns: dict[str, str]
+    # Nominal cues ("claim", "warning") -> class; authorship participles and light verbs (frame_verbs.tsv).
+    cue_nouns: dict[str, str]
+    author_verbs: frozenset[str]
+    light_verbs: frozenset[str]
+    # Verbs that, coordinated after a cue, carry on the writer's account ("said X but declined to ...").
+    frame_verbs: frozenset[str]
+    # Abbreviations whose full stop ends no sentence ("Sen.", "Mr.").
+    abbreviations: frozenset[str]
 
     def cue_class(self, lemma: str, particles: tuple[str, ...] = ()) -> str | None:
         for particle in particles:
@@ -117,7 +127,20 @@ def load_lexicon(directory: Path = DATA) -> Lexicon:
     for number, line in _lines(path):
         key, cls = _classed(path, number, line, NOUN_CLASSES)
         nouns[key] = cls
-    return Lexicon(marks, cues, phrasal, tuple(channels), tuple(anonymity), nouns)
+    cue_nouns: dict[str, str] = {}
+    path = directory / "cue_nouns.tsv"
+    for number, line in _lines(path):
+        key, cls = _classed(path, number, line, CUE_NOUN_CLASSES)
+        cue_nouns[key] = cls
+    frame_verbs: dict[str, set[str]] = {cls: set() for cls in FRAME_VERB_CLASSES}
+    path = directory / "frame_verbs.tsv"
+    for number, line in _lines(path):
+        key, cls = _classed(path, number, line, FRAME_VERB_CLASSES)
+        frame_verbs[cls].add(key)
+    abbreviations = frozenset(line.strip() for _, line in _lines(directory / "abbreviations.txt"))
+    return Lexicon(marks, cues, phrasal, tuple(channels), tuple(anonymity), nouns, cue_nouns,
+                   frozenset(frame_verbs["author"]), frozenset(frame_verbs["light"]), frozenset(frame_verbs["frame"]),
+                   abbreviations)
 
 
 @lru_cache(maxsize=1)

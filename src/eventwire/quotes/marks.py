@@ -10,7 +10,7 @@ flagged ``closed=False``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 STRAIGHT = '"'
 
@@ -21,7 +21,9 @@ class MarkedQuote:
 
     ``start``/``end`` delimit the content without the outer marks; ``open_at``
     is the index of the opening mark and ``close_at`` that of the closing mark
-    (None when the quote was never closed).
+    (None when the quote was never closed). ``fragments`` are the pieces of
+    content of a quote running over several paragraphs, one per paragraph,
+    without the paragraph breaks and reopening marks.
     """
 
     start: int
@@ -29,6 +31,11 @@ class MarkedQuote:
     open_at: int
     close_at: int | None
     paragraphs: int = 1
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.fragments:
+            self.fragments = [(self.start, self.end)]
 
     @property
     def closed(self) -> bool:
@@ -72,36 +79,41 @@ def _closes(text: str, i: int, mark: str, opener: str) -> bool:
 def find_marked(text: str, marks: dict[str, str]) -> list[MarkedQuote]:
     """Every quote delimited by the double quotation marks of ``marks`` (opener -> closers)."""
     found: list[MarkedQuote] = []
-    # An open quote: (index of its opening mark, the mark, paragraphs so far), carried across lines.
-    pending: tuple[int, str, int] | None = None
+    # An open quote: (index of its opening mark, the mark, the fragments of the paragraphs before this one,
+    # where the current fragment starts), carried across lines.
+    pending: tuple[int, str, list[tuple[int, int]], int] | None = None
     previous_end = 0
     for line_start, line_end in lines(text):
         i = line_start
         if pending is not None:
             first = line_start + (len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip()))
             if text[first] in marks:
-                # The paragraph reopens the quote: it runs on.
-                pending = (pending[0], pending[1], pending[2] + 1)
+                # The paragraph reopens the quote: it runs on, with a new fragment.
+                open_at, mark, fragments, fragment_start = pending
+                pending = (open_at, mark, [*fragments, (fragment_start, previous_end)], first + 1)
                 i = first + 1
             else:
-                open_at, _mark, paragraphs = pending
-                found.append(MarkedQuote(open_at + 1, previous_end, open_at, None, paragraphs))
+                open_at, _mark, fragments, fragment_start = pending
+                fragments = [*fragments, (fragment_start, previous_end)]
+                found.append(MarkedQuote(open_at + 1, previous_end, open_at, None, len(fragments), fragments))
                 pending = None
         while i < line_end:
             ch = text[i]
             if pending is not None:
-                open_at, opener, paragraphs = pending
+                open_at, opener, fragments, fragment_start = pending
                 if ch in marks[opener] and _closes(text, i, ch, opener):
-                    found.append(MarkedQuote(open_at + 1, i, open_at, i, paragraphs))
+                    fragments = [*fragments, (fragment_start, i)]
+                    found.append(MarkedQuote(open_at + 1, i, open_at, i, len(fragments), fragments))
                     pending = None
                 elif ch == "“" and opener == "“" and _opens(text, i, ch):
                     # A second opening mark before any close: the first was stray; restart here.
-                    pending = (i, ch, 1)
+                    pending = (i, ch, [], i + 1)
             elif ch in marks and _opens(text, i, ch):
-                pending = (i, ch, 1)
+                pending = (i, ch, [], i + 1)
             i += 1
         previous_end = line_end
     if pending is not None:
-        open_at, _mark, paragraphs = pending
-        found.append(MarkedQuote(open_at + 1, previous_end, open_at, None, paragraphs))
+        open_at, _mark, fragments, fragment_start = pending
+        fragments = [*fragments, (fragment_start, previous_end)]
+        found.append(MarkedQuote(open_at + 1, previous_end, open_at, None, len(fragments), fragments))
     return [q for q in found if text[q.start:q.end].strip()]

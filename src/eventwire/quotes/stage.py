@@ -47,7 +47,16 @@ MIN_DIRECT_WORDS = 4
 INHERIT_PARAGRAPHS = 3
 EDGE_PUNCT = " \t\n,;:—–-"
 # "BAGHDAD, May 14, 2018 (Al-Rafidain News, translated) — ": a dateline opening the first paragraph.
-DATELINE = re.compile(r"[A-Z][A-Z .'-]+,[^\n—–]{0,80}?[—–]\s*")
+DATELINE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ .'-]+(?:,[^\n—–]{0,80}?|\s*\([^)\n]{1,40}\))\s+(?:[—–]|--?)\s*")
+# Personal pronouns that can stand for a speaker (demonstratives and relatives cannot).
+SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i", "it", "you", "him", "her", "them", "us"}
+# Names the parser or the entity recogniser marks as able to speak.
+SPEAKER_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
+# Common nouns in these endings name people ("economist", "historian") even when not listed.
+PERSON_SUFFIXES = ("ist", "ists", "ian", "ians")
+QUANTIFIERS = {"one", "some", "many", "both", "several", "most", "all", "each", "none", "few", "either", "neither"}
+# A cognition cue under one of these conjunctions states a condition, not a report ("if they believe ...").
+CONDITIONAL = {"if", "unless", "whether", "when", "once", "until"}
 # A complement opening with one of these is a free relative or an embedded question, reported
 # content only after cues of asking.
 WH_WORDS = {"what", "which", "who", "whom", "where", "when", "how", "why"}
@@ -76,6 +85,8 @@ class _Candidate:
     document: str | None = None
     closed: bool = True
     marked: list[MarkedQuote] = field(default_factory=list)
+    # The index of the cue token in the doc (None when the quote has no cue).
+    cue_at: int | None = None
 
 
 @dataclass(slots=True)
@@ -177,6 +188,31 @@ class _Extraction:
         start, end = self.trim(start, end)
         return (start, end) if end - start >= 3 else None
 
+    def writers_tail(self, heads: list[Token], cue: Token) -> int | None:
+        """Where the writer takes over at the end of a complement the parser ran on: a verb coordinated with
+        the cue but hung on the complement ("said X and warned that Y", "said X but declined to ..."), or a
+        participle clause after a comma (", leaving ...", ", brushing aside ...")."""
+        cut: int | None = None
+        for head in heads:
+            for token in head.subtree:
+                if token.i <= head.i or token.head.i < head.i:
+                    continue
+                own_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
+                lemma = token.lemma_.lower()
+                coordinated = (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and not own_subject
+                               and token.head.i == head.i and any(c.dep_ in SUBJECT_DEPS for c in head.children)
+                               and token.tag_ == cue.tag_ and token.tag_ in ("VBD", "VBZ", "VBP")
+                               and (lemma in self.lex.cues or lemma in self.lex.frame_verbs))
+                before = self.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+                participle = (token.dep_ in ("advcl", "xcomp") and token.tag_ == "VBG" and token.head.i == head.i
+                              and before is not None and before.text == ",")
+                if coordinated or participle:
+                    edge = token.left_edge
+                    while edge.i > head.i and self.doc[edge.i - 1].dep_ in ("cc", "punct"):
+                        edge = self.doc[edge.i - 1]
+                    cut = edge.idx if cut is None else min(cut, edge.idx)
+        return cut
+
     def skip_dateline(self, start: int, end: int) -> int:
         """Content never starts with a dateline ("ADEN, January 16, 2024 (Gulf Wire) — ")."""
         if start != self.lines[self.line_of(start)][0]:
@@ -189,6 +225,9 @@ class _Extraction:
         start = min(h.left_edge.idx for h in heads)
         last = max(h.right_edge for h in heads)
         end = last.idx + len(last.text)
+        tail = self.writers_tail(heads, cue)
+        if tail is not None and tail > start:
+            end = min(end, tail)
         start, end = max(start, line_start), min(end, line_end)
         # The complement never contains its own cue (relative clauses: "which farmers say has ...").
         cue_start = cue.left_edge.idx if cue.left_edge.i < cue.i else cue.idx
@@ -216,6 +255,8 @@ class _Extraction:
         for token in self.doc:
             if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
                 cand = self.according_to(token)
+            elif token.pos_ == "NOUN":
+                cand = self.nominal_cue(token)
             else:
                 cue = self.cue_of(token)
                 cand = self.cue_with_complement(token, cue) if cue and not self.negated(token) else None
@@ -235,7 +276,24 @@ class _Extraction:
                 cand.start = min(cand.start, min(m.open_at for m in inner))
                 cand.end = max(cand.end, max(m.outer_end for m in inner))
             out.append(cand)
-        return out
+        return [c for c in out if not self.embedded_belief(c, out)]
+
+    def embedded_belief(self, cand: _Candidate, others: list[_Candidate]) -> bool:
+        """A belief inside another report's content ("a poll found that most voters believe ...") or in a
+        condition ("if they believe ...") is part of that content, not an attribution of its own."""
+        if cand.cue_class != "cognition" or cand.cue_at is None:
+            return False
+        cue = self.doc[cand.cue_at]
+        if any(o is not cand and o.start <= cue.idx < o.end for o in others):
+            return True
+        head = cue
+        for _ in range(4):
+            if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL for c in head.children):
+                return True
+            if head.dep_ not in ("advcl", "conj") or head.head is head:
+                return False
+            head = head.head
+        return False
 
     def negated(self, token: Token) -> bool:
         """'did not say whether ...' attributes nothing."""
@@ -290,9 +348,15 @@ class _Extraction:
         if first is not None and first.lower_ in WH_WORDS and token.lemma_.lower() not in WH_CUES:
             return None  # "avoid repeating what happened": a free relative, not reported content
         subject = self.subject_of(token)
-        if subject is None:
+        if subject is not None and subject.dep_ == "nsubjpass":
+            # "the analyst was told that ...": the subject heard it; only an agent ("by X") said it.
+            subject = next((o for a in token.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"),
+                           None)
+        elif subject is not None and self.line_of(subject.idx) != line:
+            subject = self.subject_in_line(token)  # the parser ran a headline into the paragraph
+        if subject is None or not self.can_speak(subject):
             return None
-        cand = _Candidate("indirect", span[0], span[1], cue=cue[0], cue_class=cue[1])
+        cand = _Candidate("indirect", span[0], span[1], cue=cue[0], cue_class=cue[1], cue_at=token.i)
         self.set_speaker(cand, subject)
         cand.frames = self.frames_around(span, line, token)
         return cand
@@ -350,19 +414,83 @@ class _Extraction:
     # ---- speakers ------------------------------------------------------------------------------------
 
     def subject_of(self, verb: Token) -> Token | None:
-        """The subject of ``verb``, through coordination ("declared ... but said ...")."""
+        """The subject of ``verb``, through coordination ("declared ... but said ...") and relative clauses
+        ("Kurtz, who said ..."); an expletive "it" ("it is said that") or "there" is none."""
         seen = 0
         while seen < 5:
-            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ not in ("it", "there")),
-                           None)
+            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ != "there"
+                            and not (c.lower_ == "it" and (c.dep_ != "nsubj" or verb.lemma_ == "be"))), None)
+            if subject is not None and subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head
             if subject is not None:
                 return subject
             if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-                verb = verb.head
+                head = verb.head
+                if (verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.tag_ == verb.tag_
+                        and head.head.lemma_.lower() in self.lex.cues):
+                    # "said her government had cut X and warned that ...": the parser hung the second cue on
+                    # the first one's complement; it shares the first cue's subject.
+                    head = head.head
+                verb = head
                 seen += 1
                 continue
             return None
         return None
+
+    def subject_in_line(self, cue: Token) -> Token | None:
+        """The first noun phrase that can speak between the start of the cue's paragraph and the cue."""
+        line_start = self.lines[self.line_of(cue.idx)][0]
+        for chunk in self.doc.char_span(line_start, cue.idx, alignment_mode="contract").noun_chunks \
+                if self.doc.char_span(line_start, cue.idx, alignment_mode="contract") is not None else ():
+            if self.can_speak(chunk.root):
+                return chunk.root
+        return None
+
+    def can_speak(self, head: Token) -> bool:
+        """Only persons, organisations, groups, documents and media speak ("the investigation" does not)."""
+        part_of = next((o for p in head.children if p.dep_ == "prep" and p.lower_ == "of"
+                        for o in p.children if o.dep_ == "pobj"), None)
+        if part_of is not None and (head.pos_ == "NUM" or head.lower_ in QUANTIFIERS):
+            return self.can_speak(part_of)  # "two of the people", "one of them"
+        if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
+            return head.lower_ in SPEAKER_PRONOUNS
+        if head.pos_ == "PROPN" or head.ent_type_ in SPEAKER_ENTS:
+            return True
+        if head.like_num or head.ent_type_ in ("PERCENT", "CARDINAL", "MONEY", "QUANTITY", "DATE", "TIME"):
+            return False
+        lemma = head.lemma_.lower()
+        if lemma in self.lex.nouns or head.lower_ in self.lex.nouns or lemma.endswith(PERSON_SUFFIXES):
+            return True
+        actor = self.article.actor_at(head.idx, head.idx + len(head.text))
+        return actor is not None and actor.kind != "location" and head.pos_ != "NOUN"
+
+    def nominal_cue(self, noun: Token) -> _Candidate | None:
+        """ "X's claim that S", "the assertion by X that S", "X made the claim that S": content S, source X."""
+        cls = self.lex.cue_nouns.get(noun.lemma_.lower())
+        if cls is None or noun.pos_ not in ("NOUN", "PROPN"):
+            return None
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+        if clause is None or not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+            return None  # "the claim that he made": a relative clause, whose "that" is no complementiser
+        source = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if source is None:
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of") and prep.i < clause.i:
+                    source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    break
+        if source is None and noun.dep_ in ("dobj", "pobj") and noun.head.lemma_.lower() in self.lex.light_verbs:
+            source = self.subject_of(noun.head)
+        if source is None or not self.can_speak(source):
+            return None
+        line = self.line_of(noun.idx)
+        span = self.clause_span([clause], line, noun)
+        if span is None:
+            return None
+        cand = _Candidate("indirect", span[0], span[1], cue=noun.text, cue_class=cls, cue_at=noun.i)
+        self.set_speaker(cand, source)
+        cand.frames = self.frames_around(span, line, noun)
+        return cand
 
     def np_bounds(self, head: Token) -> tuple[int, int]:
         left, right = head, head
@@ -389,7 +517,7 @@ class _Extraction:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return objects[0]
-            if child.dep_ in ("acl", "relcl"):
+            if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in self.lex.author_verbs:
                 for agent in child.children:
                     if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ in ("by", "from")):
                         objects = [c for c in agent.children if c.dep_ == "pobj"]
@@ -420,7 +548,7 @@ class _Extraction:
             cand = _Candidate("direct", quote.start, self.content_end(quote), closed=quote.closed, marked=[quote])
             after = self.frame_after(quote, todo[i + 1] if i + 1 < len(todo) else None)
             before = self.frame_before(quote, todo[i - 1] if i > 0 else None)
-            cue = self.cue_after(after) or self.cue_before(before)
+            cue = self.cue_after(after, quote) or self.cue_before(before)
             if cue is not None:
                 self.attribute(cand, cue, after if after[0] <= cue[0].idx < after[1] else before)
             cand.frames = [f for f in (before, after) if f[0] < f[1]]
@@ -445,8 +573,40 @@ class _Extraction:
                 if not standalone:
                     continue
                 cand.inherited = True
+                if out and self.continues(out[-1], cand):
+                    # '"A," he said. "B."': the cue-less sentence goes on with the same speaker and cue.
+                    previous = out[-1]
+                    previous.end = cand.end
+                    previous.closed = previous.closed and cand.closed
+                    previous.marked.extend(cand.marked)
+                    previous.frames.extend(cand.frames)
+                    continue
             out.append(cand)
         return out
+
+    def continues(self, previous: _Candidate, cand: _Candidate) -> bool:
+        """True when a cue-less direct quote continues ``previous`` in the same paragraph."""
+        if previous.kind != "direct" or not previous.marked or previous.document is not None:
+            return False
+        if previous.cue is None and not previous.inherited:
+            return False
+        last = previous.marked[-1]
+        return self.line_of(last.outer_end - 1) == self.line_of(cand.marked[0].open_at)
+
+    def parts_of(self, cand: _Candidate) -> list[tuple[int, int]]:
+        """The fragments of a candidate: each paragraph of each quote of a direct quote, else its one span."""
+        if cand.kind != "direct":
+            return [(cand.start, cand.end)]
+        parts = []
+        for quote in cand.marked:
+            for start, end in quote.fragments:
+                while end > start and self.text[end - 1] in " \t\n,":
+                    end -= 1
+                while start < end and self.text[start].isspace():
+                    start += 1
+                if end > start:
+                    parts.append((start, end))
+        return parts or [(cand.start, cand.end)]
 
     def content_end(self, quote: MarkedQuote) -> int:
         """The end of a direct quote's content: a comma that stands for the frame's full stop is left out."""
@@ -496,10 +656,11 @@ class _Extraction:
         if token is not None:
             sent_end = token.sent.end_char
             end = min(end, max(sent_end, token.idx + len(token.text)))
-            # spaCy may run a sentence on past a full stop after the quote; a full stop ends the frame.
-            stop = re.search(r"[.!?](?=\s|$)", self.text[start:end])
-            if stop and self.text[start:start + stop.start()].strip():
-                end = start + stop.end()
+            # spaCy may run a sentence on past a full stop after the quote; a full stop ends the frame
+            # (not the one of "Sen." or "U.S.").
+            stops = [e for e in self.sentence_stops(start, end) if self.text[start:e - 1].strip()]
+            if stops:
+                end = stops[0]
         else:
             end = start
         return start, end
@@ -510,10 +671,27 @@ class _Extraction:
         start = line_start
         if prev is not None and prev.outer_end <= end:
             start = max(start, prev.outer_end)
-        stops = list(re.finditer(r"[.!?][\"'”’)]*\s+", self.text[start:end]))
+        stops = self.sentence_stops(start, end)
         if stops:
-            start = start + stops[-1].end()
+            start = stops[-1]
+            while start < end and self.text[start] in "\"'”’) \t":
+                start += 1
         return start, end
+
+    def sentence_stops(self, start: int, end: int) -> list[int]:
+        """The offsets just after each full stop, ! or ? in [start, end) that ends a sentence: followed by a space
+        or the end, and not the stop of an abbreviation ("Sen.", "Mr.") or an initial ("U.S.", "D.C.")."""
+        stops = []
+        for match in re.finditer(r"[.!?](?=[\"'”’)]*(?:\s|$))", self.text[start:end]):
+            at = start + match.start()
+            if self.text[at] == ".":
+                word = re.search(r"[\w.-]*$", self.text[max(start, at - 12):at])
+                word_text = word.group(0) if word else ""
+                last = word_text.rsplit(".", 1)[-1]
+                if last in self.lex.abbreviations or (len(last) == 1 and last.isupper()):
+                    continue
+            stops.append(at + 1)
+        return stops
 
     def stands_alone(self, quote: MarkedQuote, before: tuple[int, int]) -> bool:
         """True when the quote opens a sentence (nothing but space before it in its sentence)."""
@@ -538,15 +716,25 @@ class _Extraction:
                 return token, cue[0], cue[1]
         return None
 
-    def cue_after(self, frame: tuple[int, int]) -> tuple[Token, str, str] | None:
-        """A cue framing the quote ('," he said', '," said X'), not the verb of a new clause ('and said that')."""
+    def cue_after(self, frame: tuple[int, int], quote: MarkedQuote | None = None) -> tuple[Token, str, str] | None:
+        """A cue framing the quote ('," he said', '," said X'), not the verb of a new clause ('and said that').
+
+        A quote closed after a full stop ended its sentence ('..." He said ...' starts a new one); a long gap is
+        allowed when it is the cue's subject with its appositive or relative clause ('," Sofia Delgado, who
+        leads the coalition, told The Hill')."""
+        if quote is not None and quote.closed and self.text[quote.start:quote.end].rstrip().endswith("."):
+            return None
         cue = self.cue_in(frame, nearest_first=True)
         if cue is None:
             return None
         gap = self.tokens_in(frame[0], cue[0].idx)
         words = [t for t in gap if not t.is_punct and not t.is_space]
         if len(words) > MAX_FRAME_GAP or any(t.lower_ in CLAUSE_WORDS for t in words):
-            return None
+            subject = self.subject_of(cue[0]) if cue[0].lower_ != "according" else None
+            leading = [t for t in gap if subject is not None and t.i < subject.left_edge.i]
+            if subject is None or not gap or not (gap[0].i <= subject.i < cue[0].i) or not all(
+                    t.is_punct or t.is_space for t in leading):
+                return None
         return cue
 
     def cue_before(self, frame: tuple[int, int]) -> tuple[Token, str, str] | None:
@@ -567,16 +755,18 @@ class _Extraction:
             subject = objects[0] if objects else None
         else:
             subject = self.subject_of(token)
-        if subject is None or not (frame[0] <= subject.idx < frame[1]):
+        if subject is None or not (frame[0] <= subject.idx < frame[1]) or not self.can_speak(subject):
             subject = self.nearest_noun(token, frame)
         if subject is not None:
             self.set_speaker(cand, subject)
 
     def nearest_noun(self, cue: Token, frame: tuple[int, int]) -> Token | None:
-        """A speaker for a frame the parser got wrong: the nearest name, noun or pronoun to the cue."""
+        """A speaker for a frame the parser got wrong: the nearest name, noun or pronoun to the cue that can speak
+        and is no prepositional object ("said in an interview")."""
         best: Token | None = None
         for token in self.tokens_in(*frame):
-            plausible = token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ not in ("compound", "poss")
+            plausible = (token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ not in ("compound", "poss", "pobj")
+                         and self.can_speak(token))
             if plausible and token is not cue and (best is None or abs(token.i - cue.i) < abs(best.i - cue.i)):
                 best = token
         return best
@@ -708,12 +898,13 @@ class _Extraction:
                 anonymous = bool(source is not None and source.anonymous)
             else:
                 anonymous = inherited_anonymity or self.anonymity(cand, actor)
-            start, end = cand.start, cand.end
+            parts = self.parts_of(cand)
+            start, end = parts[0][0], parts[-1][1]
             quote = Quote(
                 id=f"q{len(quotes) + 1}", kind=cand.kind, text=self.text[start:end], start=start, end=end,
                 speaker=speaker_id, speaker_text=speaker_text, cue=cand.cue,
                 channel=channel.name if channel else None, anonymous=anonymous,
-                confidence=round(max(0.05, min(confidence, 0.99)), 2),
+                confidence=round(max(0.05, min(confidence, 0.99)), 2), parts=parts,
             )
             quotes.append(quote)
             previous.append((cand, quote))
