@@ -78,10 +78,11 @@ def quotes_command(
 
 @eval_app.command("places")
 def places_command(
-    gold: Annotated[str, typer.Argument(help="GeoVirus-format XML file (articles with located toponyms).")],
+    gold: Annotated[str, typer.Argument(help="GeoVirus or GeoWebNews-style XML file (or a directory of them): "
+                                             "articles with located toponyms.")],
     output_format: FormatOption = ReportFormat.table, model: ModelOption = None,
 ) -> None:
-    """Geoparsing: toponym detection P/R/F1 (exact and overlap) and resolution within 161 km."""
+    """Geoparsing: toponym detection P/R/F1, found and resolved right per toponym type, feature and part."""
     from eventwire.eval.places import evaluate
 
     report = evaluate(gold, model=model)
@@ -94,6 +95,28 @@ def places_command(
     typer.echo(f"resolved {resolution['resolved']} found toponyms: {resolution['accuracy_161km']:.3f} within 161 km, "
                f"median error {resolution['median_error_km']} km, mean {resolution['mean_error_km']} km; "
                f"end to end {resolution['end_to_end_161km']:.3f} of gold toponyms found and within 161 km")
+    _print_places_table(report)
+
+
+def _print_places_table(report: dict[str, Any]) -> None:
+    """Found and resolved right (same GeoNames id, within 161 km, or same country) by part, type and feature."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="found (span overlap) and resolved right (of found)")
+    for column in ("part", "group", "gold", "found", "found rate", "right", "right rate"):
+        table.add_column(column)
+    sections = [("all", report)] + [(name, part) for name, part in report.get("parts", {}).items()]
+    for name, section in sections:
+        rows = [("all", section["found"])]
+        rows += [(f"type {key}", value) for key, value in section["by_type"].items()]
+        rows += [(f"feature {key}", value) for key, value in section["by_feature"].items()]
+        for group, row in rows:
+            table.add_row(name, group, str(row["gold"]), str(row["found"]), f"{row['found_rate']:.3f}",
+                          str(row["resolved_right"]), f"{row['right_rate']:.3f}")
+        if section.get("on_non_places"):
+            typer.echo(f"{name}: places predicted on non-place mentions: {section['on_non_places']}")
+    Console().print(table)
 
 
 @eval_app.command("plover-gsr")

@@ -1,4 +1,18 @@
-"""Score the places stage on GeoVirus-format gold (``<articles><article><text/><locations/>``).
+"""Score the places stage on GeoVirus-format or GeoWebNews-style gold.
+
+Two gold formats, told apart by their elements:
+
+* **GeoVirus** (``<articles><article><text/><locations><location>``): every toponym literal,
+  located by ``lat``/``lon`` (a Wikipedia page, no GeoNames id).
+* **GeoWebNews-style** (``<articles><article id=".."><text/><toponyms><toponym>``): each toponym
+  has ``start``, ``end``, ``phrase``, ``type`` (GeoWebNews' taxonomy: ``Literal``,
+  ``Literal_Modifier``, ``Noun_Modifier``, ``Metonymic``, ``Embedded_Literal`` are place
+  mentions; ``Demonym``, ``Adjective_Modifier``, ``Embedded_Non_Lit``, ``Non_Toponym``,
+  ``Homonym``, ``Language`` are not), and for place mentions ``geonamesID`` (or a ``gaztag``
+  element with a ``geonameid`` attribute), ``lat``, ``lon``, and optionally ``country`` (ISO3) and
+  ``feature`` (country, admin1, admin2, city, or a feature type such as river). The article's
+  ``url``, ``outlet``, ``published`` attributes and ``title`` element are passed to the pipeline.
+  Offsets are Python ``str`` indices (checked against ``phrase`` like GeoVirus').
 
 Each ``<location>`` has ``name``, ``start``, ``end``, ``lat``, ``lon`` and ``page``.
 GeoVirus' own offsets are one past Python's (``text[start-1:end-1] == name``);
@@ -11,7 +25,13 @@ offsets and reported as misaligned.
 Reported: detection precision/recall/F1 for exact spans and for overlapping
 spans (one-to-one), and, over gold toponyms found (overlap) by a resolved
 place, the share within 161 km (100 miles, the usual geoparsing threshold) and
-the median and mean error in km.
+the median and mean error in km. Then "found" (overlap recall) and "resolved
+right" (over found mentions: the same GeoNames id, within 161 km, or the same
+country for a country) in total, per toponym type, per feature class and per
+part of the fixed split (``eventwire.eval.split.part_of(article id)``).
+A predicted place on a mention that is not a place (a demonym, a place name
+inside an organisation's name) is neither a hit nor a false alarm: it is
+counted apart, per type, as ``on_non_places``.
 """
 
 from __future__ import annotations
@@ -31,13 +51,27 @@ ACCURACY_KM = 161.0
 _SEARCH_WINDOW = 10
 
 
+# GeoWebNews' toponym types that name a place (found and resolved) and those that do not.
+PLACE_TYPES = frozenset({"Literal", "Literal_Modifier", "Noun_Modifier", "Metonymic", "Embedded_Literal", "Mixed"})
+NON_PLACE_TYPES = frozenset({"Demonym", "Adjective_Modifier", "Embedded_Non_Lit", "Non_Toponym", "Homonym",
+                             "Language", "Non_Lit_Expression"})
+
+
 @dataclass(slots=True)
 class GoldToponym:
     name: str
     start: int
     end: int
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
+    type: str = "Literal"
+    geonameid: int | None = None
+    country: str | None = None
+    feature: str | None = None
+
+    @property
+    def is_place(self) -> bool:
+        return self.type in PLACE_TYPES
 
 
 @dataclass(slots=True)
@@ -45,6 +79,10 @@ class GoldArticle:
     id: str
     text: str
     toponyms: list[GoldToponym]
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
 
 
 def read_geovirus(path: str | Path) -> tuple[list[GoldArticle], int]:
@@ -105,28 +143,76 @@ def _prf(tp: int, predicted: int, gold: int) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def resolved_right(place: Place, gold: GoldToponym) -> bool:
+    """The same GeoNames id, within 161 km, or the same country when the gold is a country."""
+    if place.lat is None or place.lon is None:
+        return False
+    if gold.geonameid is not None and place.geonameid == gold.geonameid:
+        return True
+    if gold.feature == "country" and gold.country is not None and place.country == gold.country:
+        return True
+    return gold.lat is not None and gold.lon is not None and \
+        haversine_km(place.lat, place.lon, gold.lat, gold.lon) <= ACCURACY_KM
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _tally() -> dict[str, int]:
+    return {"gold": 0, "found": 0, "resolved_right": 0}
+
+
 def score(gold: list[GoldArticle], predicted: list[list[Place]]) -> dict[str, Any]:
     """Detection and resolution scores of ``predicted`` places (one list per gold article)."""
-    n_gold = sum(len(a.toponyms) for a in gold)
-    n_pred = sum(1 for places in predicted for p in places if p.start is not None)
+    n_gold = sum(1 for a in gold for t in a.toponyms if t.is_place)
+    n_pred = 0
     exact = overlap = 0
     errors: list[float] = []
+    by_type: dict[str, dict[str, int]] = {}
+    by_feature: dict[str, dict[str, int]] = {}
+    on_non_places: dict[str, int] = {}
+    right = 0
     for article, places in zip(gold, predicted, strict=True):
         spans = [p for p in places if p.start is not None and p.end is not None]
-        exact_keys = {(p.start, p.end) for p in spans}
-        exact += sum(1 for t in article.toponyms if (t.start, t.end) in exact_keys)
         used: set[int] = set()
+        neutral = 0
         for toponym in article.toponyms:
             match = next((i for i, p in enumerate(spans) if i not in used
                           and p.start < toponym.end and toponym.start < p.end), None)  # type: ignore[operator]
+            if not toponym.is_place:
+                if match is not None:
+                    used.add(match)
+                    neutral += 1
+                    on_non_places[toponym.type] = on_non_places.get(toponym.type, 0) + 1
+                continue
+            tallies = [by_type.setdefault(toponym.type, _tally())]
+            if toponym.feature:
+                tallies.append(by_feature.setdefault(toponym.feature, _tally()))
+            for tally in tallies:
+                tally["gold"] += 1
             if match is None:
                 continue
             used.add(match)
             overlap += 1
             place = spans[match]
-            if place.lat is not None and place.lon is not None:
+            exact += (place.start, place.end) == (toponym.start, toponym.end)
+            for tally in tallies:
+                tally["found"] += 1
+            if place.lat is not None and place.lon is not None and toponym.lat is not None \
+                    and toponym.lon is not None:
                 errors.append(haversine_km(place.lat, place.lon, toponym.lat, toponym.lon))
+            if resolved_right(place, toponym):
+                right += 1
+                for tally in tallies:
+                    tally["resolved_right"] += 1
+        n_pred += len(spans) - neutral
     within = sum(1 for e in errors if e <= ACCURACY_KM)
+
+    def rates(tally: dict[str, int]) -> dict[str, float | int]:
+        return {**tally, "found_rate": _rate(tally["found"], tally["gold"]),
+                "right_rate": _rate(tally["resolved_right"], tally["found"])}
+
     return {
         "articles": len(gold), "gold_toponyms": n_gold, "predicted_toponyms": n_pred,
         "detection_exact": _prf(exact, n_pred, n_gold),
@@ -139,14 +225,91 @@ def score(gold: list[GoldArticle], predicted: list[list[Place]]) -> dict[str, An
             # Gold toponyms both found and placed within 161 km, over all gold toponyms.
             "end_to_end_161km": round(within / n_gold, 4) if n_gold else 0.0,
         },
+        # The issue-15 measures: found (overlap recall) and, of those, resolved right (id, 161 km, country).
+        "found": rates({"gold": n_gold, "found": overlap, "resolved_right": right}),
+        "by_type": {key: rates(value) for key, value in sorted(by_type.items())},
+        "by_feature": {key: rates(value) for key, value in sorted(by_feature.items())},
+        "on_non_places": dict(sorted(on_non_places.items())),
     }
 
 
+def read_gold(path: str | Path) -> tuple[list[GoldArticle], int]:
+    """Gold articles from a GeoVirus or GeoWebNews-style XML file, or from every ``*.xml`` of a directory."""
+    source = Path(path)
+    files = sorted(source.glob("*.xml")) if source.is_dir() else [source]
+    if not files:
+        raise GoldFormatError(f"{path}: no .xml gold files in this directory")
+    articles: list[GoldArticle] = []
+    misaligned = 0
+    for file in files:
+        try:
+            root = ElementTree.parse(str(file)).getroot()
+        except (OSError, ElementTree.ParseError) as exc:
+            raise GoldFormatError(f"{file}: not a readable gold XML file: {exc}") from exc
+        found, bad = read_geowebnews(file, root) if root.find(".//toponyms") is not None else read_geovirus(file)
+        articles.extend(found)
+        misaligned += bad
+    return articles, misaligned
+
+
+def read_geowebnews(path: str | Path, root: Any = None) -> tuple[list[GoldArticle], int]:
+    """The gold articles of a GeoWebNews-style XML file, and the number of toponyms whose offsets could not
+    be aligned."""
+    if root is None:
+        try:
+            root = ElementTree.parse(str(path)).getroot()
+        except (OSError, ElementTree.ParseError) as exc:
+            raise GoldFormatError(f"{path}: not a readable GeoWebNews XML file: {exc}") from exc
+    articles: list[GoldArticle] = []
+    misaligned = 0
+    for number, node in enumerate(root.iter("article"), 1):
+        text = node.findtext("text")
+        if text is None:
+            raise GoldFormatError(f"{path}: article {number} has no <text>")
+        article_id = node.get("id") or f"{Path(path).stem}-{number}"
+        toponyms: list[GoldToponym] = []
+        for element in node.iter("toponym"):
+            phrase = element.findtext("phrase") or ""
+            kind = (element.findtext("type") or "Literal").strip()
+            if kind not in PLACE_TYPES and kind not in NON_PLACE_TYPES:
+                raise GoldFormatError(f"{path}: article {article_id}: toponym {phrase!r} has unknown type {kind!r}")
+            gaztag = element.find("gaztag")
+            where = gaztag if gaztag is not None else element
+            try:
+                start, end = int(element.findtext("start") or ""), int(element.findtext("end") or "")
+                lat, lon = _number(where.findtext("lat")), _number(where.findtext("lon"))
+                ident = (gaztag.get("geonameid") if gaztag is not None else None) or element.findtext("geonamesID")
+                geonameid = int(ident) if ident and ident.strip() else None
+            except ValueError as exc:
+                raise GoldFormatError(f"{path}: article {article_id}: toponym {phrase!r} has a bad number: {exc}") \
+                    from exc
+            if kind in PLACE_TYPES and geonameid is None and (lat is None or lon is None):
+                raise GoldFormatError(f"{path}: article {article_id}: place {phrase!r} has neither a GeoNames id "
+                                      "nor coordinates")
+            aligned = _align(text, phrase, start, end)
+            if aligned is None:
+                misaligned += 1
+                aligned = (start, end)
+            toponyms.append(GoldToponym(phrase, aligned[0], aligned[1], lat, lon, kind, geonameid,
+                                        (element.findtext("country") or "").strip() or None,
+                                        (element.findtext("feature") or "").strip() or None))
+        articles.append(GoldArticle(article_id, text, toponyms, node.findtext("title"), node.get("url"),
+                                    node.get("outlet"), node.get("published")))
+    if not articles:
+        raise GoldFormatError(f"{path}: no <article> elements found")
+    return articles, misaligned
+
+
+def _number(value: str | None) -> float | None:
+    return float(value) if value is not None and value.strip() else None
+
+
 def evaluate(path: str | Path, model: str | None = None) -> dict[str, Any]:
-    """Run the pipeline's actor and place stages on the gold texts and score the places."""
+    """Run the pipeline's actor and place stages on the gold texts and score the places (also per part)."""
+    from eventwire.eval.split import PARTS, part_of
     from eventwire.pipeline import STAGE_FACTORIES, Pipeline, PipelineConfig
 
-    gold, misaligned = read_geovirus(path)
+    gold, misaligned = read_gold(path)
     keep = ("actors", "places")
     if "places" not in {name for name, _ in STAGE_FACTORIES}:
         from eventwire.places import PlaceStage
@@ -155,9 +318,19 @@ def evaluate(path: str | Path, model: str | None = None) -> dict[str, Any]:
     else:
         disabled = tuple(name for name, _ in STAGE_FACTORIES if name not in keep)
         pipeline = Pipeline(PipelineConfig(model=model, disabled=disabled))
-    articles = [Article(id=g.id, text=g.text) for g in gold]
+    articles = [Article(id=g.id, text=g.text, title=g.title, url=g.url, outlet=g.outlet, published=g.published)
+                for g in gold]
     annotated = list(pipeline.pipe(articles))
-    report = score(gold, [a.places for a in annotated])
+    predicted = [a.places for a in annotated]
+    report = score(gold, predicted)
     report["gold"] = str(path)
     report["misaligned_gold_offsets"] = misaligned
+    # Only aggregate figures per part: the checking part is never shown item by item.
+    report["parts"] = {}
+    for part in PARTS:
+        chosen = [i for i, g in enumerate(gold) if part_of(g.id) == part]
+        if chosen:
+            sub = score([gold[i] for i in chosen], [predicted[i] for i in chosen])
+            report["parts"][part] = {key: sub[key] for key in ("articles", "gold_toponyms", "found", "by_type",
+                                                               "by_feature", "on_non_places")}
     return report
