@@ -94,6 +94,21 @@ TimeoutOption = Annotated[float, typer.Option(
     "--doc-timeout", min=0, help="Seconds a document's stages may run before it becomes a failure (0: no limit).")]
 
 
+PublishedOption = Annotated[str | None, typer.Option(
+    "--published", help="Publication date (YYYY-MM-DD) of documents that carry none (a bare .txt file).")]
+
+
+def _published(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from eventwire.ingest.document import normalize_published
+
+    day = normalize_published(value)
+    if day is None:
+        raise EventwireError(f"--published {value!r} is not a date (YYYY-MM-DD)")
+    return day
+
+
 def _config(model: str | None, dictionaries: str | None = None,
             doc_timeout: float = DEFAULT_DOC_TIMEOUT) -> PipelineConfig:
     return PipelineConfig(model=model, dictionaries=dictionaries, doc_timeout=doc_timeout or None)
@@ -128,12 +143,13 @@ def _stdout_may_close() -> Iterator[None]:
 def extract_command(
     paths: Annotated[list[str], typer.Argument(help="Files or directories; - reads JSON lines from stdin.")],
     model: ModelOption = None, processes: ProcessesOption = None, dictionaries: DictionariesOption = None,
-    doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
+    doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT, published: PublishedOption = None,
 ) -> None:
     """Extract events, quotes and actors; print one JSON article per line (no database)."""
     written = failed = warned = 0
+    day = _published(published)
     with _stdout_may_close():
-        for item in extract(paths, _config(model, dictionaries, doc_timeout), processes):
+        for item in extract(paths, _config(model, dictionaries, doc_timeout), processes, published=day):
             if isinstance(item, Failure):
                 failed += 1
                 _warn_failure(item)
@@ -152,7 +168,7 @@ def extract_command(
 
 
 def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes: int | None,
-                quiet: bool = False) -> IngestSummary:
+                quiet: bool = False, published: str | None = None) -> IngestSummary:
     from eventwire.ingest import check_inputs
 
     check_inputs(paths)
@@ -169,7 +185,7 @@ def _run_ingest(paths: Sequence[str], db: str, config: PipelineConfig, processes
             progress.update(task, status=f"{summary.stored} stored, {summary.skipped} skipped, "
                                          f"{summary.failed} failed{rate}")
 
-        summary = ingest(list(paths), store, config, processes, progress=report)
+        summary = ingest(list(paths), store, config, processes, progress=report, published=published)
         if summary.stored:
             progress.update(task, status="linking near-duplicates and aggregating events")
             _refresh_derived(store)
@@ -222,6 +238,7 @@ def ingest_command(
     dictionaries: DictionariesOption = None, doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
     from_parquet: Annotated[str | None, typer.Option(
         "--from-parquet", help="Load a Parquet dataset written by `eventwire run` instead of extracting.")] = None,
+    published: PublishedOption = None,
 ) -> None:
     """Extract and store articles in a DuckDB file (re-running resumes; stored articles are skipped)."""
     if from_parquet:
@@ -231,7 +248,8 @@ def ingest_command(
         return
     if not paths:
         raise EventwireError("give files or directories to ingest, or --from-parquet DIR")
-    summary = _run_ingest(paths, db, _config(model, dictionaries, doc_timeout), processes)
+    summary = _run_ingest(paths, db, _config(model, dictionaries, doc_timeout), processes,
+                          published=_published(published))
     if summary.stored == 0 and summary.skipped == 0 and summary.failed:
         raise typer.Exit(EXIT_NOTHING)
 

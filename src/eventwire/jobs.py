@@ -33,10 +33,20 @@ class IngestSummary:
 ProgressCallback = Callable[[IngestSummary], None]
 
 
+def dated(items: Iterable[Article | Failure], published: str | None) -> Iterator[Article | Failure]:
+    """``items`` with ``published`` (``YYYY-MM-DD``) given to the articles whose input carries no date."""
+    for item in items:
+        if published and isinstance(item, Article) and item.published is None:
+            item.published = published
+        yield item
+
+
 def extract(paths: Iterable[str], config: PipelineConfig | None = None, processes: int | None = None,
-            limits: Limits | None = None, pipeline: Pipeline | None = None) -> Iterator[Article | Failure]:
-    """Annotated articles and failures for every document under ``paths``, in input order."""
-    return run_local(read_inputs(paths, limits), config, processes, pipeline)
+            limits: Limits | None = None, pipeline: Pipeline | None = None,
+            published: str | None = None) -> Iterator[Article | Failure]:
+    """Annotated articles and failures for every document under ``paths``, in input order (``published``: the
+    date of documents that carry none)."""
+    return run_local(dated(read_inputs(paths, limits), published), config, processes, pipeline)
 
 
 def _unseen(items: Iterable[Article | Failure], store: Store, summary: IngestSummary,
@@ -89,6 +99,7 @@ def ingest_items(items: Iterable[Article | Failure], store: Store, config: Pipel
 
 def ingest(paths: Iterable[str], store: Store, config: PipelineConfig | None = None,
            processes: int | None = None, limits: Limits | None = None,
-           progress: ProgressCallback | None = None) -> IngestSummary:
-    """Read, annotate and store every document under ``paths``."""
-    return ingest_items(read_inputs(paths, limits), store, config, processes, progress=progress)
+           progress: ProgressCallback | None = None, published: str | None = None) -> IngestSummary:
+    """Read, annotate and store every document under ``paths`` (``published``: the date of documents that carry
+    none)."""
+    return ingest_items(dated(read_inputs(paths, limits), published), store, config, processes, progress=progress)
