@@ -147,3 +147,14 @@ def test_agency_sentences_from_many_regions(pipeline: Pipeline, text: str, surfa
     assert actor is not None and actor.country == country
     if sector is not None:
         assert actor.sector == sector
+
+
+def test_the_group_refers_back_to_the_named_group(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "Hezbollah said it had fired rockets at an Israeli base. The group said the attack "
+                             "answered strikes on Lebanon.")
+    assert _actor(article, "The group") is _actor(article, "Hezbollah")
+    article = _run(pipeline, "A group of protesters gathered outside parliament. The group dispersed after police "
+                             "arrived.")
+    assert _actor(article, "The group") is None  # no named group to refer to
+    parliament = _actor(article, "parliament")
+    assert parliament is not None and parliament.mentions[0].text == "parliament"

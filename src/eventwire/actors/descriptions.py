@@ -38,6 +38,11 @@ _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss"
                              "advmod", "case", "punct", "cc", "conj"})
 # Quantified phrases speak of no actor in particular ("any force", "no official").
 _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
+# Place adverbs the parser may hang on a noun phrase ("outside parliament").
+_PLACE_WORDS = frozenset({"outside", "inside", "near", "around", "across", "throughout", "abroad", "nearby"})
+# Words by which a named group is referred to again ("the group said"), and how many sentences back.
+_GROUP_WORDS = frozenset({"group", "movement"})
+_GROUP_WINDOW = 3
 # Sectors of armed actors: members of a named armed group ("Hamas fighters") are the group.
 _ARMED_SECTORS = frozenset({"REB", "UAF", "MIL"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
@@ -82,9 +87,29 @@ class Descriptions(Step):
             if child.dep_ in _LEFT_MODIFIERS:
                 start = min(start, child.left_edge.i)
         tokens = list(self.doc[start:head.i + 1])
-        while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        # A preposition parsed as a modifier ("outside parliament") is no part of the phrase.
+        while tokens and (tokens[0].is_punct or tokens[0].is_space or tokens[0].pos_ == "ADP"
+                          or tokens[0].lower_ in _PLACE_WORDS):
             tokens.pop(0)
         return tokens
+
+    def named_group_again(self, tokens: list[Token], head: Token) -> None:
+        """ "Hezbollah said the group fired rockets": "the group" or "the movement" alone refers back to the
+        latest named group within a few sentences (nothing else names an actor with these words)."""
+        if len(tokens) != 2 or tokens[0].lower_ != "the" or head.lemma_.lower() not in _GROUP_WORDS:
+            return
+        start, end = tokens[0].idx, token_end(head)
+        sentence = self.sentence_index.get(head.i, 0)
+        earliest = self.index.sentence_start(max(0, sentence - _GROUP_WINDOW))
+        best: tuple[int, Cluster] | None = None
+        for cluster in self.clusters:
+            if cluster.kind != "group" or cluster.head is not None or cluster.kb_id is None:
+                continue
+            last = max((m.start for m in cluster.mentions if earliest <= m.start < start), default=None)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, cluster)
+        if best is not None:
+            self.add_mention(best[1], start, end)
 
     def members_of_named(self, first: Token, head: Token, tokens: list[Token]) -> bool:
         """ "Houthi militants", "Hamas fighters", "Taliban gunmen": armed members of a named armed group are
@@ -161,6 +186,7 @@ class Descriptions(Step):
         matches = self.agents.match(word_forms(tokens))
         head_match = next((m for m in matches if m.end == len(tokens)), None)
         if head_match is None:
+            self.named_group_again(tokens, head)
             return
         if self.person_in_apposition(head, tokens, head_match.agent):
             return
