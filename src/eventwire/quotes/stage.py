@@ -43,13 +43,16 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 MIXED_MIN_WORDS = 2
 # A quote that forms no sentence of its own and has no cue must be at least this long to count.
 MIN_DIRECT_WORDS = 4
+# At most this many words name the speaker of a headline-style quote ('Hartman in Ohio: "..."').
+HEADLINE_WORDS = 6
 # How far back (in paragraphs) a cue-less quote paragraph looks for its speaker.
 INHERIT_PARAGRAPHS = 3
 EDGE_PUNCT = " \t\n,;:—–-"
 # "BAGHDAD, May 14, 2018 (Al-Rafidain News, translated) — ": a dateline opening the first paragraph.
 DATELINE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ .'-]+(?:,[^\n—–]{0,80}?|\s*\([^)\n]{1,40}\))\s+(?:[—–]|--?)\s*")
 # Personal pronouns that can stand for a speaker (demonstratives and relatives cannot).
-SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i", "it", "you", "him", "her", "them", "us"}
+SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i", "it", "you", "him", "her", "them", "us",
+                    "his", "their", "its", "our", "my"}
 # Names the parser or the entity recogniser marks as able to speak.
 SPEAKER_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 # Common nouns in these endings name people ("economist", "historian") even when not listed.
@@ -206,6 +209,9 @@ class _Extraction:
                 before = self.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
                 participle = (token.dep_ in ("advcl", "xcomp") and token.tag_ == "VBG" and token.head.i == head.i
                               and before is not None and before.text == ",")
+                # ", according to X" closing the sentence attributes the whole report, not this content.
+                participle = participle or (token.lower_ == "according" and before is not None
+                                            and before.text == ",")
                 if coordinated or participle:
                     edge = token.left_edge
                     while edge.i > head.i and self.doc[edge.i - 1].dep_ in ("cc", "punct"):
@@ -376,8 +382,10 @@ class _Extraction:
             start, end = sent.start_char, sent.end_char
         else:
             if phrase_start > head.idx:
-                # "S1 and S2, according to X": a final attribution covers the whole coordination.
-                while head.dep_ == "conj" and head.head is not head:
+                # "S1 and S2, according to X": a final attribution covers the whole coordination, and
+                # "X alleges that S, according to Y" the whole report, however deep the parser hung it.
+                while head.dep_ in ("conj", "ccomp") and head.head is not head and (
+                        head.dep_ == "conj" or self.cue_of(head.head) is not None):
                     head = head.head
             start = head.left_edge.idx
             end = head.right_edge.idx + len(head.right_edge.text)
@@ -440,10 +448,9 @@ class _Extraction:
     def subject_in_line(self, cue: Token) -> Token | None:
         """The first noun phrase that can speak between the start of the cue's paragraph and the cue."""
         line_start = self.lines[self.line_of(cue.idx)][0]
-        for chunk in self.doc.char_span(line_start, cue.idx, alignment_mode="contract").noun_chunks \
-                if self.doc.char_span(line_start, cue.idx, alignment_mode="contract") is not None else ():
-            if self.can_speak(chunk.root):
-                return chunk.root
+        for token in self.tokens_in(line_start, cue.idx):
+            if token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ != "compound" and self.can_speak(token):
+                return token
         return None
 
     def can_speak(self, head: Token) -> bool:
@@ -456,6 +463,9 @@ class _Extraction:
             return head.lower_ in SPEAKER_PRONOUNS
         if head.pos_ == "PROPN" or head.ent_type_ in SPEAKER_ENTS:
             return True
+        if head.text[:1].isupper() and head.is_alpha and not head.is_stop and not head.is_sent_start and \
+                head.pos_ in ("ADV", "ADJ", "NOUN", "VERB", "X"):
+            return True  # a name the tagger missed ('," Tolliver said')
         if head.like_num or head.ent_type_ in ("PERCENT", "CARDINAL", "MONEY", "QUANTITY", "DATE", "TIME"):
             return False
         lemma = head.lemma_.lower()
@@ -561,6 +571,12 @@ class _Extraction:
                 cand.frames.append(self.frame_after(nxt, todo[i + 2] if i + 2 < len(todo) else None))
                 i += 1
             i += 1
+            speaker = self.headline_speaker(before) if cue is None else None
+            if speaker is not None:
+                # 'Hartman in Ohio: "We're taking this state back"': a name and a colon frame the quote.
+                self.set_speaker(cand, speaker)
+                out.append(cand)
+                continue
             if cue is None and not self.stands_alone(quote, before):
                 described = self.description(quote)
                 if described is not None:
@@ -583,6 +599,19 @@ class _Extraction:
                     continue
             out.append(cand)
         return out
+
+    def headline_speaker(self, before: tuple[int, int]) -> Token | None:
+        """The speaker of a headline-style frame: a short paragraph opening that names someone and ends in a colon."""
+        frame = self.text[before[0]:before[1]]
+        if not frame.rstrip().endswith(":") or before[0] != self.lines[self.line_of(before[1])][0]:
+            return None
+        tokens = [t for t in self.tokens_in(*before) if not t.is_punct and not t.is_space]
+        if not tokens or len(tokens) > HEADLINE_WORDS or any(self.cue_of(t) for t in tokens):
+            return None
+        first = tokens[0]
+        while first.dep_ == "compound" and first.head.i > first.i and first.head.idx < before[1]:
+            first = first.head
+        return first if first.pos_ in ("PROPN", "NOUN") and self.can_speak(first) else None
 
     def continues(self, previous: _Candidate, cand: _Candidate) -> bool:
         """True when a cue-less direct quote continues ``previous`` in the same paragraph."""
