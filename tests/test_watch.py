@@ -99,6 +99,13 @@ def test_a_second_watcher_on_the_same_database_fetches_nothing_again(tmp_path: P
             again = w.run_round()
             assert (again.new_urls, again.fetched, again.stored) == (0, 0, 0)
             assert len(stored_urls(w)) == 2
+            # The near-duplicate index is rebuilt from the signatures kept in the store: a copy of story 4
+            # under a new headline is still recognised after the restart.
+            copy = site.page("/copy/4", "Story 4, republished", article_text(4))
+            site.feed("/feed.xml", [*page_items(site, [4, 5]), (copy, "Story 4, republished")], etag=False)
+            later = w.run_round()
+            assert (later.fetched, later.stored, later.duplicates) == (1, 0, 1)
+            assert url_state(w, copy)[2].startswith("near-duplicate of stored article")
         assert site.hits["/news/4"] == site.hits["/news/5"] == 1
 
 

@@ -83,7 +83,8 @@ def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
 
 def signature_from_hashvalues(values: Iterable[int], num_perm: int = NUM_PERM) -> MinHash:
     """A :func:`signature` rebuilt from its stored ``hashvalues`` (for comparison with new signatures)."""
-    return MinHash(num_perm=num_perm, seed=_SEED, hashvalues=np.asarray(list(values), dtype=np.uint64))
+    return MinHash(num_perm=num_perm, seed=_SEED, hashvalues=np.asarray(list(values), dtype=np.uint64),
+                   scheme="affine32")
 
 
 class StoryClusterer:

@@ -1,0 +1,183 @@
+"""`eventwire watch`, `eventwire sources` and `eventwire serve --watch` as real processes against a site on
+127.0.0.1: a watcher SIGKILLed mid-round resumes with nothing lost and nothing stored or fetched twice,
+SIGINT stops after the current article, and the server shows articles as its watcher stores them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from test_watch_fixtures import Handler, Site, article_html, article_text, running_site
+from test_web_fixtures import eventwire_command, free_port
+
+pytestmark = pytest.mark.slow
+WAIT = 180.0  # generous bounds for a shared machine; no assertion is about time
+
+
+def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"process exited ({process.returncode}) while waiting for {what}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def blocking_page(site: Site, path: str, release: threading.Event, body: bytes) -> str:
+    def route(h: Handler) -> None:
+        release.wait(WAIT)
+        h.send(200, body, "text/html; charset=utf-8")
+    site.routes[path] = route
+    return site.url(path)
+
+
+def news_feed(site: Site, numbers: list[int], release: threading.Event | None = None) -> str:
+    items = []
+    for n in numbers:
+        path = f"/news/{n}"
+        if release is not None and n == numbers[-1]:
+            url = blocking_page(site, path, release, article_html(f"Story {n}", article_text(n)))
+        else:
+            url = site.page(path, f"Story {n}", article_text(n))
+        items.append((url, f"Story {n}"))
+    return site.feed("/feed.xml", items)
+
+
+def watch(db: Path, *args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+    log = (db.parent / "watch.log").open("ab")
+    return subprocess.Popen([*eventwire_command(), "watch", *args, "--db", str(db), "--host-delay", "0",
+                             "--connections", "1", "--timeout", "10"], stdout=log, stderr=log, **kwargs)  # type: ignore[call-overload]
+
+
+def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_watcher_killed_mid_round_resumes_with_no_duplicate_and_nothing_lost(tmp_path: Path) -> None:
+    db = tmp_path / "watch.duckdb"
+    numbers = list(range(30, 38))
+    release = threading.Event()
+    with running_site() as site:
+        feed = news_feed(site, numbers, release)  # the last page hangs until released: the round cannot end
+        process = watch(db, feed, "--once")
+        try:
+            # Page 34 is requested once page 32 was taken for processing (the watcher fetches two ahead).
+            wait_for(lambda: site.hits["/news/34"] > 0, "the fifth page to be requested", process)
+            time.sleep(0.5)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        assert process.returncode == -signal.SIGKILL
+        stored_before = {row[0] for row in query(db, "SELECT url FROM articles")}
+        assert 0 < len(stored_before) < len(numbers)
+        release.set()
+        resumed = watch(db, feed, "--once")
+        assert resumed.wait(WAIT) == 0
+        urls = [row[0] for row in query(db, "SELECT url FROM articles")]
+        assert sorted(urls) == sorted(site.url(f"/news/{n}") for n in numbers)  # nothing lost, each once
+        assert query(db, "SELECT count(*) = count(DISTINCT id) FROM articles") == [(True,)]
+        assert query(db, "SELECT state, count(*) FROM watch_urls GROUP BY state") == [("stored", len(numbers))]
+        # What the killed watcher stored was not fetched again.
+        assert all(site.hits[url.removeprefix(site.base)] == 1 for url in stored_before)
+        # A further round stores nothing and fetches no page.
+        hits = sum(site.hits[f"/news/{n}"] for n in numbers)
+        again = watch(db, feed, "--once")
+        assert again.wait(WAIT) == 0
+        assert sum(site.hits[f"/news/{n}"] for n in numbers) == hits
+        assert query(db, "SELECT count(*) FROM articles") == [(len(numbers),)]
+
+        listing = subprocess.run([*eventwire_command(), "sources", "--db", str(db)], capture_output=True,
+                                 text=True, check=True).stdout
+        assert "sources, last round 3 (1 of 1)" in listing and "not modified" in listing
+        table = subprocess.run([*eventwire_command(), "sources", "--db", str(db), "--format", "csv"],
+                               capture_output=True, text=True, check=True).stdout.splitlines()
+        assert table[0].startswith("source,kind,status,last fetch,new URLs,stored last round,articles")
+        assert table[1].startswith(f"{feed},feed,not modified 304,")
+        [report] = [json.loads(line) for line in subprocess.run(
+            [*eventwire_command(), "sources", "--db", str(db), "--format", "json"], capture_output=True, text=True,
+            check=True).stdout.splitlines()]
+        assert (report["url"], report["kind"], report["articles"], report["last_status"]) == \
+            (feed, "feed", len(numbers), "not modified")
+        assert (report["new_urls_last_round"], report["stored_last_round"], report["source_failures"]) == (0, 0, 0)
+
+
+def test_sigint_finishes_the_current_article_and_exits_cleanly(tmp_path: Path) -> None:
+    db = tmp_path / "watch.duckdb"
+    numbers = list(range(40, 46))
+    release = threading.Event()
+    with running_site() as site:
+        feed = news_feed(site, numbers, release)
+        process = watch(db, feed, "--every", "1h")
+        try:
+            wait_for(lambda: site.hits["/news/42"] > 0, "the third page to be requested", process)
+            process.send_signal(signal.SIGINT)
+            release.set()
+            assert process.wait(WAIT) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        stored = query(db, "SELECT count(*) FROM articles")[0][0]
+        assert 0 < stored < len(numbers)  # it stopped mid-round ...
+        # ... and every stored article is recorded as stored (nothing half-done), the round marked interrupted.
+        assert query(db, "SELECT count(*) FROM watch_urls WHERE state = 'stored'") == [(stored,)]
+        assert query(db, "SELECT round, interrupted FROM watch_rounds") == [(1, True)]
+        log = (tmp_path / "watch.log").read_text()
+        assert "SIGINT: stopping after the current article" in log and "(interrupted)" in log
+
+
+def test_serve_watch_shows_articles_as_they_are_stored(tmp_path: Path) -> None:
+    db = tmp_path / "served.duckdb"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "EVENTWIRE_API_TOKEN"}
+    with running_site() as site:
+        feed = news_feed(site, [50, 51])
+        log = (tmp_path / "serve.log").open("wb")
+        server = subprocess.Popen([*eventwire_command(), "serve", "--db", str(db), "--port", str(port),
+                                   "--watch", feed, "--every", "1s"], stdout=log, stderr=log, env=env)
+        try:
+            with httpx.Client(base_url=base, timeout=60) as http:
+                def latest() -> list[dict[str, object]]:
+                    try:
+                        return http.get("/api/sources").json()["latest"]  # type: ignore[no-any-return]
+                    except httpx.TransportError:
+                        return []
+
+                wait_for(lambda: len(latest()) == 2, "two stored articles", server)
+                news_feed(site, [50, 51, 52])  # a new item appears in the feed
+                wait_for(lambda: len(latest()) == 3, "the new article", server)
+                payload = http.get("/api/sources").json()
+                assert payload["total"] == 1
+                [source] = payload["items"]
+                assert (source["url"], source["kind"], source["articles"]) == (feed, "feed", 3)
+                assert payload["latest"][0]["title"] == "Story 52"
+                assert http.get("/api/articles").json()["total"] == 3
+                page = http.get("/sources")
+                assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+                assert feed in page.text and "Story 52" in page.text and "/static/watch.js" in page.text
+                assert http.get("/static/watch.js").status_code == 200
+        finally:
+            server.terminate()
+            server.wait(WAIT)
+        # uvicorn shuts down gracefully, then re-raises SIGTERM; the watcher thread stopped before the database closed.
+        assert server.returncode in (0, -signal.SIGTERM)
+        assert site.hits["/news/52"] == 1
+        output = (tmp_path / "serve.log").read_text()
+        assert "eventwire watch: round 1:" in output
+        assert output.index("Waiting for application shutdown") < output.index("Application shutdown complete")
