@@ -76,6 +76,19 @@ class NumberReader:
         if start > 0 and doc[start - 1].lower_ in ("a", "an") and value is not None and value in (12, 100, 1000,
                                                                                                     2, 20):
             first = start - 1  # "a dozen", "a hundred", "a couple"
+        # A range ("10 to 15 people", "between 10 and 15"): its lower end, as a lower bound. Not a change of a
+        # figure ("rose from 12 to 15"), which is read at its end.
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if end + 2 < len(doc) and self.is_number(doc[end + 2]) and before != "from" and (
+                doc[end + 1].lower_ in ("to", "-") or (doc[end + 1].lower_ == "and" and before == "between")):
+            if value is not None:
+                at_least = True
+            first, end = (start - 1 if before == "between" else start), self._run(doc[end + 2])[1]
+        elif start > 1 and before in ("to", "-", "and") and self.is_number(doc[start - 2]):
+            lower = self._run(doc[start - 2])[0]
+            opener = doc[lower - 1].lower_ if lower > 0 else ""
+            if opener != "from" and (before != "and" or opener == "between"):
+                return self.read(doc[start - 2])
         effect = None
         for size in range(min(self.longest_modifier, first), 0, -1):
             words = tuple(doc[i].lower_ for i in range(first - size, first))

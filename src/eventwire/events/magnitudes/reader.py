@@ -11,6 +11,7 @@ from eventwire.events.magnitudes.numbers import Count, NumberReader
 
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _ONE_PERSON = frozenset({"he", "she", "him", "her", "another"})
+_OTHER_TIME = frozenset({"after", "before", "since", "earlier", "ago", "previously"})
 _SINGULAR_DETS = frozenset({"a", "an", "the", "one", "this", "that", "another", "each", "every"})
 
 
@@ -29,6 +30,9 @@ class Found:
     additive: bool = False
     violent: bool = False
     victim: tuple[int, int] | None = None  # character span of the counted people, for a created event
+    # The clause is set at another time than its sentence ("a week after 12 were killed"): it belongs only to an
+    # event coded on its own word, never to the sentence's main event.
+    elsewhere: bool = False
 
 
 class MagnitudeReader:
@@ -39,6 +43,7 @@ class MagnitudeReader:
         self.numbers = NumberReader(lexicon)
         self.hypothetical = lexicon.cue_words("hypothetical")
         self.additive = lexicon.cue_words("additive")
+        self.cumulative = [cue for cue in lexicon.cues.get("cumulative", [])]
         self.words = frozenset(lemma for lemma, _ in lexicon.predicates)
         self.inflected: dict[str, str | None] = {}  # word -> the predicate lemma it inflects, remembered
 
@@ -117,16 +122,26 @@ class MagnitudeReader:
         if predicate.slot == "patient" and any(c.dep_ == "prep" and c.lower_ == "to" and any(
                 g.lemma_ == "death" for g in c.children) for c in token.children):
             kind = "killed"  # "beaten to death", "stabbed to death"
-        if predicate.slot == "toll":
+        total = predicate.slot == "toll"
+        if total:
             count = self._toll(token)
             victims = None
         else:
             victims = self._victims(token, predicate)
             if victims is None:
                 return []
-            count = self._group(victims, predicate.slot in ("member", "crowd", "actor"))
+            if victims.dep_ == "pobj" and victims.head.lower_ == "of" and victims.head.head is not victims.head \
+                    and self.lex.counters.get(victims.head.head.lemma_.lower()) == "toll":
+                victims = victims.head.head  # "the number of people killed"
+            if self.lex.counters.get(victims.lemma_.lower()) == "toll":
+                # "bringing to 15 the number killed": the figure of a running total
+                count, total, victims = self._toll(victims, token), True, None
+            else:
+                count = self._group(victims, predicate.slot in ("member", "crowd", "actor"))
         if count is None or count.value is None or self._is_hypothetical(token):
             return []
+        if total and self._cumulative(token):
+            return []  # "the number killed since the unrest began", "this year": a campaign's total, not one event's
         key = (kind, victims.i if victims is not None else token.i)
         if key in claimed or (kind == "participants" and victims is not None and ("p", victims.i) in claimed):
             return []  # counted already, or the crowd counted is the people arrested or killed
@@ -145,8 +160,28 @@ class MagnitudeReader:
         if kind == "casualties" and count.value != 0:
             return []  # "casualties" mixes the dead and the wounded: only "no casualties" is a figure
         return [Found(k, count.value, count.at_least, count.start, count.end, token, sentence,
-                      total=predicate.slot == "toll", additive=additive, violent=predicate.violent,
-                      victim=victim_span) for k in kinds]
+                      total=total, additive=additive, violent=predicate.violent,
+                      victim=victim_span, elsewhere=self._elsewhere_in_time(token)) for k in kinds]
+
+    def _cumulative(self, token: Token) -> bool:
+        """A toll counted over a period ("since the unrest began", "this year"), from its clause."""
+        clause = token
+        for _ in range(3):
+            if clause.pos_ in ("VERB", "AUX") or clause.head is clause:
+                break
+            clause = clause.head
+        words = [t.lower_ for t in clause.subtree]
+        return any(tuple(words[i:i + len(cue)]) == cue for cue in self.cumulative for i in range(len(words)))
+
+    @staticmethod
+    def _elsewhere_in_time(token: Token) -> bool:
+        """Whether the clause is placed at another time than the sentence's: "a week after ...", "days before"."""
+        children = list(token.children)
+        markers = [c for c in children if c.dep_ in ("mark", "prep", "advmod") and c.lower_ in _OTHER_TIME]
+        if not markers or token.dep_ not in ("advcl", "pcomp", "relcl", "conj"):
+            return False
+        return any(c.dep_ == "npadvmod" for c in children) or any(
+            g.dep_ == "npadvmod" for m in markers for g in m.children)
 
     def _is_hypothetical(self, token: Token) -> bool:
         node = token
@@ -172,8 +207,22 @@ class MagnitudeReader:
 
     def _victims(self, token: Token, predicate: Predicate) -> Token | None:
         """The head of the phrase naming the counted people (or the number itself)."""
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        if before is not None and predicate.slot in ("patient", "state") and token.tag_ in ("VBN", "JJ") \
+                and self.numbers.is_number(before) and not any(c.dep_ in ("auxpass", "nsubjpass", "dobj")
+                                                               for c in token.children):
+            # list style, which the parser often gets wrong: "Two killed, 15 injured", "3 dead, 12 injured and
+            # 40 arrested", "..., 9 killed": the number right before the word is its count
+            return before
+        return self._victims_by_parse(token, predicate)
+
+    def _victims_by_parse(self, token: Token, predicate: Predicate) -> Token | None:
         slot = predicate.slot
         deps = {c.dep_: c for c in reversed(list(token.children))}
+        if token.dep_ == "conj" and token.i > 0 and self.numbers.is_number(token.doc[token.i - 1]) \
+                and token.doc[token.i - 1].head.i in (token.i, token.head.i) and slot in ("patient", "state") \
+                and not any(d in deps for d in ("dobj", "nsubj", "nsubjpass")):
+            return token.doc[token.i - 1]  # "Two killed, 15 injured": the number before the second word
         if slot == "patient":
             passive = "auxpass" in deps or "nsubjpass" in deps
             if not passive and "dobj" in deps:
@@ -186,6 +235,8 @@ class MagnitudeReader:
             if token.tag_ == "VBN" and "nsubj" in deps and "dobj" not in deps:
                 return self._antecedent(token, deps["nsubj"])  # headline "5 killed in blast"
             if token.dep_ == "conj" and "dobj" not in deps and "nsubj" not in deps:
+                if not passive and token.tag_ != "VBN" and token.head.i < token.i:
+                    return _child(token.head, "dobj")  # "shot and killed a teenager"
                 return self._inherited(token)
             if token.dep_ == "xcomp" and token.head.lemma_ in ("leave", "see", "report"):
                 return _child(token.head, "dobj") or _child(token.head, "nsubjpass")
@@ -250,17 +301,22 @@ class MagnitudeReader:
             return head.head
         return None
 
-    def _toll(self, token: Token) -> Count | None:
-        """The figure a running toll reaches ("rose to 45", "stood at 12", "bringing the toll to six")."""
-        places: list[Token] = [token]
+    def _toll(self, token: Token, clause: Token | None = None) -> Count | None:
+        """The figure a running toll reaches ("rose to 45", "stood at 12", "bringing the toll to six"); ``clause`` is
+        the casualty word of "the number of people killed", where the parser may hang "to 31"."""
+        places: list[Token] = [token] if clause is None else [token, clause]
         if token.dep_ in ("nsubj", "nsubjpass", "dobj", "attr"):
             places.append(token.head)
         for place in places:
-            for child in place.children:
+            # "rose from 12 to 15": the parser may hang "to 15" under "from"
+            children = [g for c in place.children for g in ((c, *c.children) if c.lower_ == "from" else (c,))]
+            for child in children:
                 if child.dep_ == "prep" and child.lower_ in ("to", "at", "of"):
                     for obj in child.children:
                         if obj.dep_ == "pobj" and self.numbers.is_number(obj):
                             return self.numbers.read(obj)
+                        if obj.dep_ == "pobj" and child.lower_ == "of":
+                            return self._single(obj, True)  # "a total of 18 people"
                 if child.dep_ in ("attr", "dobj", "nummod", "npadvmod", "appos") and child is not token \
                         and self.numbers.is_number(child):
                     return self.numbers.read(child)
@@ -268,7 +324,14 @@ class MagnitudeReader:
 
     def _group(self, head: Token, need_number: bool) -> Count | None:
         """The count of a phrase and its conjuncts ("two soldiers and a civilian" = 3)."""
-        counts = [self._single(t, need_number) for t in (head, *_conjuncts(head))]
+        group = [head]
+        for conjunct in _conjuncts(head):
+            # "12 injured and 40 arrested": a predicate between two numbers ends the group
+            between = head.doc[group[-1].i + 1:conjunct.i]
+            if any(t.lemma_.lower() in self.words or t.lower_ in self.words for t in between):
+                break
+            group.append(conjunct)
+        counts = [self._single(t, need_number) for t in group]
         if any(c is None or c.value is None for c in counts):
             return None
         value = sum(c.value for c in counts if c is not None and c.value is not None)
@@ -317,9 +380,9 @@ class MagnitudeReader:
             return self._single(of, True) if of is not None and self.numbers.is_number(of) else None
         if token.pos_ == "PRON":
             return None
-        if token.tag_ in ("NN", "NNP") and (token.tag_ == "NN" or token.ent_type_ in ("PERSON", "")):
-            if token.tag_ == "NNP" and token.ent_type_ != "PERSON":
-                return None
+        if token.tag_ in ("NN", "NNP") and (token.tag_ == "NN" or token.ent_type_ in ("PERSON", "NORP", "")):
+            if token.tag_ == "NNP" and token.ent_type_ not in ("PERSON", "NORP"):
+                return None  # a person ("Khaleda Yasmin"), or one of a people ("a Palestinian")
             start = min(t.idx for t in token.subtree if (t.i <= token.i and t.dep_ in ("det", "poss", "compound",
                                                                                          "amod", "nummod"))
                         or t.i == token.i)

@@ -13,6 +13,9 @@ from eventwire.model import Article, Event, Magnitude, Party, Span
 
 # Confidence of an event created from a casualty or arrest clause: the event is real, its parties mostly unknown.
 CREATED_CONFIDENCE = 0.4
+# An arrest (COERCE, mode arrest) takes arrest and detention figures only: the dead of the attack it follows are
+# the attack's.
+ARREST_KINDS = frozenset({"arrested", "detained"})
 
 
 class MagnitudeStage:
@@ -125,7 +128,11 @@ class MagnitudeStage:
 
     @staticmethod
     def _fitting(events: list[Event], types: tuple[str, ...], item: Found) -> list[Event]:
-        return [e for e in events if e.event in types and not e.hypothetical and (not e.negated or item.value == 0)]
+        fitting = [e for e in events if e.event in types and not e.hypothetical and (not e.negated or item.value == 0)
+                   and not (e.mode == "arrest" and item.kind not in ARREST_KINDS)]
+        if item.elsewhere:  # an earlier or later incident: only its own event
+            fitting = [e for e in fitting if e.trigger.start <= item.token.idx < e.trigger.end]
+        return fitting
 
     @staticmethod
     def _rank(event: Event, item: Found, doc: Doc, types: tuple[str, ...],
