@@ -75,3 +75,15 @@ def test_cli_eval_entities_json(tmp_path: Path) -> None:
     assert report["documents"] == 1 and report["gold_entities"] == 3
     assert report["exact"]["all"]["recall"] == 1.0
     assert set(report["lenient"]) == {"Person", "Organisation", "Location", "Nationality", "all"}
+
+
+def test_cli_eval_entities_lower_case(tmp_path: Path) -> None:
+    text = "Sergey Lavrov met Iraqi officials in Moscow on Monday, the Russian foreign ministry said."
+    gold = _write(tmp_path, {"id": "d1", "published": "2019-01-01", "text": text, "entities": [
+        {"start": 0, "end": 13, "type": "Person"}, {"start": 18, "end": 23, "type": "Nationality"},
+        {"start": 37, "end": 43, "type": "Location"}, {"start": 59, "end": 66, "type": "Nationality"}]})
+    result = CliRunner().invoke(app, ["eval", "entities", str(gold), "--format", "json", "--lower-case"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # The lower-case text is parsed from a case-restored copy: the same names are found.
+    assert report["exact"]["all"]["recall"] == 1.0 and report["exact"]["all"]["precision"] == 1.0
