@@ -101,10 +101,9 @@ CASED_TEXT = "cased_text"
 def parse_many(nlp: Language, texts: list[str], batch_size: int = 32) -> list[Doc]:
     """Parse a batch of texts with ``nlp.pipe``; long texts are split and rejoined; lower-case texts are
     parsed from a case-restored copy (see the module docstring)."""
-    from eventwire.nlp.truecase import restorer
+    from eventwire.nlp.truecase import needs_restoring, restorer
 
-    restore = restorer(nlp).restore
-    cased = [restore(text) for text in texts]
+    cased = [restorer(nlp).restore(text) if needs_restoring(text) else text for text in texts]
     pieces: list[str] = []
     owners: list[int] = []
     for index, text in enumerate(cased):

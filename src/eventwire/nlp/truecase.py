@@ -6,7 +6,7 @@ parse is therefore made from a restored copy in which only letter case differs, 
 same (:func:`eventwire.nlp.parse_many` then gives the stages a ``Doc`` over the original text; the
 restored text is in ``doc.user_data["cased_text"]``). What is capitalised:
 
-- the first letter of each sentence and "i";
+- the first letter of each sentence, "i", and days and months (``data/calendar_names.txt``);
 - names known to the project, longest first, in the form the tables write them: countries, their
   alternate names, capitals and nationality words, peoples, organisations, armed groups, outlets and
   people of the actor KB ("islamic state" -> "Islamic State", "nato" -> "NATO"), and cities of 100,000
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +46,8 @@ MIN_WORDS = 12
 CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000
 _POS = ("noun", "verb", "adj", "adv")
+# Words remembered as known or not; past this many the memory is cleared (a crawl meets many names).
+_KNOWN_CACHE = 200_000
 _WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*(?P<first>[^\W\d_])")
@@ -62,6 +64,19 @@ def _data_words(name: str) -> frozenset[str]:
         if line:
             words.add(line)
     return frozenset(words)
+
+
+def needs_restoring(text: str) -> bool:
+    """Whether :meth:`CaseRestorer.restore` would change anything: the text, or a long paragraph of it, is
+    written in lower case. Cheap: the restorer itself is built only when a text needs it."""
+    return mostly_lower(text) or next(_lower_paragraphs(text), None) is not None
+
+
+def _lower_paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    for paragraph in _PARAGRAPH.finditer(text):
+        piece = paragraph.group(0)
+        if len(_WORD.findall(piece)) >= MIN_WORDS and mostly_lower(piece):
+            yield paragraph.start(), paragraph.end()
 
 
 def mostly_lower(text: str) -> bool:
@@ -96,9 +111,18 @@ class EnglishWords:
         self.bases["noun"] = self.bases["noun"] | extra
         self.bases["verb"] = self.bases["verb"] | extra
         self.available = lookups is not None
+        self._known: dict[str, bool] = {}
 
     def known(self, word: str) -> bool:
         word = word.lower()
+        found = self._known.get(word)
+        if found is None:
+            if len(self._known) > _KNOWN_CACHE:
+                self._known.clear()
+            found = self._known[word] = self._lookup(word)
+        return found
+
+    def _lookup(self, word: str) -> bool:
         if word in STOP_WORDS or word in self.exceptions:
             return True
         for pos in _POS:
@@ -135,16 +159,12 @@ class CaseRestorer:
 
     def restore(self, text: str) -> str:
         """``text`` with capitals restored where it is lower case; the same length, only case differs."""
-        if not text or not any(c.isalpha() for c in text):
-            return text
         if mostly_lower(text):
             return self._restore(text)
         chars = None
-        for paragraph in _PARAGRAPH.finditer(text):
-            piece = paragraph.group(0)
-            if len(_WORD.findall(piece)) >= MIN_WORDS and mostly_lower(piece):
-                chars = chars if chars is not None else list(text)
-                chars[paragraph.start():paragraph.end()] = self._restore(piece)
+        for start, end in _lower_paragraphs(text):
+            chars = chars if chars is not None else list(text)
+            chars[start:end] = self._restore(text[start:end])
         return "".join(chars) if chars is not None else text
 
     def _restore(self, text: str) -> str:
@@ -253,6 +273,8 @@ def _names() -> tuple[tuple[str, ...], ...]:
         # Nationality words are adjectives in any dictionary; they are still names.
         return country_form or name.isupper() or not english.ordinary(key)
 
+    names.extend(line.strip() for line in (DATA_DIR / "calendar_names.txt").read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not line.startswith("#"))
     for info in kb.countries.values():
         entity = kb.entities.get(f"country:{info.iso3}")
         forms = [*(entity.all_names() if entity else ()), *info.capitals, *info.demonyms]
