@@ -144,6 +144,42 @@ def test_numbers_that_are_not_magnitudes(pipeline: Pipeline, text: str) -> None:
     assert figures(pipeline, text) == {}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # ranges: the lower end, as a lower bound
+    ("Militants killed 10 to 15 villagers, according to residents.", {"killed": 10}),
+    ("Between 10 and 15 people were killed in the raid, witnesses said.", {"killed": 10}),
+    ("Nearly two dozen soldiers were killed in the ambush.", {"killed": 24}),
+    # list style
+    ("The clashes left 3 dead, 12 injured and 40 arrested, police said.",
+     {"killed": 3, "injured": 12, "arrested": 40}),
+    ("Two Killed, 15 Injured In Clash Between Rival Groups In Jos", {"killed": 2, "injured": 15}),
+    # a running total, not a campaign total
+    ("The bombing brought the number of people killed in the city to 31.", {"killed": 31}),
+    ("The death toll rose from 12 to 15 on Monday after gunmen attacked the village.", {"killed": 15}),
+    ("Paramilitaries killed two activists this week, bringing to 130 the number of activists killed this year.",
+     {"killed": 2}),
+    # "shot and killed" shares the object; a demonym is one person
+    ("Israeli forces shot and killed a 17-year-old Palestinian in Nablus.", {"killed": 1}),
+])
+def test_more_reading_rules(pipeline: Pipeline, text: str, expected: dict[str, int]) -> None:
+    assert figures(pipeline, text) == expected
+
+
+def test_arrest_never_takes_the_dead_of_the_attack(pipeline: Pipeline) -> None:
+    article = run(pipeline, "Police arrested the three men on Tuesday, two days after the attack that killed four.")
+    for event in article.events:
+        kinds = {m.kind for m in event.magnitudes}
+        if event.mode == "arrest":
+            assert kinds <= {"arrested", "detained"}
+    assert predicted(article) == {"arrested": 3, "killed": 4}
+
+
+def test_clause_at_another_time_is_not_the_sentence_event(pipeline: Pipeline) -> None:
+    text = "Five soldiers were killed on Tuesday in an ambush, a week after 12 were killed nearby."
+    article = annotate_by_hand(pipeline, text, [("ASSAULT", "ambush")])
+    assert [(m.kind, m.value) for m in article.events[0].magnitudes] == [("killed", 5)]
+
+
 def test_hypothetical_counts_are_not_facts(pipeline: Pipeline) -> None:
     assert figures(pipeline, "The group threatened to kill 20 hostages unless its demands were met.") == {}
     assert figures(pipeline, "Aid agencies warned that the famine could kill thousands of children.") == {}

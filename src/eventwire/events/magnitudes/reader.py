@@ -316,7 +316,9 @@ class MagnitudeReader:
                         if obj.dep_ == "pobj" and self.numbers.is_number(obj):
                             return self.numbers.read(obj)
                         if obj.dep_ == "pobj" and child.lower_ == "of":
-                            return self._single(obj, True)  # "a total of 18 people"
+                            counted = self._single(obj, True)  # "a total of 18 people"
+                            if counted is not None:
+                                return counted
                 if child.dep_ in ("attr", "dobj", "nummod", "npadvmod", "appos") and child is not token \
                         and self.numbers.is_number(child):
                     return self.numbers.read(child)
