@@ -4,7 +4,9 @@ Runs the whole default pipeline (parse + every stage) over the PLOVER dev senten
 canonical article, once with the events stage and once without, best of ``--repeat`` runs
 each, and prints both times and the relative cost. Kept short: the machine is shared.
 
-    .venv/bin/python benchmarks/events_cost.py [--repeat 3]
+    .venv/bin/python benchmarks/events_cost.py [--repeat 3] [--no-event-model]
+
+``--no-event-model`` measures the rule-based coder alone (no trained event-type model).
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ def timed(pipeline: Pipeline, articles: list[Article]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-event-model", action="store_true", help="the rule-based coder alone")
     args = parser.parse_args()
     articles = corpus()
-    full = Pipeline(PipelineConfig())
+    full = Pipeline(PipelineConfig(event_model=not args.no_event_model))
     without = Pipeline(PipelineConfig(disabled=("events",)), nlp=full.nlp)
     assert "events" in full.stage_names and "events" not in without.stage_names
     timed(full, articles[:20])  # warm caches (lexicon, knowledge bases)
