@@ -133,6 +133,12 @@ def check_iraq(ran: Ran) -> None:
     assert any(e["date"] == "2011" for e in article["events"])
 
 
+def check_min_killed(ran: Ran) -> None:
+    events = _json_lines(ran.stdout)
+    assert events and all(e["killed"] >= 5 for e in events), ran.stdout
+    assert all(any(m["kind"] == "killed" and m["value"] == e["killed"] for m in e["magnitudes"]) for e in events)
+
+
 def check_eval_petr(ran: Ran) -> None:
     assert re.search(r"overall\s+\d+\s+\d+\s+\d+\s+[\d.]+%", ran.stdout), ran.stdout
 
@@ -143,6 +149,7 @@ CHECKS: list[tuple[str, Check]] = [
     (r"^eventwire actors --actor Lavrov$", check_lavrov_actor),
     (r"^eventwire quotes --actor Lavrov --format json$", check_lavrov_quotes),
     (r"^eventwire events --actor USA --all --format csv > usa\.csv$", check_usa_csv),
+    (r"^eventwire events --min-killed 5 --format json$", check_min_killed),
     (r"^eventwire export --format gdelt -o events\.tsv$", check_gdelt),
     (r"^eventwire export --format plover -o events\.plover\.jsonl$", check_plover),
     (r"^eventwire extract src/eventwire/data/sample/2018-05-iraq-turkey-water-talks\.txt > talks\.jsonl$",
