@@ -158,3 +158,22 @@ def test_the_group_refers_back_to_the_named_group(pipeline: Pipeline) -> None:
     assert _actor(article, "The group") is None  # no named group to refer to
     parliament = _actor(article, "parliament")
     assert parliament is not None and parliament.mentions[0].text == "parliament"
+
+
+@pytest.mark.parametrize(("text", "surface", "kind", "country", "sector"), [
+    ("Haitian gangs attacked two police stations in Port-au-Prince.", "Port-au-Prince", "location", "HTI", None),
+    ("Mali's military government expelled the French ambassador, state television reported.",
+     "Mali's military government", "country", "MLI", "GOV"),
+    ("Ethiopian federal troops and Fano militiamen clashed near Gondar, residents said.", "Fano", "group", None,
+     "UAF"),
+    ("Chinese coast guard ships fired water cannon at a Philippine supply boat, Manila said.",
+     "Chinese coast guard ships", "group", "CHN", "MIL"),
+    ("Myanmar's junta carried out air strikes on a village in Sagaing region.", "Myanmar's junta", None, "MMR",
+     "GOV"),
+])
+def test_more_agency_actors(pipeline: Pipeline, text: str, surface: str, kind: str | None, country: str | None,
+                            sector: str | None) -> None:
+    actor = _actor(_run(pipeline, text), surface)
+    assert actor is not None and (actor.country, actor.sector) == (country, sector)
+    if kind is not None:
+        assert actor.kind == kind

@@ -29,6 +29,9 @@ _LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "of", "across", "around", "outside", "inside",
                                  "into", "towards", "toward", "throughout"})
 _PLACE_POPULATION = 100_000
+_PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "region", "area", "state", "county",
+                          "municipality", "suburb", "outskirts", "neighbourhood", "neighborhood", "port", "island",
+                          "governorate", "capital"})
 # A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
                        r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
@@ -106,7 +109,8 @@ class Countries(Step):
         seen_ents: set[int] = set()
         for token in tokens:
             ent = self.ent_label.get(token.i)
-            if ent is not None and ent.label_ in ("GPE", "NORP") and ent.start not in seen_ents:
+            # spaCy may call a country a person or a place ("Mali's military government").
+            if ent is not None and ent.label_ in ("GPE", "NORP", "PERSON", "LOC") and ent.start not in seen_ents:
                 seen_ents.add(ent.start)
                 bounds = trim(ent)
                 hit = self.kb.country_of(self.text[bounds[0]:bounds[1]]) if bounds else None
@@ -234,13 +238,16 @@ class Countries(Step):
 
     def place_called_person(self, ent: SpacySpan, surface: str) -> bool:
         """A city that spaCy tagged as a person, after a place preposition ("clashes in the old city area of
-        Meerut", "arrived from Sialkot"): a location. Only cities of 100,000 people or more, by their own
-        name, so that a person named after a small town stays a person."""
+        Meerut", "arrived from Sialkot", "the town of Sake"): a location. Only cities of 100,000 people or more,
+        by their own name, or a name after "town of"/"city of"..., so that a person named after a small town
+        stays a person."""
         root = ent.root
         if root.dep_ != "pobj" or root.head.lower_ not in _PLACE_PREPOSITIONS:
             return False
-        if not any(not alternate and candidate.population >= _PLACE_POPULATION
-                   for candidate, alternate in self.knowledge.gazetteer.candidates(surface)):
+        # "the town of Wad Madani": the noun says it is a place, whatever the gazetteer knows.
+        named_place = root.head.lower_ == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS
+        if not named_place and not any(not alternate and candidate.population >= _PLACE_POPULATION
+                                       for candidate, alternate in self.knowledge.gazetteer.candidates(surface)):
             return False
         bounds = trim(ent)
         if bounds is None:

@@ -72,6 +72,9 @@ class Descriptions(Step):
             if (ent is not None and ent.label_ in ("PERSON", "WORK_OF_ART", "FAC", "LOC")) or (
                     ent is not None and ent.label_ == "ORG" and not self.generic_org(ent)):
                 continue
+            if ent is not None and ent.label_ == "GPE" and self.kb.country_of(self.index.cased[ent.start_char:
+                                                                                               ent.end_char]):
+                continue  # a title inside a place name: "Port-au-Prince"
             self.description(token)
 
     def generic_org(self, ent: SpacySpan) -> bool:
@@ -120,11 +123,16 @@ class Descriptions(Step):
         if not matches or matches[-1].agent.sector not in _ARMED_SECTORS:
             return False
         before = first.i - 1
-        owner = next((c for c in self.clusters if c.kb_id and c.kind in ("group", "organization")
-                      and c.sector in _ARMED_SECTORS and any(m.start <= self.doc[before].idx < m.end
-                                                             for m in c.mentions)), None) if before >= 0 else None
-        if owner is None:
+        if before < 0:
             return False
+        owner = next((c for c in self.clusters if c.kind in ("group", "organization") and c.head is None
+                      and any(m.start <= self.doc[before].idx < m.end for m in c.mentions)), None)
+        # A KB armed group, or a name the KB does not know that only its members' word describes ("Fano
+        # militiamen": an armed group).
+        if owner is None or not (owner.sector in _ARMED_SECTORS if owner.kb_id else owner.sector is None):
+            return False
+        if owner.kb_id is None:
+            owner.kind, owner.sector, owner.plural = "group", matches[-1].agent.sector, True
         return self.add_mention(owner, first.idx, token_end(head))
 
     def patrons(self) -> None:
