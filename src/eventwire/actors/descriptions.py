@@ -32,6 +32,7 @@ from eventwire.actors.index import (
 )
 from eventwire.actors.people import People
 from eventwire.actors.pronouns import PRONOUNS
+from eventwire.nlp.english import PATRON_WORDS
 
 # Dependency labels of the words that belong to a noun phrase on the left of its head.
 _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss", "quantmod", "predet", "npadvmod",
@@ -46,8 +47,7 @@ _GROUP_WINDOW = 3
 # Sectors of armed actors: members of a named armed group ("Hamas fighters") are the group.
 _ARMED_SECTORS = frozenset({"REB", "UAF", "MIL"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
-_BACKING_WORDS = ("backed|led|funded|supported|sponsored|allied|aligned|trained|based|owned|run|linked|affiliated|"
-                  "inspired|armed|controlled")
+_BACKING_WORDS = "|".join(sorted(PATRON_WORDS))
 _BACKING = re.compile(rf"^(?:{_BACKING_WORDS})$")
 _BACKING_IN_TEXT = re.compile(rf"\w-({_BACKING_WORDS})\b", re.IGNORECASE)
 

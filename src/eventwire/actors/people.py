@@ -35,11 +35,10 @@ from eventwire.actors.index import (
 from eventwire.actors.kb import DEMONYM
 from eventwire.actors.normalize import name_key
 from eventwire.actors.resolve import Resolution
+from eventwire.nlp.english import NAME_PARTICLES
 
 log = logging.getLogger(__name__)
 
-# Name particles that may stay with a surname used alone ("al-Ibadi", "von der Leyen").
-_PARTICLES = frozenset({"al", "el", "von", "van", "der", "de", "da", "bin", "ibn", "abu", "ben", "le", "la", "di"})
 
 
 class People(Step):
@@ -116,9 +115,9 @@ class People(Step):
                     continue
                 tail = words[-1]
                 forms.add(tail)
-                if len(words) > 2 and words[-2].lower() in _PARTICLES:
+                if len(words) > 2 and words[-2].lower() in NAME_PARTICLES:
                     forms.add(" ".join(words[-2:]))
-                if "-" in tail and tail.split("-")[0].lower() in _PARTICLES:
+                if "-" in tail and tail.split("-")[0].lower() in NAME_PARTICLES:
                     forms.add(tail.split("-", 1)[1])
             first = cluster.first
             for form in sorted(forms, key=len, reverse=True):

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import ahocorasick
 
 from eventwire.actors.kb import ALIAS, CAPITAL, DEMONYM, NAME, KnowledgeBase
+from eventwire.nlp.english import NAME_PARTICLES
 
 SCANNED_SOURCES = frozenset({"groups.tsv", "igos.tsv", "organizations.tsv"})
 
@@ -51,7 +52,7 @@ class AliasScanner:
                 aliases = [a for a in entity.all_names() if _scannable(a)]
             elif entity.source == "people.tsv":
                 aliases = [a for a in entity.all_names() if len(a.split()) >= 2 and all(
-                    w[:1].isupper() or w.lower() in ("al", "el", "bin", "von", "der", "de", "ibn") for w in a.split())]
+                    w[:1].isupper() or w.lower() in NAME_PARTICLES for w in a.split())]
             else:
                 continue
             for alias in aliases:

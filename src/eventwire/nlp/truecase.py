@@ -37,6 +37,8 @@ import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
+from eventwire.nlp.english import NAME_PARTICLES
+
 DATA_DIR = Path(__file__).parent / "data"
 # Below this share of capitalised words (among words of letters) a stretch is "lower case"; cased news
 # has 10-25 %, a lower-cased feed under 1 %.
@@ -51,9 +53,6 @@ _KNOWN_CACHE = 200_000
 _WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*(?P<first>[^\W\d_])")
-# Name particles that stay lower case ("bin", "al", "von").
-_PARTICLES = frozenset({"al", "el", "von", "van", "der", "den", "de", "da", "bin", "ibn", "abu", "ben", "le", "la",
-                        "di", "du", "dos", "das", "del", "ould"})
 _DOTTED_ACRONYM = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}")
 
 
@@ -306,7 +305,7 @@ def _names() -> tuple[tuple[str, ...], ...]:
     titles = {word for agent in agents if agent.type == "person" for word in agent.words if word.isalpha()}
     given = {word.lower() for entity in kb.entities.values() if entity.kind == "person"
              for name in entity.all_names() for word in name.split()[:-1]}
-    given = {w for w in given if w.isalpha() and len(w) >= 3 and w not in _PARTICLES and not english.ordinary(w)}
+    given = {w for w in given if w.isalpha() and len(w) >= 3 and w not in NAME_PARTICLES and not english.ordinary(w)}
     return tuple(names), tuple(sorted(us_words)), tuple(sorted(given)), tuple(sorted(titles))
 
 

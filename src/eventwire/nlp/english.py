@@ -1,0 +1,27 @@
+"""Closed classes of English words shared by the stages (``data/word_classes.tsv``).
+
+- :data:`NAME_PARTICLES`: lower-case particles inside names ("al", "bin", "von").
+- :data:`PATRON_WORDS`: participles of "X-backed"/"X-led" modifiers, whose X is a patron.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PATH = Path(__file__).parent / "data" / "word_classes.tsv"
+
+
+def _classes() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for line in _PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) == 2 and fields[0] != "class":
+            found.setdefault(fields[0].strip(), set()).add(fields[1].strip().lower())
+    return {name: frozenset(words) for name, words in found.items()}
+
+
+_CLASSES = _classes()
+NAME_PARTICLES: frozenset[str] = _CLASSES["particle"]
+PATRON_WORDS: frozenset[str] = _CLASSES["patron"]
