@@ -297,3 +297,13 @@ def test_ending_a_protest_is_a_concession(rules: Pipeline) -> None:
     events = code(rules, "The farmers in Punjab ended their hunger strike after the minister met them.")
     assert one(events, "CONCEDE").cameo == "082"
     assert not of_type(events, "PROTEST")
+
+
+def test_the_topic_of_a_protest_is_no_separate_request(rules: Pipeline) -> None:
+    events = code(rules, "Thousands marched in Tbilisi demanding the resignation of the interior minister.")
+    protest = one(events, "PROTEST")
+    assert protest.cameo == "1411"  # a demonstration for a change in leadership
+    assert [p.sector for p in protest.actor] == ["CVL"]
+    assert not of_type(events, "REQUEST")
+    # a main-clause demand stays a demand
+    assert one(code(rules, "The union is pressing workers in Abidjan to call off the strike."), "REQUEST")

@@ -151,6 +151,7 @@ class AbsorbMixin:
         drop: set[int] = set()
         for i, cand in found.items():
             drop.update(cand.absorbed - {i})
+        self._protest_topics(found, drop)
         absorbed = set(drop)
         owners = {t.i: c for c in found.values() for t in c.trigger_tokens}
         for i, cand in found.items():
@@ -214,4 +215,20 @@ class AbsorbMixin:
             return False
         return not (cand.entry.pos == "N" and not cand.via_light and not cand.source)
 
-
+    def _protest_topics(self, found: dict[int, Candidate], drop: set[int]) -> None:
+        """PLOVER: the topic of a protest, typically a REQUEST ("marched ... calling for an end to the war",
+        "rallied to demand higher wages"), is not coded as a separate event; it gives the protest's CAMEO
+        detail (topics.tsv)."""
+        protests = [c for c in found.values() if c.type == "PROTEST"]
+        if not protests:
+            return
+        for i, cand in found.items():
+            token = cand.token
+            subordinate = token.dep_ in ("acl", "advcl", "xcomp", "relcl") or (
+                token.dep_ == "pcomp" and token.tag_ == "VBG") or any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            if cand.type != "REQUEST" or cand.entry.pos != "V" or not subordinate:
+                continue
+            protest = min(protests, key=lambda p: abs(p.token.i - token.i))
+            protest.cameo = self.lex.protest_code(protest.cameo, cand.cameo) or protest.cameo
+            drop.add(i)

@@ -72,11 +72,9 @@ class ImpliedMixin:
     def _no_self_target(cand: Candidate) -> None:
         """No party is its own recipient: a target equal to a source is dropped."""
         def same(a: Party, b: Party) -> bool:
-            if a.actor and a.actor == b.actor:
-                return True
-            if a.text.strip().lower() == b.text.strip().lower():
-                return True
-            return bool(a.code and a.sector and a.code == b.code and a.sector == b.sector)
+            # The same actor or the same words; equal codes are not enough (a minister receiving an
+            # ambassador of the same government's country is still two parties).
+            return bool(a.actor and a.actor == b.actor) or a.text.strip().lower() == b.text.strip().lower()
 
         cand.target = [t for t in cand.target if not any(same(t, s) for s in cand.source)]
 
@@ -233,7 +231,8 @@ class ImpliedMixin:
     def _doubt(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
         """Doubtful as a political event: a hazard in the sentence and no named actor, or criminals only."""
         named = [p for p in cand.source if p.code or (p.sector and p.sector[:3] in _POLITICAL)]
-        if cand.source and all(p.sector and p.sector[:3] == "CRM" for p in cand.source) and not any(
+        if cand.type in ("ASSAULT", "COERCE") and cand.source and all(
+                p.sector and p.sector[:3] == "CRM" for p in cand.source) and not any(
                 p.sector and p.sector[:3] in _POLITICAL for p in cand.target):
             cand.doubt = "crime"
             return

@@ -79,7 +79,8 @@ class PartyMixin:
             head = inner
         start, end = self._np_bounds(head)
         text = article.text[start:end]
-        sector = self._sector(head) or self._modifier_sector(head)
+        sector = self._sector(head) or self._modifier_sector(head) or (
+            "CVL" if head.lower_ in self.lex.words("crowd") and self.prep_object(head, "of") is None else None)
         if head.pos_ == "PRON" and self.actor_of(article, head) is None:
             antecedent = self._pronoun_antecedent(head)
             if antecedent is None:
@@ -204,6 +205,9 @@ class PartyMixin:
         if token.pos_ not in NOMINAL_POS:
             return None
         sector = self.lex.agents.get(token.lemma_.lower()) or self.lex.agents.get(token.lower_)
+        if sector is None and token.lower_.endswith("s") and token.pos_ == "PROPN":
+            # A capitalised plural the tagger took for a name ("Pensioners demonstrated ...").
+            sector = self.lex.agents.get(token.lower_[:-1])
         return None if sector == QUANT else sector
 
     def _modifier_sector(self, head: Token) -> str | None:
