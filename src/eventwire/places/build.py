@@ -173,7 +173,8 @@ class _Builder:
             self.add(record.name, row)
             short = _ADMIN_AFFIXES.sub("", normalize(record.name))
             if short and short != normalize(record.name):
-                self.add(short, row)
+                # "Hunt" alone is a town more often than Hunt County: the short form is a weaker reading.
+                self.add(short, row, alternate=True)
             for alias in record.aliases:
                 if _latin(alias):
                     self.add(alias, row, alternate=True)

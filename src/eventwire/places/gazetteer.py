@@ -272,7 +272,9 @@ def cache_path(min_population: int, cache_dir: Path | None = None) -> Path | Non
     try:
         for package in SOURCE_PACKAGES:
             digest.update(f"{package}={metadata.version(package)}".encode())
-        for path in [*sorted(DATA.glob("*.tsv")), ACTOR_COUNTRIES]:
+        # The data files and the code that indexes them: a change to either builds anew.
+        code = [Path(__file__), Path(__file__).with_name("build.py")]
+        for path in [*sorted(DATA.glob("*.tsv")), *sorted(DATA.glob("*.txt")), ACTOR_COUNTRIES, *code]:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     except (OSError, metadata.PackageNotFoundError):

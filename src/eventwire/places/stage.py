@@ -45,14 +45,16 @@ from eventwire.places.gazetteer import (
 )
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Entities whose tokens the gazetteer must not claim as places.
-NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
+# Entities that may be place names the recogniser misread ("Hadley" as a person, "Niger state" as a product).
+MISREAD_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT"})
 KIND_PRIOR = {"continent": 5.0, "country": 5.0, "capital": 3.0, "region": 2.0, "admin1": 2.0, "feature": 1.6,
               "city": 1.0, "admin2": 0.8}
 COUNTRY_CONTEXT = 2.0
 # The country the article is mostly about (named most, or in the dateline) and the outlet's own country.
 FOCUS_BONUS = 1.0
 OUTLET_CONTEXT = 0.75
+# Below this population, a place in none of the article's countries is taken for a mere namesake.
+FAR_NAMESAKE_POPULATION = 20_000
 # A kind or feature type the words around the name imply ("Suffolk county", "the Potomac river").
 MARKER_BONUS = 3.0
 ADMIN1_CONTEXT = 2.0
@@ -67,6 +69,18 @@ POPULATION_WEIGHT = 1.5
 ADMIN1_POPULATION_WEIGHT = 0.5
 # How many characters at the start of an article may hold its dateline ("SPRINGFIELD, Mass. (AP) —").
 DATELINE_CHARS = 80
+# Kinds a generic word after a name may stand for when the gazetteer lists the name without it ("Kaduna city").
+_ADMIN_KINDS = frozenset({"city", "capital", "admin1", "admin2"})
+# Generic words that follow too many names of other things to license a place ("Apple Road", "Lake Street").
+_NOT_LICENSING = frozenset({"road", "roads", "street", "streets", "avenue", "avenues", "square", "squares", "airport",
+                            "airports", "camp", "camps", "city", "town", "state", "states", "region", "regions"})
+# Lower-case words that join two names the recogniser read as one entity.
+_JOINING_WORDS = frozenset({"and", "or", "to", "in", "near", "from", "of", "&"})
+# Kinds of gazetteer entry a smaller name found outside the recogniser's places may stand for.
+_PLACE_KINDS = frozenset({"city", "capital", "admin1", "admin2", "feature", "country", "region"})
+# Words after which a capitalised name is most likely a place ("in Agawam", "near Hadley").
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "at", "from", "to", "outside", "around", "toward", "towards", "into",
+                                 "through", "across", "via", "between"})
 # Part-of-speech tags of a sentence-initial word that is not a name ("Plain", "Grand", "Fresh").
 _NON_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "DT", "IN"})
 # "and" is left out: it joins separate names ("Baghdad and USA Today") as often as it sits inside one.
@@ -101,6 +115,7 @@ class PlaceStage:
             (word.lower(), position): frozenset(kinds.split("|"))
             for word, position, kinds in read_table("markers.tsv")}
         self._generic_domains = read_words("outlet_domains.txt")
+        self._place_of_words = read_words("place_of_words.txt")
 
     @classmethod
     def from_config(cls, config: PipelineConfig) -> PlaceStage:
@@ -122,39 +137,195 @@ class PlaceStage:
     # -- detection ---------------------------------------------------------------------------
 
     def detect(self, doc: Doc) -> list[Toponym]:
-        gazetteer = self.gazetteer
         found: list[Toponym] = []
         taken = [False] * len(doc)
+        dateline = _dateline_end(doc.text)
+        # Where the recogniser saw places: a name listed with one of them is licensed to be a place too.
+        self._place_tokens = {i for ent in doc.ents if ent.label_ in PLACE_LABELS for i in range(ent.start, ent.end)}
         for ent in doc.ents:
-            if ent.label_ in NON_PLACE_LABELS:
+            if ent.label_ not in PLACE_LABELS:
                 for i in range(ent.start, ent.end):
                     taken[i] = True
-                span = _trim(ent)
-                # The recogniser often calls a bare country or city name an organisation ("DRC",
-                # "Harare"); a whole entity that is exactly a known place name is taken as one.
-                if not (span is not None and ent.label_ in ("ORG", "PERSON") and self._exact_place_name(span)):
+                if ent.label_ not in MISREAD_LABELS:
                     continue
-            elif ent.label_ not in PLACE_LABELS:
-                continue
-            for i in range(ent.start, ent.end):
-                taken[i] = True
+            else:
+                for i in range(ent.start, ent.end):
+                    taken[i] = True
             # "Springfield, Mass." or "Paris, Texas" as one entity: each part is a toponym.
-            for part in _comma_parts(ent):
+            for part in self._parts(ent):
                 span = _trim(part)
                 if span is None:
                     continue
-                candidates = gazetteer.candidates(span.text)
-                if not candidates and span.start > 0 and doc[span.start - 1].text == ",":
-                    candidates = gazetteer.abbreviation(span.text)
+                # The recogniser often calls a bare country or city name an organisation or a person ("DRC",
+                # "Harare", "Hadley"): such a name is taken as a place when it is well known or stands where
+                # places stand ("in Agawam", "Northampton and Hadley", "Malappuram and Kannur districts").
+                if ent.label_ not in PLACE_LABELS:
+                    if not self._place_name_here(span, span.start_char < dateline):
+                        continue
+                    self._place_tokens.update(range(span.start, span.end))
+                span = self._extend(span, taken)
+                candidates = self._lookup(span)
                 if ent.label_ == "FAC" and not candidates:
                     continue  # buildings and roads the gazetteer cannot place are not worth a record
                 if self._rejected(span, candidates):
                     continue
                 found.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
-        found.extend(self._gazetteer_matches(doc, taken))
+        found.extend(self._gazetteer_matches(doc, taken, dateline))
         found.extend(self._qualifier_abbreviations(doc, found, taken))
+        found.extend(self._repeated(doc, found))
         found.sort(key=lambda t: t.start)
         return found
+
+    def _repeated(self, doc: Doc, found: list[Toponym]) -> list[Toponym]:
+        """Later (or earlier) mentions of a name already found as a place, which the recogniser missed there
+        ("south of Djibo", "Djibo, near the border"): a name keeps its reading within an article. Not when
+        the words are part of a longer name of something else ("Djibo Airport")."""
+        by_first: dict[str, list[Toponym]] = {}
+        for toponym in found:
+            if toponym.candidates and _capitalised(toponym.text):
+                by_first.setdefault(toponym.span[0].text, []).append(toponym)
+        if not by_first:
+            return []
+        covered = [False] * len(doc)
+        for toponym in found:
+            for i in range(toponym.span.start, toponym.span.end):
+                covered[i] = True
+        owner = [None] * len(doc)
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                owner[i] = ent
+        added: list[Toponym] = []
+        for token in doc:
+            for model in by_first.get(token.text, ()):
+                end = token.i + len(model.span)
+                if end > len(doc) or any(covered[token.i:end]) or doc[token.i:end].text != model.span.text:
+                    continue
+                ent = owner[token.i]
+                if ent is not None and (ent.start < token.i or ent.end > end) and ent.label_ not in PLACE_LABELS:
+                    continue
+                span = doc[token.i:end]
+                if self._rejected(span, model.candidates):
+                    continue
+                for i in range(token.i, end):
+                    covered[i] = True
+                added.append(Toponym(span.start_char, span.end_char, span.text, list(model.candidates), span))
+                break
+        return added
+
+    def _parts(self, ent: Span) -> list[Span]:
+        """An entity split at its commas ("Springfield, Mass."), and, when the whole is no gazetteer name,
+        at lower-case joining words ("the Sahel to Burkina Faso", "Kisumu and Nakuru")."""
+        parts = _split(ent, frozenset({","})) if any(t.text == "," for t in ent) else [ent]
+        split: list[Span] = []
+        for part in parts:
+            trimmed = _trim(part)
+            if (trimmed is not None and len(trimmed) > 2 and any(t.is_lower for t in trimmed)
+                    and not self.gazetteer.candidates(trimmed.text)):
+                split.extend(_split(trimmed, _JOINING_WORDS))
+            else:
+                split.append(part)
+        return split
+
+    def _lookup(self, span: Span) -> list[tuple[Candidate, bool]]:
+        """The candidates of a span; a trailing generic word the gazetteer does not list with the name is
+        dropped ("Kaduna city"), and after "Place, " an abbreviation is read as a division ("Mass.")."""
+        gazetteer = self.gazetteer
+        candidates = gazetteer.candidates(span.text)
+        kinds = self._markers.get((span[-1].lower_, "after"), frozenset()) & _ADMIN_KINDS if len(span) > 1 else None
+        if not candidates and kinds:
+            # Only as the kind the word names: "Guadalupe River" is not the town of Guadalupe.
+            candidates = [(c, a) for c, a in gazetteer.candidates(span[:-1].text) if c.kind in kinds]
+        if not candidates and span.start > 0 and span.doc[span.start - 1].text == ",":
+            candidates = gazetteer.abbreviation(span.text)
+        return candidates
+
+    def _extend(self, span: Span, taken: list[bool]) -> Span:
+        """The span grown rightwards to the longest primary gazetteer name it starts ("San" → "San Pedro
+        Garza García" when the recogniser cut a long name short)."""
+        doc = span.doc
+        best = span
+        for end in range(span.end + 1, min(span.end + 4, len(doc)) + 1):
+            longer = doc[span.start:end]
+            if not _capitalised(longer[-1].text) or any(taken[i] for i in range(span.end, end)
+                                                        if i not in self._place_tokens):
+                break
+            if any(not alternate for _, alternate in self.gazetteer.candidates(longer.text)):
+                best = longer
+        if best is not span:
+            for i in range(span.end, best.end):
+                taken[i] = True
+        return best
+
+    def _place_name_here(self, span: Span, in_dateline: bool = False) -> bool:
+        """A capitalised name that the gazetteer knows as a primary name and that stands in a place's slot:
+        any well-known name, or a smaller one after a locative preposition, in a list with places, before
+        ", <place>", or in the dateline."""
+        key = normalize(span.text)
+        if key in self._not_places or not _capitalised(span.text):
+            return False
+        if key in self.gazetteer.detectable:
+            return True
+        if not (in_dateline or self._licensed(span)):
+            return False
+        return any(not alternate and c.kind in _PLACE_KINDS for c, alternate in self.gazetteer.candidates(span.text))
+
+    def _licensed(self, span: Span) -> bool:
+        doc = span.doc
+        before = span.start - 1
+        while before >= 0 and doc[before].lower_ in ("the",):
+            before -= 1
+        if before >= 0 and doc[before].lower_ in _PLACE_PREPOSITIONS:
+            return True
+        # "the town of Djibo", "residents of Ingram", "30 km south of Djibo".
+        if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].lower_ in self._place_of_words:
+            return True
+        places = self._place_tokens
+        # "Northampton and Hadley", "Kisumu, Nakuru": listed with a place the recogniser found.
+        if before >= 1 and doc[before].lower_ in ("and", "or", ",") and (before - 1) in places:
+            return True
+        after = span.end
+        if after + 1 < len(doc) and doc[after].lower_ in ("and", "or", ",") and (after + 1) in places:
+            return True
+        # "Malappuram and Kannur districts", "Aurora province": a generic word after the name (or the list).
+        for i in range(after, min(after + 5, len(doc))):
+            word = doc[i].lower_
+            if (word, "after") in self._markers or (word.endswith("s") and (word[:-1], "after") in self._markers):
+                return word not in _NOT_LICENSING
+            if not (word in ("and", "or", ",") or _capitalised(doc[i].text)):
+                return False
+        return False
+
+    def _gazetteer_matches(self, doc: Doc, taken: list[bool], dateline: int = 0) -> list[Toponym]:
+        gazetteer = self.gazetteer
+        matches: list[Toponym] = []
+        tagged = doc.has_annotation("TAG")
+        i = 0
+        while i < len(doc):
+            if taken[i] or not _capitalised(doc[i].text):
+                i += 1
+                continue
+            for length in range(min(4, len(doc) - i), 0, -1):
+                span = doc[i:i + length]
+                if any(taken[i:i + length]) or not _capitalised(span[-1].text):
+                    continue
+                key = normalize(span.text)
+                in_dateline = span.end_char <= dateline
+                if key in self._not_places:
+                    continue
+                # A lone word must be tagged a proper noun: "Man" opening a sentence is not the city. A
+                # dateline is written in capitals, which the tagger reads as anything.
+                if length == 1 and tagged and span[0].tag_ not in ("NNP", "NNPS") and not in_dateline:
+                    continue
+                if key not in gazetteer.detectable and not self._place_name_here(span, in_dateline):
+                    continue
+                candidates = gazetteer.candidates(span.text)
+                if self._rejected(span, candidates):
+                    continue
+                matches.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
+                i += length - 1
+                break
+            i += 1
+        return matches
 
     def _qualifier_abbreviations(self, doc: Doc, found: list[Toponym], taken: list[bool]) -> list[Toponym]:
         """Division abbreviations right after "Place, " ("Springfield, Mass.", "Portland, Ore.", "Erie, PA")."""
@@ -182,38 +353,6 @@ class PlaceStage:
                     added.append(Toponym(span.start_char, end_char, text, candidates, span))
                     break
         return added
-
-    def _gazetteer_matches(self, doc: Doc, taken: list[bool]) -> list[Toponym]:
-        gazetteer = self.gazetteer
-        matches: list[Toponym] = []
-        tagged = doc.has_annotation("TAG")
-        i = 0
-        while i < len(doc):
-            if taken[i] or not _capitalised(doc[i].text):
-                i += 1
-                continue
-            for length in range(min(4, len(doc) - i), 0, -1):
-                span = doc[i:i + length]
-                if any(taken[i:i + length]) or not _capitalised(span[-1].text):
-                    continue
-                key = normalize(span.text)
-                if key not in gazetteer.detectable or key in self._not_places:
-                    continue
-                candidates = gazetteer.candidates(span.text)
-                # A lone word must be tagged a proper noun: "Man" opening a sentence is not the city.
-                if length == 1 and tagged and span[0].tag_ not in ("NNP", "NNPS"):
-                    continue
-                if self._rejected(span, candidates):
-                    continue
-                matches.append(Toponym(span.start_char, span.end_char, span.text, candidates, span))
-                i += length - 1
-                break
-            i += 1
-        return matches
-
-    def _exact_place_name(self, span: Span) -> bool:
-        key = normalize(span.text)
-        return key in self.gazetteer.detectable and key not in self._not_places
 
     def _rejected(self, span: Span, candidates: list[tuple[Candidate, bool]]) -> bool:
         text = span.text
@@ -312,8 +451,17 @@ class PlaceStage:
         chosen: dict[str, int] = {normalize(t.text): id(t.resolved) for t in toponyms if t.resolved is not None}
         for toponym in unresolved:
             key = normalize(toponym.text)
-            toponym.resolved = self._pick(toponym, *context[key], focus, outlet, chosen.get(key))
+            pick = self._pick(toponym, *context[key], focus, outlet, chosen.get(key))
+            if self._far_namesake(toponym, pick, context[key][0]):
+                continue
+            toponym.resolved = pick
             chosen.setdefault(key, id(toponym.resolved))
+
+    def _far_namesake(self, toponym: Toponym, pick: Candidate, countries: set[str]) -> bool:
+        """A small place abroad that only shares the name: an article about Australia naming "Halls Gap" does
+        not mean Halls, Tennessee. Such a toponym stays unresolved rather than placed on another continent."""
+        return (bool(countries) and pick.kind in ("city", "admin2") and pick.population < FAR_NAMESAKE_POPULATION
+                and pick.country not in countries and not toponym.bonus.get(id(pick)))
 
     def _pick(self, toponym: Toponym, countries: set[str], divisions: set[str], focus: str | None,
               outlet: str | None, earlier: int | None) -> Candidate:
@@ -345,6 +493,9 @@ class PlaceStage:
         own_countries = {c.country for c, _ in toponym.candidates if c.kind == "country"}
         inside = candidate.kind != "country" and candidate.country not in own_countries
         if inside and candidate.country in countries:
+            score += COUNTRY_CONTEXT
+        elif candidate.kind == "country" and candidate.country in countries:
+            # The country whose places the article names ("Tbilisi ... Georgia").
             score += COUNTRY_CONTEXT
         if inside and candidate.country is not None:
             if candidate.country == focus:
@@ -435,14 +586,11 @@ def _single_reading(toponym: Toponym) -> Candidate | None:
     return None if rivals else top[0]
 
 
-def _comma_parts(ent: Span) -> list[Span]:
-    """An entity split at its commas: "Springfield, Mass." → "Springfield", "Mass."."""
-    if not any(token.text == "," for token in ent):
-        return [ent]
+def _split(ent: Span, separators: frozenset[str]) -> list[Span]:
     parts: list[Span] = []
     start = ent.start
     for token in ent:
-        if token.text == ",":
+        if token.lower_ in separators:
             if token.i > start:
                 parts.append(ent.doc[start:token.i])
             start = token.i + 1
