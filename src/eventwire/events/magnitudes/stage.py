@@ -32,7 +32,7 @@ class MagnitudeStage:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for cls, cues in self.cue_classes.items():
             for cue in cues:
-                self._by_first.setdefault(cue[0], []).append((cue, cls))
+                self._by_first.setdefault(cue[0].split("/")[0], []).append((cue, cls))
 
     @classmethod
     def from_config(cls, config: object) -> MagnitudeStage:
@@ -75,9 +75,10 @@ class MagnitudeStage:
 
     def cues(self, doc: Doc, start: int, end: int) -> set[str]:
         """The cue classes present in a sentence ("violent", "explosion", "accident", "protest")."""
-        words = [(t.lemma_.lower(), t.lower_) for t in doc[start:end]]
+        words = [(t.lemma_.lower(), t.lower_, f"{t.lemma_.lower()}/{_POS_LETTER.get(t.pos_, 'X')}")
+                 for t in doc[start:end]]
         found: set[str] = set()
-        for i, (lemma, lower) in enumerate(words):
+        for i, (lemma, lower, _) in enumerate(words):
             for cue, cls in self._by_first.get(lemma, []) + (self._by_first.get(lower, []) if lower != lemma else []):
                 if cls not in found and len(cue) <= len(words) - i and all(
                         w in words[i + k] for k, w in enumerate(cue)):
@@ -173,6 +174,10 @@ class MagnitudeStage:
                       confidence=CREATED_CONFIDENCE)
         article.events.append(event)
         return event
+
+
+# "storm/N" in the cue table matches the noun only (a storm, not "stormed the prison").
+_POS_LETTER = {"NOUN": "N", "PROPN": "N", "VERB": "V", "AUX": "V", "ADJ": "A"}
 
 
 class _SentenceCues:
