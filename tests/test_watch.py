@@ -317,3 +317,34 @@ def test_sources_file_and_intervals(tmp_path: Path) -> None:
     assert [parse_interval(t) for t in ("90", "30s", "15m", "2h")] == [90, 30, 900, 7200]
     with pytest.raises(WatchError):
         parse_interval("soon")
+
+
+def test_an_article_stored_without_its_url_record_is_not_fetched_again(tmp_path: Path, pipeline: Pipeline) -> None:
+    """A watcher killed between committing an article and recording its URL: the next round finds the article
+    by its URL in the store and marks it stored, without a second fetch and without a second copy."""
+    with running_site() as site:
+        feed = site.feed("/feed.xml", page_items(site, [22, 23]))
+        with watcher(tmp_path / "w.duckdb", [feed], pipeline) as w:
+            assert w.run_round().stored == 2
+            lost = site.url("/news/22")
+            w.store.con.execute("UPDATE watch_urls SET state = 'new', article_id = NULL WHERE url = ?", [lost])
+            again = w.run_round()
+            assert (again.fetched, again.stored, again.duplicates) == (0, 0, 0)
+            assert url_state(w, lost)[0] == "stored"
+            assert rows(w, "SELECT count(*) FROM articles") == [(2,)]
+        assert site.hits["/news/22"] == 1
+
+
+def test_pages_fetched_together_are_stored_in_one_batch_with_duplicates_caught(tmp_path: Path,
+                                                                             pipeline: Pipeline) -> None:
+    text = article_text(24)
+    with running_site() as site:
+        items = [*page_items(site, [25, 26, 27]), (site.page("/copy/25", "Story 25 again", article_text(25)), "c")]
+        items.append((site.page("/same/24a", "Story 24", text), "a"))
+        items.append((site.page("/same/24b", "Story 24", text), "b"))
+        feed = site.feed("/feed.xml", items)
+        with watcher(tmp_path / "w.duckdb", [feed], pipeline, batch_size=8) as w:
+            result = w.run_round()
+            assert (result.fetched, result.stored, result.duplicates) == (6, 4, 2)
+            assert rows(w, "SELECT count(*), count(DISTINCT id) FROM articles") == [(4, 4)]
+            assert url_state(w, site.url("/copy/25"))[0] == url_state(w, site.url("/same/24b"))[0] == "duplicate"

@@ -42,11 +42,30 @@ def blocking_page(site: Site, path: str, release: threading.Event, body: bytes) 
     return site.url(path)
 
 
-def news_feed(site: Site, numbers: list[int], release: threading.Event | None = None) -> str:
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU ticks of a process, all its threads (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_until_idle(process: subprocess.Popen[bytes]) -> None:
+    """Until the process used no CPU for a second: it is blocked (here: waiting for a page that hangs)."""
+    previous = -1
+    deadline = time.monotonic() + WAIT
+    while (ticks := cpu_ticks(process.pid)) != previous:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError("the watcher never went idle")
+        previous = ticks
+        time.sleep(1.0)
+
+
+def news_feed(site: Site, numbers: list[int], release: threading.Event | None = None,
+              hanging: int | None = None) -> str:
+    """A feed of pages; with ``release``, page ``hanging`` answers only once it is set."""
     items = []
     for n in numbers:
         path = f"/news/{n}"
-        if release is not None and n == numbers[-1]:
+        if release is not None and n == hanging:
             url = blocking_page(site, path, release, article_html(f"Story {n}", article_text(n)))
         else:
             url = site.page(path, f"Story {n}", article_text(n))
@@ -73,18 +92,18 @@ def test_a_watcher_killed_mid_round_resumes_with_no_duplicate_and_nothing_lost(t
     numbers = list(range(30, 38))
     release = threading.Event()
     with running_site() as site:
-        feed = news_feed(site, numbers, release)  # the last page hangs until released: the round cannot end
+        # Page 34 hangs until released: the watcher stores the four pages before it, then waits mid-round.
+        feed = news_feed(site, numbers, release, hanging=34)
         process = watch(db, feed, "--once")
         try:
-            # Page 34 is requested once page 32 was taken for processing (the watcher fetches two ahead).
             wait_for(lambda: site.hits["/news/34"] > 0, "the fifth page to be requested", process)
-            time.sleep(0.5)
+            wait_until_idle(process)
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait()
         assert process.returncode == -signal.SIGKILL
         stored_before = {row[0] for row in query(db, "SELECT url FROM articles")}
-        assert 0 < len(stored_before) < len(numbers)
+        assert stored_before == {site.url(f"/news/{n}") for n in range(30, 34)}
         release.set()
         resumed = watch(db, feed, "--once")
         assert resumed.wait(WAIT) == 0
@@ -121,10 +140,11 @@ def test_sigint_finishes_the_current_article_and_exits_cleanly(tmp_path: Path) -
     numbers = list(range(40, 46))
     release = threading.Event()
     with running_site() as site:
-        feed = news_feed(site, numbers, release)
+        feed = news_feed(site, numbers, release, hanging=43)
         process = watch(db, feed, "--every", "1h")
         try:
-            wait_for(lambda: site.hits["/news/42"] > 0, "the third page to be requested", process)
+            wait_for(lambda: site.hits["/news/43"] > 0, "the fourth page to be requested", process)
+            wait_until_idle(process)
             process.send_signal(signal.SIGINT)
             release.set()
             assert process.wait(WAIT) == 0
@@ -133,7 +153,11 @@ def test_sigint_finishes_the_current_article_and_exits_cleanly(tmp_path: Path) -
                 process.kill()
                 process.wait()
         stored = query(db, "SELECT count(*) FROM articles")[0][0]
-        assert 0 < stored < len(numbers)  # it stopped mid-round ...
+        # It stopped mid-round: the three pages before the hanging one were stored, and the page it was reading
+        # when interrupted was finished (stored) before it exited ...
+        assert stored == 4
+        assert sorted(r[0] for r in query(db, "SELECT url FROM articles")) == \
+            sorted(site.url(f"/news/{n}") for n in range(40, 44))
         # ... and every stored article is recorded as stored (nothing half-done), the round marked interrupted.
         assert query(db, "SELECT count(*) FROM watch_urls WHERE state = 'stored'") == [(stored,)]
         assert query(db, "SELECT round, interrupted FROM watch_rounds") == [(1, True)]

@@ -3,8 +3,9 @@
 A round (:meth:`Watcher.run_round`) reads every due source with a conditional request, records the article
 URLs it lists that were never seen, then takes up to ``max_per_round`` due URLs (new ones, and failed ones
 whose backoff has passed), oldest first. Pages are fetched by a few threads (see :mod:`eventwire.watch.fetch`)
-while the calling thread extracts each page (trafilatura, through the HTML reader of ``ingest``), annotates
-it and stores it with :func:`eventwire.jobs.ingest_items`, one article per transaction, in fetch order.
+while the calling thread extracts each page (trafilatura, through the HTML reader of ``ingest``) and annotates
+and stores the pages fetched so far with :func:`eventwire.jobs.ingest_items`, at most ``batch_size`` together
+(one parse and one transaction), in list order.
 
 A URL is stored once: URLs are normalised (:mod:`eventwire.watch.urls`), the redirect target and canonical
 link of a fetched page are recorded as the same page, an article whose text is already stored (same id, a
@@ -14,9 +15,10 @@ stored again. Rewrites below that threshold are stored and linked into stories b
 grouping after the round.
 
 Stopping: :attr:`Watcher.stop` (set by SIGINT/SIGTERM in the CLI, by server shutdown in ``serve --watch``)
-lets the article being processed finish and be recorded, abandons fetches not yet processed (they stay
-due) and ends the round. A watcher killed outright loses at most the record of the article being stored:
-the next round finds it in the store by its URL and marks it stored without fetching it again.
+lets the pages already fetched (at most ``batch_size``) finish and be recorded, abandons fetches not yet
+processed (they stay due) and ends the round. A watcher killed outright loses at most the record of the batch
+being stored: the next round finds those articles in the store by their URLs and marks them stored without
+fetching them again.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -77,8 +79,10 @@ class WatchConfig:
     # Backoff after failures, in rounds: 1, 2, 4, ... up to this.
     max_backoff_rounds: int = 32
     duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD
-    # Child sitemaps of an index (most recent first) and feeds found on a page taken per source.
+    # Child sitemaps of an index and feeds found on a page taken per source.
     max_children: int = 50
+    # Pages already fetched are annotated and stored together, up to this many (one parse, one transaction).
+    batch_size: int = 8
 
 
 @dataclass
@@ -225,33 +229,33 @@ class Watcher:
 
     # -- pages ----------------------------------------------------------------------------------
     def _read_pages(self, pool: ThreadPoolExecutor, result: RoundReport) -> None:
-        due = state.due_urls(self.con, result.round, self.config.max_per_round)
-        for row, fetched in self._fetch_in_order(pool, due):
-            if fetched is None or self.stop.is_set():
-                return
-            result.fetched += 1
-            self._process_page(row, fetched, result)
-
-    def _fetch_in_order(self, pool: ThreadPoolExecutor, rows: list[dict[str, Any]],
-                        ) -> Iterator[tuple[dict[str, Any], Fetched | None]]:
-        """Fetches ahead of processing (a bounded window), results in list order; None once stopped."""
-        window = 2 * self.config.politeness.connections
+        """Fetch ahead (a bounded window) and process pages in list order; pages already fetched are annotated
+        together, up to ``batch_size`` (one parse and one transaction for the lot, instead of one per page)."""
+        rows = iter(state.due_urls(self.con, result.round, self.config.max_per_round))
+        window = max(2 * self.config.politeness.connections, self.config.batch_size)
         pending: deque[tuple[dict[str, Any], Future[Fetched]]] = deque()
-        queue = iter(rows)
+        batch: list[_Prepared] = []
         while True:
-            while len(pending) < window and not self.stop.is_set():
-                row = next(queue, None)
-                if row is None:
-                    break
+            while len(pending) < window and not self.stop.is_set() and (row := next(rows, None)) is not None:
                 pending.append((row, pool.submit(self.fetcher.fetch, row["url"])))
-            if not pending:
-                return
-            row, future = pending.popleft()
+            if not pending or self.stop.is_set():
+                break
+            row, future = pending[0]
+            if batch and (not future.done() or len(batch) >= self.config.batch_size):
+                self._store(batch, result)  # annotate what is here rather than wait for the network
+                batch = []
+                continue
+            pending.popleft()
             try:
-                yield row, future.result()
+                fetched = future.result()
             except Stopped:
-                yield row, None
-                return
+                break
+            result.fetched += 1
+            prepared = self._prepare(row, fetched, result, batch)
+            if prepared is not None:
+                batch.append(prepared)
+        if batch:
+            self._store(batch, result)  # stopping finishes the articles already read
 
     def _fail(self, url: str, reason: str, status: int | None, result: RoundReport) -> None:
         result.failed += 1
@@ -268,61 +272,83 @@ class Watcher:
             state.record_url_duplicate(self.con, url, result.round, article_id=article_id, duplicate_of=of,
                                        reason=reason, http_status=fetched.status, final_url=final)
 
-    def _process_page(self, row: dict[str, Any], fetched: Fetched, result: RoundReport) -> None:
+    def _prepare(self, row: dict[str, Any], fetched: Fetched, result: RoundReport,
+                 batch: list[_Prepared]) -> _Prepared | None:
+        """The page as an Article to store, or None after recording it as a failure or a duplicate."""
         url = row["url"]
         if not fetched.ok or fetched.body is None:
             self._fail(url, fetched.reason or "no body", fetched.status, result)
-            return
+            return None
         final = _normal_or_none(fetched.final_url)
         canonical = canonical_link(fetched.body, final or url)
         aliases = [u for u in dict.fromkeys((final, canonical)) if u and u != url]
         known = state.url_states(self.con, aliases)
+        queued = {alias: p for p in batch for alias in (p.url, *p.aliases)}
         for alias in aliases:
             seen = known.get(alias)
             if seen and seen["state"] in state.DONE_STATES:
                 self._duplicate(url, alias, seen["article_id"], f"same page as {alias}", fetched, final, result)
-                return
+                return None
+            if alias in queued:
+                self._duplicate(url, queued[alias].url, queued[alias].article.id, f"same page as {alias}", fetched,
+                                final, result)
+                return None
         try:
             article = article_from_html(fetched.body, url, self.limits, url=canonical or final or url,
                                         charset=fetched.charset, fallback_date=row.get("feed_published"))
         except DocumentError as exc:
             self._fail(url, f"empty after extraction: {exc.reason}", fetched.status, result)
-            return
+            return None
         if not article.title and row.get("feed_title"):
             article.title = row["feed_title"]
-        if _known(self.con, article.id):
+        if _known(self.con, article.id) or any(p.article.id == article.id for p in batch):
             self._duplicate(url, article.id, article.id, f"same text as stored article {article.id}", fetched,
                             final, result)
-            return
+            return None
         minhash = signature(article.text)
-        nearest = self._clusterer().nearest(minhash)
+        clusterer = self._clusterer()
+        nearest = clusterer.nearest(minhash)
         if nearest is not None:
             similarity, other = nearest
             self._duplicate(url, other, other, f"near-duplicate of stored article {other} "
                             f"(similarity {similarity:.2f})", fetched, final, result)
-            return
-        self._store(url, article, minhash, fetched, final, aliases, result)
+            return None
+        # Indexed now, so a near-copy later in the same batch is caught; taken out again if it is not stored.
+        clusterer.add_signature(article.id, minhash)
+        return _Prepared(url, article, minhash, fetched, final, aliases)
 
-    def _store(self, url: str, article: Article, minhash: Any, fetched: Fetched, final: str | None,
-               aliases: list[str], result: RoundReport) -> None:
+    def _store(self, batch: list[_Prepared], result: RoundReport) -> None:
         with self.lock:
-            summary = ingest_items([article], self.store, processes=1, pipeline=self._pipeline_factory())
-            if summary.stored:
+            summary = ingest_items([p.article for p in batch], self.store, processes=1,
+                                   pipeline=self._pipeline_factory(), write_batch_size=len(batch))
+            failed = {f.name: f.reason for f in summary.failures}
+            stored = self.store.known_ids(p.article.id for p in batch)
+            for p in batch:
+                if p.url in failed or p.article.id not in stored:
+                    continue
                 state.record_url_stored(
-                    self.con, url, result.round, article_id=article.id,
-                    content_hash=hashlib.sha256(normalize_for_id(article.text).encode("utf-8", "replace")).hexdigest(),
-                    minhash=[int(v) for v in minhash.hashvalues], http_status=fetched.status, final_url=final)
-                for alias in aliases:
-                    state.add_alias(self.con, alias, url, url_source(self.con, url), result.round, article.id)
-        if summary.stored:
-            self._clusterer().add_signature(article.id, minhash)
-            result.stored += 1
-            result.stored_ids.append(article.id)
-        elif summary.failed:
-            self._fail(url, summary.failures[0].reason, fetched.status, result)
-        else:  # stored meanwhile by another writer of the same database
-            self._duplicate(url, article.id, article.id, f"same text as stored article {article.id}", fetched,
-                            final, result)
+                    self.con, p.url, result.round, article_id=p.article.id,
+                    content_hash=content_hash(p.article.text),
+                    minhash=[int(v) for v in p.minhash.hashvalues], http_status=p.fetched.status, final_url=p.final)
+                for alias in p.aliases:
+                    state.add_alias(self.con, alias, p.url, url_source(self.con, p.url), result.round, p.article.id)
+        for p in batch:
+            if p.url in failed:
+                self._forget(p.article.id)
+                self._fail(p.url, failed[p.url], p.fetched.status, result)
+            elif p.article.id in stored:
+                result.stored += 1
+                result.stored_ids.append(p.article.id)
+            else:  # not stored and no reason given: cannot happen with one writer; keep the URL due
+                self._forget(p.article.id)
+                self._fail(p.url, "the article was not stored", p.fetched.status, result)
+
+    def _forget(self, article_id: str) -> None:
+        """Drop an article that was not stored from the near-duplicate index."""
+        if self.clusterer is not None and article_id in self.clusterer.signatures:
+            self.clusterer.lsh.remove(article_id)
+            del self.clusterer.signatures[article_id]
+            del self.clusterer.story_of[article_id]
 
     def _clusterer(self) -> StoryClusterer:
         """The near-duplicate index over the articles this watcher (and earlier runs) stored."""
@@ -332,6 +358,23 @@ class Watcher:
                 clusterer.add_signature(article_id, signature_from_hashvalues(values))
             self.clusterer = clusterer
         return self.clusterer
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text as article ids see it (the id is its first 20 hex digits)."""
+    return hashlib.sha256(normalize_for_id(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class _Prepared:
+    """A fetched page turned into an Article, waiting for its batch to be annotated and stored."""
+
+    url: str
+    article: Article
+    minhash: Any
+    fetched: Fetched
+    final: str | None
+    aliases: list[str]
 
 
 def url_source(con: duckdb.DuckDBPyConnection, url: str) -> str:
