@@ -1,7 +1,8 @@
 """How much the quotes stage adds to the pipeline.
 
-Two measurements over news-like texts (the bundled sample corpus, the
-canonical article and the GeoVirus excerpts from ../shared when present):
+Two measurements over news-like texts (the bundled sample corpus, the quote
+gold's political news articles, which are dense in quotes, the canonical article
+and the GeoVirus excerpts from ../shared when present):
 
 1. the whole pipeline with the quotes stage and with it disabled (best of
    ``--repeat`` runs after a warm-up), and the difference;
@@ -35,6 +36,8 @@ SHARED = ROOT.parent / "shared"
 def texts(limit: int) -> list[str]:
     found = [a.text for a in read_inputs([str(ROOT / "src" / "eventwire" / "data" / "sample")])
              if isinstance(a, Article)]
+    gold = ROOT / "tests" / "gold" / "quotes"
+    found.extend(p.read_text(encoding="utf-8") for p in sorted(gold.glob("202[56]-*.txt")))
     iraq = SHARED / "corpus" / "iraq-us-presence.txt"
     if iraq.exists():
         found.append(iraq.read_text(encoding="utf-8"))

@@ -383,6 +383,10 @@ def test_any_text_gives_well_formed_quotes(nlp, pieces: list[str]) -> None:  # t
         assert 0 <= quote.start <= quote.end <= len(text)
         assert quote.text == text[quote.start:quote.end]
         assert quote.kind in ("direct", "indirect", "mixed")
+        # Fragments: non-empty, in order, not overlapping, spanning exactly start..end.
+        assert quote.parts and all(s < e for s, e in quote.parts)
+        assert all(a[1] <= b[0] for a, b in zip(quote.parts, quote.parts[1:], strict=False))
+        assert (quote.parts[0][0], quote.parts[-1][1]) == (quote.start, quote.end)
 
 
 def test_description_frame_makes_a_mixed_quote(pipeline: Pipeline) -> None:

@@ -51,6 +51,11 @@ class Lexicon:
     frame_verbs: frozenset[str]
     # Abbreviations whose full stop ends no sentence ("Sen.", "Mr.").
     abbreviations: frozenset[str]
+    # The verbs of the phrasal cues ("point" of "point out"), derived from ``phrasal_cues``.
+    phrasal_heads: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phrasal_heads", frozenset(verb for verb, _ in self.phrasal_cues))
 
     def cue_class(self, lemma: str, particles: tuple[str, ...] = ()) -> str | None:
         for particle in particles:

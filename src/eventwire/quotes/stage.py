@@ -171,8 +171,11 @@ class _Extraction:
         """(cue text, class) when ``token`` is an attribution verb."""
         if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VB", "VBN", "VBG"):
             return None
+        lemma = token.lemma_.lower()
+        if lemma not in self.lex.cues and lemma not in self.lex.phrasal_heads:
+            return None  # most verbs: no need to look at their children
         particles = tuple(c.lower_ for c in token.children if c.dep_ in ("prt", "acomp", "dobj") and c.i > token.i)
-        cls = self.lex.cue_class(token.lemma_.lower(), particles)
+        cls = self.lex.cue_class(lemma, particles)
         if cls is None or cls == "description":
             return None
         for particle in particles:
@@ -209,6 +212,13 @@ class _Extraction:
                 before = self.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
                 participle = (token.dep_ in ("advcl", "xcomp") and token.tag_ == "VBG" and token.head.i == head.i
                               and before is not None and before.text == ",")
+                # "..., while McCarthy insisted that ...": a clause with its own cue and speaker is its own report.
+                # ("... and that S2" is a second that-clause of the same report, kept.)
+                participle = participle or (
+                    token.dep_ in ("advcl", "conj") and token.head.i == head.i and before is not None
+                    and any(c.dep_ == "nsubj" for c in token.children) and self.cue_of(token) is not None
+                    and not any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+                    and (before.text == "," or before.dep_ in ("cc", "mark")))
                 # ", according to X" closing the sentence attributes the whole report, not this content.
                 participle = participle or (token.lower_ == "according" and before is not None
                                             and before.text == ",")
@@ -353,7 +363,11 @@ class _Extraction:
         first = self.token_at(span[0])
         if first is not None and first.lower_ in WH_WORDS and token.lemma_.lower() not in WH_CUES:
             return None  # "avoid repeating what happened": a free relative, not reported content
+        if token.tag_ == "VBN" and token.dep_ in ("advcl", "acl"):
+            return None  # "Asked whether ..., she declined": the subject was asked, not asking
         subject = self.subject_of(token)
+        if subject is not None and subject.idx < self.skip_dateline(self.lines[line][0], token.idx):
+            subject = self.subject_in_line(token)  # "WASHINGTON (AP) — President Biden said": not the dateline
         if subject is not None and subject.dep_ == "nsubjpass":
             # "the analyst was told that ...": the subject heard it; only an agent ("by X") said it.
             subject = next((o for a in token.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"),
@@ -447,18 +461,26 @@ class _Extraction:
 
     def subject_in_line(self, cue: Token) -> Token | None:
         """The first noun phrase that can speak between the start of the cue's paragraph and the cue."""
-        line_start = self.lines[self.line_of(cue.idx)][0]
+        line_start = self.skip_dateline(self.lines[self.line_of(cue.idx)][0], cue.idx)
         for token in self.tokens_in(line_start, cue.idx):
             if token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ != "compound" and self.can_speak(token):
                 return token
         return None
 
+    def core(self, head: Token) -> Token:
+        """The noun a quantifier stands for ("people" of "one of the people"), else ``head``."""
+        if head.pos_ == "NUM" or head.lower_ in QUANTIFIERS:
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    found = next((o for o in prep.children if o.dep_ == "pobj"), None)
+                    if found is not None:
+                        return found
+        return head
+
     def can_speak(self, head: Token) -> bool:
         """Only persons, organisations, groups, documents and media speak ("the investigation" does not)."""
-        part_of = next((o for p in head.children if p.dep_ == "prep" and p.lower_ == "of"
-                        for o in p.children if o.dep_ == "pobj"), None)
-        if part_of is not None and (head.pos_ == "NUM" or head.lower_ in QUANTIFIERS):
-            return self.can_speak(part_of)  # "two of the people", "one of them"
+        if self.core(head) is not head:
+            return self.can_speak(self.core(head))  # "two of the people", "one of them"
         if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
             return head.lower_ in SPEAKER_PRONOUNS
         if head.pos_ == "PROPN" or head.ent_type_ in SPEAKER_ENTS:
@@ -510,14 +532,27 @@ class _Extraction:
         for child in head.rights:
             if child.dep_ in NP_RIGHT_DEPS and child.right_edge.i > right.i:
                 right = child.right_edge
+        core = self.core(head)
+        if core is not head:
+            right = max(right, core, key=lambda t: t.i)  # "one of the people"
         # A name the NER found whole ("Haider al-Abbadi") is kept whole.
         if head.ent_iob_ != "O":
             ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
             if ent is not None:
                 left = self.doc[min(left.i, ent.start)]
                 right = self.doc[max(right.i, ent.end - 1)]
-        while left.i < right.i and (left.is_punct or left.dep_ == "cc"):
+        # "The White House press secretary, Karine Jean-Pierre, said": the appositive name is the speaker's.
+        if head.pos_ == "NOUN":
+            name = next((c for c in head.rights if c.dep_ == "appos" and c.pos_ == "PROPN"
+                         and c.ent_type_ in ("PERSON", "")), None)
+            if name is not None:
+                right = max(right, self.doc[max(t.i for t in name.subtree if t.dep_ in ("compound", "flat")
+                                                or t is name)], key=lambda t: t.i)
+        while left.i < right.i and (left.is_punct or left.dep_ == "cc" or left.is_space):
             left = self.doc[left.i + 1]
+        line_start = self.lines[self.line_of(head.idx)][0]
+        while left.i < head.i and left.idx < line_start:
+            left = self.doc[left.i + 1]  # a noun phrase never runs back over a paragraph break
         return left.idx, right.idx + len(right.text)
 
     def author_of(self, document: Token) -> Token | None:
@@ -774,6 +809,9 @@ class _Extraction:
         between = self.text[cue[0].idx + len(cue[1]):frame[1]].strip()
         if between.endswith((":", ",")) or between.lower() in ("", "that"):
             return cue
+        # 'told CNN that "..."', 'said in a statement that "..."': a that-clause made of the quote.
+        if between.lower().endswith(" that") and len(between.split()) <= MAX_FRAME_GAP:
+            return cue
         return None
 
     def attribute(self, cand: _Candidate, cue: tuple[Token, str, str], frame: tuple[int, int]) -> None:
@@ -857,9 +895,11 @@ class _Extraction:
             return True
         if cand.speaker_head is None:
             return False
-        head = cand.speaker_head
+        head = self.core(cand.speaker_head)
         phrase = self.text[head.left_edge.idx:head.right_edge.idx + len(head.right_edge.text)]
-        texts = [phrase] + [self.text[s:e] for s, e in cand.frames]
+        # A named speaker stays named even in a sentence whose other source is anonymous.
+        by_name = head.pos_ == "PROPN" or head.ent_type_ == "PERSON"
+        texts = [phrase] + ([] if by_name else [self.text[s:e] for s, e in cand.frames])
         if any(p.search(t) for p in self.lex.anonymity for t in texts):
             return True
         if self.lex.nouns.get(head.lemma_.lower()) != "source":
