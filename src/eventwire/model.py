@@ -75,13 +75,17 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     geonameid: int | None = None
+    # An event location taken from elsewhere in the sentence or through "there"/"in the city" (less certain).
+    inherited: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Place:
-        return cls(**{f.name: data.get(f.name) for f in fields(cls)} | {"name": _require(data, "name", "place")})
+        values = {f.name: data.get(f.name) for f in fields(cls)} | {"name": _require(data, "name", "place")}
+        values["inherited"] = bool(values["inherited"])  # absent in records older than contract 1.1
+        return cls(**values)
 
 
 @dataclass(slots=True)
