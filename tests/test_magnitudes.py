@@ -158,6 +158,8 @@ def test_numbers_that_are_not_magnitudes(pipeline: Pipeline, text: str) -> None:
     ("The death toll rose from 12 to 15 on Monday after gunmen attacked the village.", {"killed": 15}),
     ("Paramilitaries killed two activists this week, bringing to 130 the number of activists killed this year.",
      {"killed": 2}),
+    # companions
+    ("Assailants shot dead a district judge along with his driver in Balochistan.", {"killed": 2}),
     # "shot and killed" shares the object; a demonym is one person
     ("Israeli forces shot and killed a 17-year-old Palestinian in Nablus.", {"killed": 1}),
 ])

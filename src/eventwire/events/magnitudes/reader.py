@@ -421,12 +421,24 @@ def _conjuncts(token: Token) -> list[Token]:
     result: list[Token] = []
     node = token
     for _ in range(20):
-        nxt = next((c for c in node.children if c.dep_ == "conj" and c.i > node.i), None)
+        nxt = next((c for c in node.children if c.dep_ == "conj" and c.i > node.i), None) or _along_with(node)
         if nxt is None:
             break
         result.append(nxt)
         node = nxt
     return result
+
+
+def _along_with(token: Token) -> Token | None:
+    """The companion of "X along with Y", "X together with Y"."""
+    for child in token.children:
+        if child.lower_ in ("along", "together") and child.i > token.i:
+            with_ = next((c for c in child.children if c.lower_ == "with"), None)
+            if with_ is not None:
+                return _child(with_, "pobj")
+        if child.lower_ == "with" and child.i > token.i and token.doc[child.i - 1].lower_ in ("along", "together"):
+            return _child(child, "pobj")
+    return None
 
 
 def _relation_holds(token: Token, relation: str, words: frozenset[str]) -> bool:
