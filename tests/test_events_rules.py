@@ -307,3 +307,11 @@ def test_the_topic_of_a_protest_is_no_separate_request(rules: Pipeline) -> None:
     assert not of_type(events, "REQUEST")
     # a main-clause demand stays a demand
     assert one(code(rules, "The union is pressing workers in Abidjan to call off the strike."), "REQUEST")
+
+
+def test_implied_police_belong_to_the_place_of_the_arrest_not_to_the_detainees(rules: Pipeline) -> None:
+    arrest = one(code(rules, "Two journalists from Kenya were detained in Kampala on Friday."), "COERCE")
+    assert [(p.code, p.sector) for p in arrest.actor] == [("UGA", "COP")]
+    # a dispersal is the police's too; a ban from an election is not (no implied police)
+    barred = code(rules, "Opposition leader Machado was barred from the presidential election.")
+    assert not any(p.sector == "COP" for e in barred for p in e.actor)

@@ -26,8 +26,8 @@ from eventwire.model import Article, Party
 
 # Types that harm or coerce: the ones a natural hazard or an accident is mistaken for.
 CONFLICT = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"})
-# COERCE modes whose agent, when the text leaves it out, is the police.
-_POLICE_MODES = frozenset({"arrest", "restrict", "seize"})
+# COERCE modes whose agent, when the text leaves it out, is the police (and grammar.tsv "police-act" verbs).
+_POLICE_MODES = frozenset({"arrest", "seize"})
 # Prepositions that give the cause of an event ("killed in floods", "died after the crash").
 _CAUSE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "amid", "following", "from", "due", "because", "as"})
 # Sectors of the parties that make violence political (the others: criminals, civilians).
@@ -153,7 +153,7 @@ class ImpliedMixin:
     def _implied_police(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
         """An arrest, detention or dispersal whose agent the text leaves out is the police's."""
         if cand.source or cand.type != "COERCE" or (cand.mode not in _POLICE_MODES
-                                                    and cand.cameo not in ("172", "173")):
+                                                    and cand.entry.lemma not in self.lex.words("police-act")):
             return
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or (
             token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "relcl", "conj", "amod")) or (
@@ -162,12 +162,26 @@ class ImpliedMixin:
             and any(c.dep_ in ("nsubjpass", "auxpass") for c in token.head.children))
         if cand.entry.pos == "V" and not passive:
             return
-        code = self._country_here(article, token.doc, bounds) or next((p.code for p in cand.target if p.code), None)
+        # Where it happened: the act's own place ("arrested in Kampala"), else the sentence's places, else its
+        # targets' country, else the article's places.
+        code = self._act_place(article, token, bounds) or self._country_here(article, token.doc, bounds, False) \
+            or next((p.code for p in cand.target if p.code), None) or self._country_here(article, token.doc, bounds)
         cand.source = [Party(None, "police", code, "COP")]
         cand.implied_source = True
 
-    def _country_here(self, article: Article, doc: Doc, bounds: tuple[int, int]) -> str | None:
-        """The country where a sentence happens: its places (or country actors), else the article's."""
+    def _act_place(self, article: Article, token: Token, bounds: tuple[int, int]) -> str | None:
+        """The country of the place in the act's own "in"/"at" phrase."""
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at", "near", "across", "outside", "inside"):
+                for pobj in (g for g in child.children if g.dep_ == "pobj" and bounds[0] <= g.i < bounds[1]):
+                    for t in pobj.subtree:
+                        code = _place_country_at(article, t.idx, t.idx + len(t))
+                        if code:
+                            return code
+        return None
+
+    def _country_here(self, article: Article, doc: Doc, bounds: tuple[int, int], whole: bool = True) -> str | None:
+        """The country where a sentence happens: its places (or country actors), else (``whole``) the article's."""
         start, end = doc[bounds[0]].idx, doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1])
         for i in range(*bounds):
             token = doc[i]
@@ -178,6 +192,8 @@ class ImpliedMixin:
                 and any(start <= m.start < end for m in a.mentions)]
         if len(set(here)) == 1:
             return here[0]
+        if not whole:
+            return None
         counts = Counter(p.country for p in article.places if p.country)
         return counts.most_common(1)[0][0] if counts else None
 

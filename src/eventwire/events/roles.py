@@ -52,7 +52,8 @@ class RoleMixin:
         for i in range(*bounds):
             t = doc[i]
             prep = t.head.head if t.head.lower_ == "of" and t.head.head.dep_ in ("prep", "advmod") else t.head
-            if t.dep_ == "pobj" and prep.lower_ in ("in", "near", "outside", "at", "around", "inside"):
+            if t.dep_ == "pobj" and prep.lower_ in ("in", "near", "outside", "at", "around", "inside") \
+                    and t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME", "CARDINAL"):
                 actor = self.actor_of(article, t)
                 code = (actor.country if actor else None) or _place_country_at(article, t.idx, t.idx + len(t)) \
                     or self._phrase_code(article, t)
