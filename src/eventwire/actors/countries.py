@@ -35,6 +35,7 @@ _PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "re
 # A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
                        r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
+_DATELINE_ANY_CASE = re.compile(_DATELINE.pattern, re.IGNORECASE)
 
 
 class Countries(Step):
@@ -215,7 +216,9 @@ class Countries(Step):
 
     def dateline_outlet(self) -> None:
         """The news outlet of a dateline: "BAGHDAD, May 14, 2018 (Al-Rafidain News) —", "WASHINGTON (AP) —"."""
-        match = _DATELINE.search(self.text, 0, 600)
+        # A lower-case article's dateline has no capitals to recognise it by: any case then.
+        pattern = _DATELINE if self.index.cased is self.index.text else _DATELINE_ANY_CASE
+        match = pattern.search(self.text, 0, 600)
         if match is None:
             return
         start, end = match.span("outlet")

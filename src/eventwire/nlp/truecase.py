@@ -13,6 +13,7 @@ restored text is in ``doc.user_data["cased_text"]``). What is capitalised:
   people or more from the GeoNames tables (a one-word city only when it is no English word, or a city of
   a million). Words that are more often ordinary words ("dawn", "amnesty") are left alone
   (``data/case_exclusions.txt``); "us" is "US" only before "-" or an agent word or after "the";
+- regions, natural features and first-level divisions from the places tables ("red sea", "sahel");
 - dotted acronyms ("u.s." -> "U.S.");
 - any other word of three letters or more that is no English word (spaCy's lemmatizer tables, with
   their inflections, and ``data/common_words.txt``): in news these are names of people and places
@@ -31,6 +32,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import ahocorasick
@@ -48,6 +50,9 @@ MIN_WORDS = 12
 CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000
 _POS = ("noun", "verb", "adj", "adv")
+# Words after which a clause starts: "as us deploys" has "US" as its subject.
+_CLAUSE_OPENERS = frozenset({"as", "and", "but", "while", "when", "after", "before", "because", "that", "since",
+                             "if", "or", "where", "until", "though", "although"})
 # Words remembered as known or not; past this many the memory is cleared (a crawl meets many names).
 _KNOWN_CACHE = 200_000
 _WORD = re.compile(r"[^\W\d_]+")
@@ -199,6 +204,16 @@ class CaseRestorer:
             if word in self.given_names or (after_title and len(word) >= 3 and word not in self.title_words
                                             and not self.english.ordinary(word)):
                 _capitalise(chars, match.start())
+        # A surname that is also a word after a restored given name ("yahya saree"), and the other parts of a
+        # hyphenated name one part of which was restored ("hapag-lloyd").
+        for match, following in pairwise(words):
+            gap = lower[match.end():following.start()]
+            word = following.group(0)
+            if not chars[match.start()].isupper() or chars[following.start()].isupper() or len(word) < 3 or \
+                    named[following.start()] or word in self.title_words or self.english.ordinary(word):
+                continue
+            if (gap == " " and match.group(0) in self.given_names) or gap == "-":
+                _capitalise(chars, following.start())
         for match in _DOTTED_ACRONYM.finditer(lower):
             for i in range(match.start(), match.end()):
                 chars[i] = _upper(chars[i])
@@ -229,7 +244,18 @@ class CaseRestorer:
         if lower[end:end + 1] == "-" or lower[max(0, start - 4):start] == "the ":
             return True
         following = _WORD.match(lower, end + 1) if lower[end:end + 1] == " " else None
-        return following is not None and following.group(0) in self.us_words
+        if following is None:
+            return False
+        word = following.group(0)
+        if word in self.us_words:
+            return True  # "us officials", "us forces"
+        # The subject of a clause with a verb in the third person ("as us deploys more warships"): "us" the
+        # pronoun is never a subject.
+        verbs = self.english.bases["verb"]
+        third_person = len(word) > 3 and word.endswith("s") and (word[:-1] in verbs or word[:-2] in verbs)
+        before = lower[:start].rstrip()
+        opens_clause = not before or before[-1] in ",;:.!?(" or before.rsplit(None, 1)[-1] in _CLAUSE_OPENERS
+        return third_person and opens_clause
 
 
 def _same_length_case(char: str) -> bool:
@@ -299,6 +325,7 @@ def _names() -> tuple[tuple[str, ...], ...]:
                 continue
             if keep(name, False):
                 names.append(name)
+    names.extend(_place_names(english))
     agents = list(load_agents())
     us_words = {agent.words[0] for agent in agents}
     us_words |= {word + "s" for word in us_words}
@@ -307,6 +334,35 @@ def _names() -> tuple[tuple[str, ...], ...]:
              for name in entity.all_names() for word in name.split()[:-1]}
     given = {w for w in given if w.isalpha() and len(w) >= 3 and w not in NAME_PARTICLES and not english.ordinary(w)}
     return tuple(names), tuple(sorted(us_words)), tuple(sorted(given)), tuple(sorted(titles))
+
+
+def _place_names(english: EnglishWords) -> list[str]:
+    """Names of regions, natural features and first-level divisions from the places tables ("Red Sea",
+    "Suez Canal", "Sahel", "Borno"). Read as plain tables (first column, and '|'-separated aliases in the
+    last), so that a places table being rewritten never stops the parse; a line that does not fit is skipped."""
+    places = Path(__file__).resolve().parent.parent / "places" / "data"
+    found: list[str] = []
+    for table, column in (("regions.tsv", 0), ("features.tsv", 0), ("admin1.tsv", 2)):
+        path = places / table
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if line.startswith("#") or len(fields) <= column:
+                continue
+            forms = [fields[column].strip()]
+            if table != "admin1.tsv" and len(fields) > 5:
+                forms.extend(a.strip() for a in fields[-1].split("|"))
+            for form in forms:
+                if not form[:1].isupper() or any(c.isdigit() for c in form):
+                    continue
+                one_word = " " not in form and "-" not in form
+                # A division's one-word name is often a word ("Centre", "Lakes"); a region's or feature's
+                # proper name is kept unless it is a verb, adjective or adverb.
+                if one_word and (english.ordinary(form) or (table == "admin1.tsv" and english.known(form))):
+                    continue
+                found.append(form)
+    return found
 
 
 _ENGLISH: dict[int, EnglishWords] = {}
