@@ -40,7 +40,7 @@ NP_RIGHT_DEPS = ("compound", "flat", "case")
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "i", "we", "it"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 # Words outside the marks needed to call an embedded quote part of a paraphrase (mixed).
-MIXED_MIN_WORDS = 2
+MIXED_MIN_WORDS = 1
 # A quote that forms no sentence of its own and has no cue must be at least this long to count.
 MIN_DIRECT_WORDS = 4
 # At most this many words name the speaker of a headline-style quote ('Hartman in Ohio: "..."').
@@ -571,10 +571,12 @@ class _Extraction:
         return None
 
     def set_speaker(self, cand: _Candidate, head: Token) -> None:
-        if self.lex.nouns.get(head.lemma_.lower()) == "document":
+        if self.lex.nouns.get(head.lemma_.lower()) == "document" and head.pos_ != "PROPN":
+            # A document with an author relays the author's words (the document is the channel); without one
+            # the document itself speaks ("the memo says").
             author = self.author_of(head)
-            cand.document = head.lower_
             if author is not None:
+                cand.document = head.lower_
                 head = author
         start, end = self.np_bounds(head)
         cand.speaker_head = head
@@ -891,11 +893,11 @@ class _Extraction:
         return False
 
     def anonymity(self, cand: _Candidate, actor: Actor | None) -> bool:
-        if actor is not None and actor.anonymous:
-            return True
         if cand.speaker_head is None:
-            return False
+            return actor is not None and actor.anonymous
         head = self.core(cand.speaker_head)
+        if actor is not None and actor.anonymous and self.lex.nouns.get(head.lemma_.lower()) == "source":
+            return True  # "the governor" or "the senator" is someone the reader can identify, not a hidden source
         phrase = self.text[head.left_edge.idx:head.right_edge.idx + len(head.right_edge.text)]
         # A named speaker stays named even in a sentence whose other source is anonymous.
         by_name = head.pos_ == "PROPN" or head.ent_type_ == "PERSON"
