@@ -219,6 +219,18 @@ def test_case_restoration_changes_only_case(nlp: Language) -> None:
                  "Emmanuel Macron", "New Delhi", "Mohammed Shehu"):
         assert name in restored
     assert "told us" in restore("the minister told us that the talks in baghdad had failed, officials said today.")
+    restored = restore("houthis fire missiles at a ship in the red sea as us deploys more warships, spokesman "
+                       "yahya saree said, and hapag-lloyd paused transits through the suez canal on monday.")
+    for name in ("Red Sea", "as US deploys", "Yahya Saree", "Hapag-Lloyd", "Suez Canal", "Monday"):
+        assert name in restored
+
+
+def test_lower_case_dateline_gives_its_outlet(pipeline: Pipeline) -> None:
+    text = ("baghdad, may 14, 2018 (al-rafidain news, translated) — iraqi and turkish officials met in baghdad on "
+            "monday to discuss water sharing from the tigris and euphrates rivers, the ministry said.")
+    article = pipeline(Article(id="d", text=text, published="2018-05-14"))
+    outlet = next((a for a in article.actors if any(m.text == "al-rafidain news" for m in a.mentions)), None)
+    assert outlet is not None and outlet.sector == "MED"
 
 
 def test_cased_text_is_not_touched(nlp: Language) -> None:
