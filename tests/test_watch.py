@@ -348,3 +348,20 @@ def test_pages_fetched_together_are_stored_in_one_batch_with_duplicates_caught(t
             assert (result.fetched, result.stored, result.duplicates) == (6, 4, 2)
             assert rows(w, "SELECT count(*), count(DISTINCT id) FROM articles") == [(4, 4)]
             assert url_state(w, site.url("/copy/25"))[0] == url_state(w, site.url("/same/24b"))[0] == "duplicate"
+
+
+def test_only_the_sources_given_and_those_found_through_them_are_followed(tmp_path: Path,
+                                                                          pipeline: Pipeline) -> None:
+    with running_site() as site:
+        old = site.feed("/old.xml", page_items(site, [28]))
+        new = site.feed("/new.xml", page_items(site, [29]))
+        with watcher(tmp_path / "w.duckdb", [old], pipeline, max_per_round=1) as w:
+            w.run_round()
+        site.feed("/old.xml", page_items(site, [28, 128]))
+        with watcher(tmp_path / "w.duckdb", [new], pipeline) as w:
+            result = w.run_round()
+            assert (result.sources, result.stored) == (1, 1)
+            assert stored_urls(w) == [site.url("/news/28"), site.url("/news/29")]
+            # The old source stays listed with its last status; its pending URL waits for a watcher of it.
+            assert [r["url"] for r in sources_report(w.store.con)] == [old, new]
+        assert (site.hits["/old.xml"], site.hits["/news/128"]) == (1, 0)

@@ -132,10 +132,26 @@ def add_sources(con: duckdb.DuckDBPyConnection, urls: list[str], via: str | None
     return fresh
 
 
-def due_sources(con: duckdb.DuckDBPyConnection, round_number: int) -> list[dict[str, Any]]:
-    """Sources to fetch this round (a failing one waits for its retry round), in the order they were added."""
+def followed(con: duckdb.DuckDBPyConnection, given: list[str]) -> list[str]:
+    """The sources ``given`` and those found through them (child sitemaps, linked feeds, at any depth).
+
+    Sources another run watched stay in the table (and in reports) but are not fetched by this one.
+    """
+    via = {url: parent for url, parent in con.execute("SELECT url, via FROM watch_sources").fetchall()}
+    reached = set(given)
+    changed = True
+    while changed:
+        found = {url for url, parent in via.items() if parent in reached and url not in reached}
+        reached |= found
+        changed = bool(found)
+    return sorted(reached)
+
+
+def due_sources(con: duckdb.DuckDBPyConnection, round_number: int, among: list[str]) -> list[dict[str, Any]]:
+    """Sources among ``among`` to fetch this round (a failing one waits for its retry round), oldest first."""
     return _dicts(con.execute("SELECT url, kind, etag, last_modified FROM watch_sources "
-                              "WHERE coalesce(retry_round, 0) <= ? ORDER BY added_at, url", [round_number]))
+                              "WHERE coalesce(retry_round, 0) <= ? AND url IN (SELECT unnest(?)) "
+                              "ORDER BY added_at, url", [round_number, among]))
 
 
 def source_state(con: duckdb.DuckDBPyConnection, url: str) -> dict[str, Any] | None:
@@ -204,12 +220,14 @@ def url_states(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, dic
     return {row["url"]: row for row in rows}
 
 
-def due_urls(con: duckdb.DuckDBPyConnection, round_number: int, limit: int) -> list[dict[str, Any]]:
-    """The URLs to fetch this round, oldest first: new ones, and failed ones whose retry round has come."""
+def due_urls(con: duckdb.DuckDBPyConnection, round_number: int, limit: int, sources: list[str],
+             ) -> list[dict[str, Any]]:
+    """The URLs of ``sources`` to fetch this round, oldest first: new ones, and failed ones whose retry round
+    has come."""
     return _dicts(con.execute(
         "SELECT url, source, feed_title, feed_published, attempts FROM watch_urls "
-        "WHERE state = ? OR (state = ? AND coalesce(retry_round, 0) <= ?) "
-        "ORDER BY first_round, first_seen_at, url LIMIT ?", [NEW, FAILED, round_number, limit]))
+        "WHERE (state = ? OR (state = ? AND coalesce(retry_round, 0) <= ?)) AND source IN (SELECT unnest(?)) "
+        "ORDER BY first_round, first_seen_at, url LIMIT ?", [NEW, FAILED, round_number, sources, limit]))
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, round_number: int) -> int:

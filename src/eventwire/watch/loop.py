@@ -174,7 +174,7 @@ class Watcher:
 
     # -- sources --------------------------------------------------------------------------------
     def _read_sources(self, pool: ThreadPoolExecutor, result: RoundReport) -> None:
-        due = state.due_sources(self.con, result.round)
+        due = state.due_sources(self.con, result.round, state.followed(self.con, self.config.sources))
         done: set[str] = set()
         # Sources found this round (child sitemaps, feeds a page links) are read in the same round.
         for _ in range(3):
@@ -191,7 +191,7 @@ class Watcher:
                 except Stopped:
                     return
                 found.extend(self._record_source(source["url"], fetched, result))
-            due = [s for s in state.due_sources(self.con, result.round) if s["url"] in set(found)]
+            due = state.due_sources(self.con, result.round, found)
 
     def _record_source(self, url: str, fetched: Fetched, result: RoundReport) -> list[str]:
         result.sources += 1
@@ -231,7 +231,8 @@ class Watcher:
     def _read_pages(self, pool: ThreadPoolExecutor, result: RoundReport) -> None:
         """Fetch ahead (a bounded window) and process pages in list order; pages already fetched are annotated
         together, up to ``batch_size`` (one parse and one transaction for the lot, instead of one per page)."""
-        rows = iter(state.due_urls(self.con, result.round, self.config.max_per_round))
+        rows = iter(state.due_urls(self.con, result.round, self.config.max_per_round,
+                                   state.followed(self.con, self.config.sources)))
         window = max(2 * self.config.politeness.connections, self.config.batch_size)
         pending: deque[tuple[dict[str, Any], Future[Fetched]]] = deque()
         batch: list[_Prepared] = []
