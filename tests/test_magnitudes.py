@@ -158,6 +158,11 @@ def test_numbers_that_are_not_magnitudes(pipeline: Pipeline, text: str) -> None:
     ("The death toll rose from 12 to 15 on Monday after gunmen attacked the village.", {"killed": 15}),
     ("Paramilitaries killed two activists this week, bringing to 130 the number of activists killed this year.",
      {"killed": 2}),
+    # an elided auxiliary; a second statement is not more people
+    ("Rioters torched two police stations; police said 14 officers were hurt and 63 people detained.",
+     {"injured": 14, "detained": 63}),
+    ("The attack resulted in the death of 6 soldiers and the injury of 3 civilians, the ministry said.",
+     {"killed": 6, "injured": 3}),
     # companions
     ("Assailants shot dead a district judge along with his driver in Balochistan.", {"killed": 2}),
     # "shot and killed" shares the object; a demonym is one person

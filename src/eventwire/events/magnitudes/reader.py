@@ -234,6 +234,9 @@ class MagnitudeReader:
                 return token.head
             if token.tag_ == "VBN" and "nsubj" in deps and "dobj" not in deps:
                 return self._antecedent(token, deps["nsubj"])  # headline "5 killed in blast"
+            if token.dep_ == "conj" and "nsubj" in deps and "dobj" not in deps and any(
+                    c.dep_ == "auxpass" for c in token.head.children):
+                return deps["nsubj"]  # "14 were hurt and 63 people detained": the auxiliary is left out
             if token.dep_ == "conj" and "dobj" not in deps and "nsubj" not in deps:
                 if not passive and token.tag_ != "VBN" and token.head.i < token.i:
                     return _child(token.head, "dobj")  # "shot and killed a teenager"
@@ -328,6 +331,8 @@ class MagnitudeReader:
         """The count of a phrase and its conjuncts ("two soldiers and a civilian" = 3)."""
         group = [head]
         for conjunct in _conjuncts(head):
+            if conjunct.lemma_.lower() in self.words:
+                break  # "the death of 6 soldiers and the injury of 3": another statement, not more people
             # "12 injured and 40 arrested": a predicate between two numbers ends the group
             between = head.doc[group[-1].i + 1:conjunct.i]
             if any(t.lemma_.lower() in self.words or t.lower_ in self.words for t in between):
