@@ -154,6 +154,8 @@ def test_repair_text_fixes_mojibake_and_leaves_clean_text_alone() -> None:
     assert fixed == clean
     assert len(warnings) == 1 and "mojibake" in warnings[0]
     assert repair_text(clean) == (clean, [])
+    assert repair_text("Tom &amp; Jerry, ﬁne") == ("Tom & Jerry, fine", [
+        "text repaired with ftfy: fixed: latin ligatures, unescape html"])
 
 
 def test_jsonl_article_with_mojibake_is_stored_repaired(tmp_path: Path) -> None:

@@ -43,6 +43,11 @@ _SAMPLE = 200_000
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, explain=True)
 # "â€" (the first two characters of a UTF-8 punctuation mark read as Windows-1252) before a space or
 # the end: the third byte was 0x9D ("”"), which Windows-1252 leaves undefined and many converters drop.
+# Characters without which ftfy finds nothing to fix: Latin-1 letters and symbols (the stuff of mojibake),
+# control characters, combining marks (not NFC), ligatures, full-width forms, surrogates, HTML entities.
+# Curly quotes and dashes alone are good text and skip the (slower) full check.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff\u0300-\u036f\ufb00-\ufb06\uff00-\uffef"
+                      "\ud800-\udfff\u2028\u2029]|&[#a-zA-Z0-9]+;")
 _LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s.,;:!?)\]]|$)")
 
 
@@ -172,7 +177,7 @@ def repair_text(text: str) -> tuple[str, list[str]]:
 
     Text without damage comes back unchanged and with no warning.
     """
-    if text.isascii():
+    if not _SUSPECT.search(text):
         return text, []
     prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", text)
     fixed, steps = ftfy.fix_and_explain(prepared, _FTFY)
