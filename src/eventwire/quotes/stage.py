@@ -64,6 +64,9 @@ CONDITIONAL = {"if", "unless", "whether", "when", "once", "until"}
 # content only after cues of asking.
 WH_WORDS = {"what", "which", "who", "whom", "where", "when", "how", "why"}
 WH_CUES = {"ask", "wonder", "question"}
+# Words that open a new sentence after a quote closed with a full stop ('..." He said the plan ...').
+SENTENCE_OPENERS = {"He", "She", "They", "It", "We", "I", "You", "The", "A", "An", "But", "And", "This", "That",
+                    "In", "On", "At", "His", "Her", "Their", "Its"}
 # At most this many words between a closing mark and its cue ('," US Defense Secretary Jim Mats said').
 MAX_FRAME_GAP = 8
 # Words that start a new clause between a quote and a later verb: that verb does not frame the quote.
@@ -788,11 +791,15 @@ class _Extraction:
         A quote closed after a full stop ended its sentence ('..." He said ...' starts a new one); a long gap is
         allowed when it is the cue's subject with its appositive or relative clause ('," Sofia Delgado, who
         leads the coalition, told The Hill')."""
-        if quote is not None and quote.closed and self.text[quote.start:quote.end].rstrip().endswith("."):
-            return None
         cue = self.cue_in(frame, nearest_first=True)
         if cue is None:
             return None
+        content = self.text[quote.start:quote.end].rstrip() if quote is not None and quote.closed else ""
+        if content.endswith(".") and not content.endswith(("..", "…")):
+            first = next((t for t in self.tokens_in(*frame) if t.is_alpha), None)
+            new_sentence = first is not None and first.text in SENTENCE_OPENERS
+            if new_sentence or any(c.dep_ == "ccomp" for c in cue[0].children):
+                return None
         gap = self.tokens_in(frame[0], cue[0].idx)
         words = [t for t in gap if not t.is_punct and not t.is_space]
         if len(words) > MAX_FRAME_GAP or any(t.lower_ in CLAUSE_WORDS for t in words):
@@ -866,6 +873,13 @@ class _Extraction:
             overlap = min(s1, mention.end) - max(s0, mention.start)
             if overlap > best_overlap:
                 best, best_overlap = actors[a], overlap
+        if best is None and head.pos_ == "NOUN":
+            # "A spokesman, Tom Reyes": the appositive name in the speaker's phrase is the person.
+            for a, m in sorted({pair for offset in range(s0, s1) for pair in self._cover.get(offset, ())}):
+                mention = actors[a].mentions[m]
+                overlap = min(s1, mention.end) - max(s0, mention.start)
+                if actors[a].kind == "person" and overlap > best_overlap:
+                    best, best_overlap = actors[a], overlap
         return best
 
     def channels(self, cand: _Candidate) -> _Channel | None:
