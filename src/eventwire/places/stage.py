@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -56,7 +57,7 @@ OUTLET_CONTEXT = 0.75
 # Below this population, a place in none of the article's countries is taken for a mere namesake.
 FAR_NAMESAKE_POPULATION = 20_000
 # A kind or feature type the words around the name imply ("Suffolk county", "the Potomac river").
-MARKER_BONUS = 3.0
+MARKER_BONUS = 4.0
 ADMIN1_CONTEXT = 2.0
 QUALIFIER_BONUS = 5.0
 ALTERNATE_PENALTY = 1.5
@@ -80,7 +81,8 @@ _JOINING_WORDS = frozenset({"and", "or", "to", "in", "near", "from", "of", "&"})
 _PLACE_KINDS = frozenset({"city", "capital", "admin1", "admin2", "feature", "country", "region"})
 # Words after which a capitalised name is most likely a place ("in Agawam", "near Hadley").
 _PLACE_PREPOSITIONS = frozenset({"in", "near", "at", "from", "to", "outside", "around", "toward", "towards", "into",
-                                 "through", "across", "via", "between"})
+                                 "through", "across", "via", "between", "on"})
+_SITE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "through", "into", "inside"})
 # Part-of-speech tags of a sentence-initial word that is not a name ("Plain", "Grand", "Fresh").
 _NON_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "DT", "IN"})
 # "and" is left out: it joins separate names ("Baghdad and USA Today") as often as it sits inside one.
@@ -97,6 +99,7 @@ class Toponym:
     candidates: list[tuple[Candidate, bool]]
     span: Span
     bonus: dict[int, float] = field(default_factory=dict)  # id(candidate) → extra score
+    marked: bool = False  # a word next to it says which kind of place it is ("Kaduna state")
     resolved: Candidate | None = None
 
 
@@ -160,7 +163,7 @@ class PlaceStage:
                 # "Harare", "Hadley"): such a name is taken as a place when it is well known or stands where
                 # places stand ("in Agawam", "Northampton and Hadley", "Malappuram and Kannur districts").
                 if ent.label_ not in PLACE_LABELS:
-                    if not self._place_name_here(span, span.start_char < dateline):
+                    if not self._place_name_here(span, span.start_char < dateline, ent.label_):
                         continue
                     self._place_tokens.update(range(span.start, span.end))
                 span = self._extend(span, taken)
@@ -256,7 +259,7 @@ class PlaceStage:
                 taken[i] = True
         return best
 
-    def _place_name_here(self, span: Span, in_dateline: bool = False) -> bool:
+    def _place_name_here(self, span: Span, in_dateline: bool = False, misread: str | None = None) -> bool:
         """A capitalised name that the gazetteer knows as a primary name and that stands in a place's slot:
         any well-known name, or a smaller one after a locative preposition, in a list with places, before
         ", <place>", or in the dateline."""
@@ -265,16 +268,19 @@ class PlaceStage:
             return False
         if key in self.gazetteer.detectable:
             return True
-        if not (in_dateline or self._licensed(span)):
+        if not (in_dateline or self._licensed(span, misread)):
             return False
         return any(not alternate and c.kind in _PLACE_KINDS for c, alternate in self.gazetteer.candidates(span.text))
 
-    def _licensed(self, span: Span) -> bool:
+    def _licensed(self, span: Span, misread: str | None = None) -> bool:
         doc = span.doc
         before = span.start - 1
         while before >= 0 and doc[before].lower_ in ("the",):
             before -= 1
-        if before >= 0 and doc[before].lower_ in _PLACE_PREPOSITIONS:
+        # After "to", "from" or "on", a name the recogniser took for a person or an organisation is often one
+        # ("wrote to Putin", "data from Reuters"); after "in" or "near" it is a place.
+        prepositions = _PLACE_PREPOSITIONS if misread is None else _SITE_PREPOSITIONS
+        if before >= 0 and doc[before].lower_ in prepositions:
             return True
         # "the town of Djibo", "residents of Ingram", "30 km south of Djibo".
         if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].lower_ in self._place_of_words:
@@ -410,9 +416,9 @@ class PlaceStage:
 
     def resolve(self, toponyms: list[Toponym], article: Article) -> None:
         self._qualifiers(toponyms)
-        countries: set[str] = {a.country for a in article.actors
-                               if a.country and a.country in self.gazetteer.countries}
-        divisions: set[str] = set()
+        countries: Counter[str] = Counter({a.country for a in article.actors
+                                           if a.country and a.country in self.gazetteer.countries})
+        divisions: Counter[str] = Counter()
         votes: dict[str, float] = {}
         for country in countries:
             votes[country] = votes.get(country, 0.0) + 0.5
@@ -436,38 +442,62 @@ class PlaceStage:
         # keeps the sense it had earlier in the article (one sense per discourse). A first round picks
         # provisionally, so that a division named later ("... Boston ... Massachusetts") counts too.
         unresolved = [t for t in toponyms if t.resolved is None and t.candidates]
-        context: dict[str, tuple[set[str], set[str]]] = {}
+        context: dict[str, tuple[Counter[str], Counter[str]]] = {}
         if unresolved:
             provisional = {id(t): self._pick(t, countries, divisions, focus, outlet, None) for t in unresolved}
             for toponym in unresolved:
-                key = normalize(toponym.text)
+                key = self._key(toponym)
                 if key in context:
                     continue
-                more_countries, more_divisions = set(countries), set(divisions)
+                more_countries, more_divisions = Counter(countries), Counter(divisions)
                 for other in unresolved:
-                    if normalize(other.text) != key:
+                    if self._key(other) != key:
                         _note(provisional[id(other)], more_countries, more_divisions)
                 context[key] = (more_countries, more_divisions)
-        chosen: dict[str, int] = {normalize(t.text): id(t.resolved) for t in toponyms if t.resolved is not None}
+            if focus is None:
+                # No country stood out among the sure readings: the likeliest readings of the rest decide.
+                for pick in provisional.values():
+                    if pick.country:
+                        votes[pick.country] = votes.get(pick.country, 0.0) + 0.5
+                ranking = sorted(votes.items(), key=lambda item: -item[1])
+                focus = ranking[0][0] if ranking and ranking[0][1] >= 2 and (
+                    len(ranking) == 1 or ranking[1][1] < ranking[0][1]) else outlet
+        chosen: dict[str, int] = {self._key(t): id(t.resolved) for t in toponyms if t.resolved is not None}
         for toponym in unresolved:
-            key = normalize(toponym.text)
-            pick = self._pick(toponym, *context[key], focus, outlet, chosen.get(key))
-            if self._far_namesake(toponym, pick, context[key][0]):
+            key = self._key(toponym)
+            # One sense per name in an article, unless a word says which ("Kaduna state", then "Kaduna city").
+            ranked = self._ranked(toponym, *context[key], focus, outlet, None if toponym.marked else chosen.get(key))
+            pick = next((c for c in ranked if not self._far_namesake(toponym, c, context[key][0], focus)), None)
+            if pick is None:
                 continue
             toponym.resolved = pick
             chosen.setdefault(key, id(toponym.resolved))
 
-    def _far_namesake(self, toponym: Toponym, pick: Candidate, countries: set[str]) -> bool:
+    def _key(self, toponym: Toponym) -> str:
+        """The name a toponym is known by in the article: without a generic word after it ("Kaduna city")."""
+        span = toponym.span
+        if len(span) > 1 and (span[-1].lower_, "after") in self._markers:
+            return normalize(span[:-1].text)
+        return normalize(toponym.text)
+
+    def _far_namesake(self, toponym: Toponym, pick: Candidate, countries: Counter[str], focus: str | None) -> bool:
         """A small place abroad that only shares the name: an article about Australia naming "Halls Gap" does
         not mean Halls, Tennessee. Such a toponym stays unresolved rather than placed on another continent."""
-        return (bool(countries) and pick.kind in ("city", "admin2") and pick.population < FAR_NAMESAKE_POPULATION
+        return (focus is not None and pick.kind in ("city", "admin2") and pick.population < FAR_NAMESAKE_POPULATION
                 and pick.country not in countries and not toponym.bonus.get(id(pick)))
 
-    def _pick(self, toponym: Toponym, countries: set[str], divisions: set[str], focus: str | None,
+    def _pick(self, toponym: Toponym, countries: Counter[str], divisions: Counter[str], focus: str | None,
               outlet: str | None, earlier: int | None) -> Candidate:
-        return max(toponym.candidates,
-                   key=lambda pair: self._score(toponym, pair, countries, divisions, focus, outlet)
-                   + (SAME_DISCOURSE_BONUS if id(pair[0]) == earlier else 0.0))[0]
+        return self._ranked(toponym, countries, divisions, focus, outlet, earlier)[0]
+
+    def _ranked(self, toponym: Toponym, countries: Counter[str], divisions: Counter[str], focus: str | None,
+                outlet: str | None, earlier: int | None) -> list[Candidate]:
+        """The candidates, best first (ties keep the gazetteer's order: primary names, then larger places)."""
+        scored = [(self._score(toponym, pair, countries, divisions, focus, outlet)
+                   + (SAME_DISCOURSE_BONUS if id(pair[0]) == earlier else 0.0), index, pair[0])
+                  for index, pair in enumerate(toponym.candidates)]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [candidate for _, _, candidate in scored]
 
     def _outlet_country(self, article: Article) -> str | None:
         """The country of the outlet's web domain ("bbc.co.uk" → GBR, "nation.africa" → none)."""
@@ -479,8 +509,8 @@ class PlaceStage:
             return None
         return _iso3_by_iso2().get("GB" if suffix == "uk" else suffix.upper())
 
-    def _score(self, toponym: Toponym, pair: tuple[Candidate, bool], countries: set[str],
-               divisions: set[str], focus: str | None = None, outlet: str | None = None) -> float:
+    def _score(self, toponym: Toponym, pair: tuple[Candidate, bool], countries: Counter[str],
+               divisions: Counter[str], focus: str | None = None, outlet: str | None = None) -> float:
         candidate, alternate = pair
         score = KIND_PRIOR[candidate.kind] + toponym.bonus.get(id(candidate), 0.0)
         if candidate.kind in ("city", "capital") and candidate.population > 0:
@@ -493,17 +523,18 @@ class PlaceStage:
         own_countries = {c.country for c, _ in toponym.candidates if c.kind == "country"}
         inside = candidate.kind != "country" and candidate.country not in own_countries
         if inside and candidate.country in countries:
-            score += COUNTRY_CONTEXT
+            score += COUNTRY_CONTEXT * _support(countries[candidate.country])
         elif candidate.kind == "country" and candidate.country in countries:
             # The country whose places the article names ("Tbilisi ... Georgia").
-            score += COUNTRY_CONTEXT
+            score += COUNTRY_CONTEXT * _support(countries[candidate.country])
         if inside and candidate.country is not None:
             if candidate.country == focus:
                 score += FOCUS_BONUS
             if candidate.country == outlet:
                 score += OUTLET_CONTEXT
-        if candidate.admin1_key in divisions and candidate.kind not in ("admin1", "continent"):
-            score += ADMIN1_CONTEXT
+        if candidate.admin1_key in divisions and candidate.kind != "continent":
+            # A place in a division the article names, or the division whose places it names.
+            score += ADMIN1_CONTEXT * _support(divisions[candidate.admin1_key])
         if candidate.kind == "admin1" and any(key.split(".")[0] == candidate.admin1_key.split(".")[0]
                                               for key in divisions if key != candidate.admin1_key):  # type: ignore[union-attr]
             score += SIBLING_DIVISION_BONUS
@@ -571,6 +602,7 @@ class PlaceStage:
             for candidate, _ in toponym.candidates:
                 if candidate.kind in kinds or candidate.feature in kinds:
                     _add_bonus(toponym, candidate, MARKER_BONUS)
+                    toponym.marked = True
 
 
 def _single_reading(toponym: Toponym) -> Candidate | None:
@@ -628,11 +660,16 @@ def _add_bonus(toponym: Toponym, candidate: Candidate, value: float) -> None:
     toponym.bonus[id(candidate)] = max(toponym.bonus.get(id(candidate), 0.0), value)
 
 
-def _note(candidate: Candidate, countries: set[str], divisions: set[str]) -> None:
+def _support(mentions: int) -> float:
+    """How much context weighs: more for a country or division several other places lie in (up to 1.5×)."""
+    return 1.0 + 0.25 * min(max(mentions - 1, 0), 2)
+
+
+def _note(candidate: Candidate, countries: Counter[str], divisions: Counter[str]) -> None:
     if candidate.country:
-        countries.add(candidate.country)
+        countries[candidate.country] += 1
     if candidate.admin1_key and candidate.kind != "continent":
-        divisions.add(candidate.admin1_key)
+        divisions[candidate.admin1_key] += 1
 
 
 def _capitalised(text: str) -> bool:
