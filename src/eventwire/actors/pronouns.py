@@ -8,9 +8,11 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from eventwire.actors.index import Cluster, Step, token_end
+from eventwire.nlp.english import THIRD_PERSON_PRONOUNS
 
-PRONOUNS = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
-            "hers": "person", "they": "group", "them": "group", "their": "group", "it": "body"}
+# The pronouns that join an antecedent; reflexives are left to the words they reflect.
+PRONOUNS = {word: kind for word, kind in THIRD_PERSON_PRONOUNS.items() if not word.endswith(("self", "selves"))
+            and word != "theirs"}
 # Verbs whose subject "it" is mostly an expletive or a thing ("it is likely", "it seems", "it takes").
 _EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "take", "remain", "become", "happen", "mean", "cost",
                               "matter", "look", "rain", "make"})
