@@ -315,3 +315,10 @@ def test_implied_police_belong_to_the_place_of_the_arrest_not_to_the_detainees(r
     # a dispersal is the police's too; a ban from an election is not (no implied police)
     barred = code(rules, "Opposition leader Machado was barred from the presidential election.")
     assert not any(p.sector == "COP" for e in barred for p in e.actor)
+
+
+def test_no_events_module_is_over_700_lines() -> None:
+    package = Path(__file__).resolve().parent.parent / "src" / "eventwire" / "events"
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in package.glob("*.py")}
+    assert "coder.py" in sizes and "implied.py" in sizes
+    assert all(size <= 700 for size in sizes.values()), sizes

@@ -139,6 +139,16 @@ def check_min_killed(ran: Ran) -> None:
     assert all(any(m["kind"] == "killed" and m["value"] == e["killed"] for m in e["magnitudes"]) for e in events)
 
 
+def check_watch(ran: Ran) -> None:
+    words = " ".join(ran.stderr.split())
+    assert "round 1: 1 sources (0 failed), 2 new URLs, 2 pages fetched, 2 stored" in words, ran.stderr
+
+
+def check_sources(ran: Ran) -> None:
+    words = " ".join(ran.stdout.split())
+    assert "last round 1" in words and "feed" in words and "ok 200" in words, ran.stdout
+
+
 def check_eval_petr(ran: Ran) -> None:
     assert re.search(r"overall\s+\d+\s+\d+\s+\d+\s+[\d.]+%", ran.stdout), ran.stdout
 
@@ -158,6 +168,9 @@ CHECKS: list[tuple[str, Check]] = [
     (r"^eventwire events --db dataset --actor IRQ --type CONSULT$", check_consult_table),
     (r'^eventwire kb lookup "Jim Mats" --date 2017-12-20$', check_kb_lookup),
     (r"^eventwire kb import docs/examples/people\.json --format json --dry-run$", check_kb_import_dry_run),
+    (r"^python -m http\.server 8765 --bind 127\.0\.0\.1 & sleep 1; eventwire watch "
+     r"http://127\.0\.0\.1:8765/docs/examples/watch-feed\.xml --once --db watch\.duckdb; kill \$!$", check_watch),
+    (r"^eventwire sources --db watch\.duckdb$", check_sources),
     (r"^eventwire serve$", check_serve),
     (r"^eventwire extract \.\./shared/corpus/iraq-us-presence\.txt --published 2017-12-20 > iraq\.jsonl$",
      check_iraq),

@@ -776,10 +776,10 @@ def sources_command(db: DbOption = DEFAULT_DB, fmt: FormatOption = OutputFormat.
         "source": r["url"], "kind": r["kind"] or "",
         "status": f"{r['last_status'] or 'not fetched'}"
                   + (f" {r['last_http_status']}" if r["last_http_status"] else ""),
-        "last fetch": r["last_fetched_at"].strftime("%Y-%m-%d %H:%M:%S") if r["last_fetched_at"] else "",
-        "new URLs": r["new_urls_last_round"], "stored last round": r["stored_last_round"],
-        "articles": r["articles"], "pending": r["pending_urls"], "failing URLs": r["failing_urls"],
-        "given up": r["given_up_urls"], "source failures": r["source_failures"], "reason": r["last_reason"] or "",
+        "last fetch": r["last_fetched_at"].strftime("%Y-%m-%d %H:%M") if r["last_fetched_at"] else "",
+        "new": r["new_urls_last_round"], "stored": r["stored_last_round"], "articles": r["articles"],
+        "pending": r["pending_urls"], "failing": r["failing_urls"] + r["given_up_urls"],
+        "source failures": r["source_failures"], "reason": r["last_reason"] or "",
     } for r in rows]
     title = "sources" + (f", last round {latest['round']}" if latest else "")
     _emit(rows, table_rows, fmt, title, len(rows))
