@@ -177,3 +177,17 @@ def test_more_agency_actors(pipeline: Pipeline, text: str, surface: str, kind: s
     assert actor is not None and (actor.country, actor.sector) == (country, sector)
     if kind is not None:
         assert actor.kind == kind
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Venezuelan opposition leader Maria Corina Machado called on supporters to march.", "Maria Corina Machado"),
+    ("Luiz Inacio Lula da Silva met Xi Jinping in Beijing.", "Luiz Inacio Lula da Silva"),
+])
+def test_a_name_cut_short_by_the_recogniser_is_made_whole(pipeline: Pipeline, text: str, name: str) -> None:
+    person = _actor(_run(pipeline, text), name)
+    assert person is not None and person.kind == "person" and name in [m.text for m in person.mentions]
+
+
+def test_a_title_is_not_made_part_of_the_name(pipeline: Pipeline) -> None:
+    biden = _actor(_run(pipeline, "President Joe Biden met Jordan's King Abdullah in Washington."), "Joe Biden")
+    assert biden is not None and [m.text for m in biden.mentions] == ["Joe Biden"]

@@ -50,6 +50,7 @@ class People(Step):
 
     def person(self, ent: SpacySpan) -> bool:
         """Add a person named by ``ent``; False when the name is a country or a KB organisation instead."""
+        ent = self.whole_name(ent)
         bounds = trim(ent)
         if bounds is None:
             return True
@@ -82,6 +83,33 @@ class People(Step):
         cluster = self.person_cluster(surface, resolution, context)
         self.add_mention(cluster, start, end)
         return True
+
+    def whole_name(self, ent: SpacySpan) -> SpacySpan:
+        """A person's name spaCy cut short, made whole: a capitalised proper noun on either side that the
+        parse joins to the name ("Maria Corina" + "Machado", "Luiz" + "Inacio Lula da Silva"), never a title,
+        an agent word or a nationality ("President", "Iraqi")."""
+        start, end = ent.start, ent.end
+        while end < len(self.doc) and end - ent.end < 2:
+            token, previous = self.doc[end], self.doc[end - 1]
+            if not (self.name_word(token) and previous.dep_ in ("compound", "flat") and previous.head.i >= end):
+                break
+            end += 1
+        while start > 0 and ent.start - start < 2:
+            token = self.doc[start - 1]
+            if not (self.name_word(token) and token.dep_ in ("compound", "flat") and start <= token.head.i < end):
+                break
+            start -= 1
+        if (start, end) == (ent.start, ent.end):
+            return ent
+        return SpacySpan(self.doc, start, end, label=ent.label_)
+
+    def name_word(self, token: Token) -> bool:
+        """A word that can extend a person's name: a capitalised proper noun outside other entities that is no
+        title, agent word, country or people."""
+        word = self.word(token)
+        return (token.pos_ == "PROPN" and word[:1].isupper() and token.i not in self.ent_label
+                and not self.claimed[token.idx] and token.lower_ not in self.agents
+                and self.kb.country_of(word) is None and self.kb.people_of(word) is None)
 
     def surname_like(self, span: SpacySpan) -> bool:
         """Whether a nationality noun is a person's surname ("Turk said", "Turk's office" for Volker Türk):
