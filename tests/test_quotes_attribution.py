@@ -266,3 +266,25 @@ def test_store_cli_and_highlight_carry_the_fragments(qpipe: Pipeline, tmp_path: 
     marked = "".join(p.text for p in pieces(data, describe(data, {}), {}, lambda key: key)
                      if any(r.startswith("q:") for r in p.refs))
     assert marked == "We will not accept these termsWe will say so in Geneva."
+
+
+def test_pronoun_speaker_follows_the_chain_not_names_inside_quotes(qpipe: Pipeline) -> None:
+    text = ('Justice Miriam Adeyemi said the statute was plain.\n\n'
+            '"The Executive may not rewrite a statute by proclamation," she wrote.\n\n'
+            'Sen. Tom Reinholt said he shared the frustration of President Dale Merriweather. '
+            '"Families are paying 7 percent on a mortgage," he said.')
+    article = run(qpipe, text)
+    adeyemi = only(article, "the statute was plain")
+    wrote = only(article, "The Executive may not")
+    assert wrote.speaker_text == "she" and wrote.speaker == adeyemi.speaker is not None
+    reinholt = only(article, "he shared the frustration")
+    families = only(article, "Families are paying")
+    assert families.speaker == reinholt.speaker is not None
+
+
+def test_it_refers_back_to_a_document_not_to_an_organisation(qpipe: Pipeline) -> None:
+    text = ("The inspector general's report says FEMA approved grants without documents. "
+            "It also says the Department of Homeland Security ignored two warnings.")
+    article = run(qpipe, text)
+    second = only(article, "ignored two warnings")
+    assert second.speaker_text == "It" and second.speaker is None

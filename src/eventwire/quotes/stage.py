@@ -875,10 +875,10 @@ class _Extraction:
                 best, best_overlap = actors[a], overlap
         if best is None and head.pos_ == "NOUN":
             # "A spokesman, Tom Reyes": the appositive name in the speaker's phrase is the person.
-            for a, m in sorted({pair for offset in range(s0, s1) for pair in self._cover.get(offset, ())}):
+            for a, m in sorted({pair for offset in range(h1, s1) for pair in self._cover.get(offset, ())}):
                 mention = actors[a].mentions[m]
                 overlap = min(s1, mention.end) - max(s0, mention.start)
-                if actors[a].kind == "person" and overlap > best_overlap:
+                if actors[a].kind == "person" and mention.start > h0 and overlap > best_overlap:
                     best, best_overlap = actors[a], overlap
         return best
 
@@ -942,11 +942,12 @@ class _Extraction:
             if cand.cue_class == "cognition":
                 confidence -= 0.15
             inherited_anonymity = False
-            if head is not None and actor is None:
-                # A pronoun or a definite description ("the source") the actors stage left unresolved:
-                # the last speaker it can refer to.
+            if head is not None and (actor is None or head.lower_ in PRONOUNS):
+                # A pronoun, or a definite description ("the source") the actors stage left unresolved: the last
+                # speaker it can refer to. For a pronoun speaker the chain of speakers beats the actors stage's
+                # coreference, which also looks at names inside the quotes ('"The Executive may not ...," she wrote').
                 antecedent = self.antecedent(head, previous)
-                if antecedent is not None:
+                if antecedent is not None and (antecedent.speaker is not None or head.lower_ in PRONOUNS):
                     speaker_id = antecedent.speaker
                     inherited_anonymity = antecedent.anonymous
                     confidence -= 0.1
@@ -1018,6 +1019,21 @@ class _Extraction:
     def inside_any_quote(self, index: int) -> bool:
         return any(m.start <= index < m.end for m in self.marked)
 
+    def agrees(self, pronoun: Token, cand: _Candidate, quote: Quote) -> bool:
+        """Whether a speaker can be what ``pronoun`` refers to: "he"/"she" a person, "it" no person."""
+        head = cand.speaker_head
+        if head is None:
+            return False
+        actor = self.article.actor_by_id(quote.speaker)
+        person = (actor.kind == "person") if actor is not None else (
+            head.ent_type_ == "PERSON" or head.lower_ in PERSON_PRONOUNS | {"his"}
+            or self.lex.nouns.get(head.lemma_.lower()) == "source")
+        if pronoun.lower_ in ("it", "its"):
+            return not person and head.lower_ not in PERSON_PRONOUNS | {"his"}
+        if pronoun.lower_ in PERSON_PRONOUNS | {"his"}:
+            return person and head.lower_ not in ("it", "its", "they", "their")
+        return True
+
     def antecedent(self, head: Token, previous: list[tuple[_Candidate, Quote]]) -> Quote | None:
         """The quote whose speaker a pronoun or a definite description ("the source") refers back to."""
         pronoun = head.lower_ in PRONOUNS
@@ -1031,6 +1047,8 @@ class _Extraction:
             if prev_head is None or prev_cand.inherited or prev_cand.speaker_span is None:
                 continue
             if (prev_head.tag_ in ("NNS", "NNPS") or prev_head.lower_ in ("they", "we")) != plural:
+                continue
+            if pronoun and not self.agrees(head, prev_cand, prev_quote):
                 continue
             if pronoun or prev_head.lemma_.lower() == head.lemma_.lower():
                 found = (prev_cand.speaker_span[0], prev_quote)
