@@ -191,3 +191,23 @@ def test_a_name_cut_short_by_the_recogniser_is_made_whole(pipeline: Pipeline, te
 def test_a_title_is_not_made_part_of_the_name(pipeline: Pipeline) -> None:
     biden = _actor(_run(pipeline, "President Joe Biden met Jordan's King Abdullah in Washington."), "Joe Biden")
     assert biden is not None and [m.text for m in biden.mentions] == ["Joe Biden"]
+
+
+def test_possessed_descriptions_belong_to_their_possessor(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "The RSF, which has been fighting the army since April 2023, denied the accusation "
+                             "and said its forces had been attacked first. The militia later withdrew.")
+    rsf = _actor(article, "RSF")
+    assert rsf is not None and rsf.kb_id is not None
+    assert _actor(article, "its forces") is rsf and _actor(article, "The militia") is rsf
+    troops = _actor(_run(pipeline, "Russia said its troops had taken the village of Robotyne."), "its troops")
+    assert troops is not None and (troops.country, troops.sector) == ("RUS", "MIL")
+    leaders = _actor(_run(pipeline, "Protesters said their leaders had been arrested."), "their leaders")
+    assert leaders is not None and leaders.sector == "OPP"
+
+
+def test_a_place_tagged_as_an_organisation_after_city_of(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "KHARTOUM, June 3 (Wire) - The army repelled an attack on the city of El Fasher.")
+    fasher = _actor(article, "El Fasher")
+    assert fasher is not None and fasher.kind == "location"
+    khartoum = _actor(article, "KHARTOUM")
+    assert khartoum is not None and khartoum.name == "Khartoum" and khartoum.kind == "location"

@@ -162,6 +162,8 @@ class Countries(Step):
         surface = self.text[start:end]
         if ent.label_ in ("ORG", "NORP") and self.leader_government(ent, start, end):
             return  # "the Trump administration" with the name tagged as an organisation
+        if ent.label_ == "ORG" and not self.kb.exact(surface) and self.misnamed_place(ent, surface):
+            return  # "the city of El Fasher" tagged as an organisation
         found = self.kb.country_of(surface) or self.misspelt_country(surface, ent.label_)
         if found is not None:
             iso3, form = found
@@ -169,7 +171,8 @@ class Countries(Step):
             as_place = locative(ent) or (form == CAPITAL and (surface.isupper() or self.names_a_place(ent)))
             if form == CAPITAL and as_place:
                 key = f"place:{name_key(surface)}"
-                cluster = self.cluster(key, Cluster(key, surface, "location", iso3, confidence=0.8))
+                name = surface.title() if surface.isupper() else surface  # "KHARTOUM, June 3" is Khartoum
+                cluster = self.cluster(key, Cluster(key, name, "location", iso3, confidence=0.8))
             else:
                 cluster = self.country_cluster(iso3)
                 if form == CAPITAL or (form != DEMONYM and not as_place and acts(ent)):
@@ -239,11 +242,11 @@ class Countries(Step):
         if cluster is not None:
             self.add_mention(cluster, start, end)
 
-    def place_called_person(self, ent: SpacySpan, surface: str) -> bool:
-        """A city that spaCy tagged as a person, after a place preposition ("clashes in the old city area of
-        Meerut", "arrived from Sialkot", "the town of Sake"): a location. Only cities of 100,000 people or more,
-        by their own name, or a name after "town of"/"city of"..., so that a person named after a small town
-        stays a person."""
+    def misnamed_place(self, ent: SpacySpan, surface: str) -> bool:
+        """A city that spaCy tagged as a person or an organisation, after a place preposition ("clashes in
+        the old city area of Meerut", "arrived from Sialkot", "the town of Sake"): a location. Only cities of
+        100,000 people or more, by their own name, or a name after "town of", "city of" ..., so that a person
+        named after a small town stays a person."""
         root = ent.root
         if root.dep_ != "pobj" or root.head.lower_ not in _PLACE_PREPOSITIONS:
             return False

@@ -30,8 +30,9 @@ from eventwire.actors.index import (
     token_end,
     word_forms,
 )
+from eventwire.actors.kb import DEMONYM
 from eventwire.actors.people import People
-from eventwire.actors.pronouns import PRONOUNS
+from eventwire.actors.pronouns import PRONOUNS, Pronouns
 from eventwire.nlp.english import PATRON_WORDS
 
 # Dependency labels of the words that belong to a noun phrase on the left of its head.
@@ -41,6 +42,10 @@ _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss"
 _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
 # Place adverbs the parser may hang on a noun phrase ("outside parliament").
 _PLACE_WORDS = frozenset({"outside", "inside", "near", "around", "across", "throughout", "abroad", "nearby"})
+# Heads that speak for whoever owns them ("their leaders", "its spokesman").
+_SPEAKERS_FOR = frozenset({"leader", "spokesman", "spokeswoman", "spokesperson", "member", "representative"})
+# Possessive determiners whose actor owns the description ("its forces").
+_POSSESSIVES = frozenset({"its", "their"})
 # Words by which a named group is referred to again ("the group said"), and how many sentences back.
 _GROUP_WORDS = frozenset({"group", "movement"})
 _GROUP_WINDOW = 3
@@ -95,6 +100,65 @@ class Descriptions(Step):
                           or tokens[0].lower_ in _PLACE_WORDS):
             tokens.pop(0)
         return tokens
+
+    def possessor(self, determiner: str, head: Token) -> Cluster | None:
+        """The actor "its"/"their" before ``head`` stands for (as the pronoun step would find it)."""
+        sentence = self.sentence_index.get(head.i, 0)
+        kind = PRONOUNS.get(determiner, "body")
+        subject = self.subject_actor(head)
+        if subject is not None:
+            return subject
+        found = Pronouns(self.knowledge, self.index).antecedent(kind if kind != "person" else "body", head.idx,
+                                                                sentence)
+        # Countries become actors after the descriptions: a country named later than ``found`` wins.
+        last = max((m.start for m in found.mentions if m.start < head.idx), default=-1) if found else -1
+        earliest = self.index.sentence_start(max(0, sentence - 1))
+        for ent in reversed(self.doc.ents):
+            if ent.end_char > head.idx or ent.start_char < max(earliest, last + 1):
+                continue
+            hit = self.kb.country_of(self.index.cased[ent.start_char:ent.end_char]) if ent.label_ == "GPE" else None
+            if hit is not None and hit[1] != DEMONYM:
+                return self.countries.country_cluster(hit[0]) if found is None or kind == "body" else found
+            break
+        return found
+
+    def subject_actor(self, token: Token) -> Cluster | None:
+        """The actor that is the subject of a clause governing ``token`` ("The RSF denied it and said its forces
+        were attacked": the RSF), a country, organisation or group; None when the subject is no such actor."""
+        current = token
+        for _ in range(6):
+            verb = current.head
+            if verb is current:
+                return None
+            if verb.pos_ in ("VERB", "AUX"):
+                verbs = [verb]
+                while verbs[-1].dep_ == "conj" and verbs[-1].head is not verbs[-1]:
+                    verbs.append(verbs[-1].head)
+                for candidate in verbs:
+                    subject = next((c for c in candidate.children if c.dep_ in ("nsubj", "nsubjpass")
+                                    and not (c.left_edge.i <= token.i <= c.right_edge.i)), None)
+                    if subject is not None:
+                        owner = next((c for c in self.clusters if any(
+                            m.start <= subject.idx < m.end for m in c.mentions)), None)
+                        if owner is not None and owner.kind in ("country", "organization", "group") \
+                                and not owner.plural:
+                            return owner
+                        return None
+            current = verb
+        return None
+
+    def latest_armed_group(self, head: Token, before: int) -> Cluster | None:
+        """The latest named armed group (REB, UAF) mentioned within a few sentences before ``before``."""
+        sentence = self.sentence_index.get(head.i, 0)
+        earliest = self.index.sentence_start(max(0, sentence - _GROUP_WINDOW))
+        best: tuple[int, Cluster] | None = None
+        for cluster in self.clusters:
+            if cluster.kind != "group" or cluster.head is not None or cluster.sector not in ("REB", "UAF"):
+                continue
+            last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, cluster)
+        return best[1] if best else None
 
     def named_group_again(self, tokens: list[Token], head: Token) -> None:
         """ "Hezbollah said the group fired rockets": "the group" or "the movement" alone refers back to the
@@ -246,9 +310,25 @@ class Descriptions(Step):
             if person is not None:
                 self.add_mention(person, start, end)
                 return
+        # "its forces", "their fighters": the possessor's own armed members are the possessor; other
+        # possessed descriptions take the possessor's country ("Russia said its troops ...").
+        if determiner in _POSSESSIVES and not country:
+            possessor = self.possessor(determiner, head)
+            if possessor is not None and possessor.kind == "group" and possessor.head is None and \
+                    possessor.sector in _ARMED_SECTORS and agent.sector in _ARMED_SECTORS:
+                self.add_mention(possessor, start, mention_end)
+                return
+            if possessor is not None and possessor.country and len(possessor.country) == 3:
+                country = possessor.country
+            # "their leaders", "its spokesman": the possessor's own people, in the possessor's sector.
+            if possessor is not None and possessor.sector and agent.phrase in _SPEAKERS_FOR:
+                sector = possessor.sector
         # A definite description refers back: "the two officials", "the militants", "the force".
         if definite and not country:
             previous = self.latest_with_head(lemma, agent, start)
+            if previous is None and agent.type == "group" and agent.sector in _ARMED_SECTORS:
+                # "the militia", "the rebels": the latest named armed group, when no description came first
+                previous = self.latest_armed_group(head, start)
             if previous is not None:
                 self.add_mention(previous, start, mention_end)
                 return

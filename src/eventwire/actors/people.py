@@ -66,7 +66,7 @@ class People(Step):
             return False
         if self.countries.leader_government(ent, start, end) or self.countries.nationality_words(ent):
             return True
-        if not any(e.kind == "person" for e, _ in hits) and self.countries.place_called_person(ent, surface):
+        if not any(e.kind == "person" for e, _ in hits) and self.countries.misnamed_place(ent, surface):
             return True
         context = self.person_context(ent)
         key_words = name_key(surface).split()
