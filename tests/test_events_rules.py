@@ -159,6 +159,10 @@ def test_strike_senses_are_told_apart_by_context(rules: Pipeline, text: str, eve
     "A cholera outbreak has killed 30 people in Malawi, the health ministry said.",
     "an earthquake of magnitude 6.1 struck the coast of sumatra, destroying hundreds of homes",
     "The fire destroyed 200 houses in a slum in Manila, firefighters said.",
+    "A gas cylinder explosion killed six people at a restaurant in Karachi.",
+    "Eleven miners were killed when a coal mine collapsed in Balochistan.",
+    "A boat carrying migrants capsized off the coast of Lampedusa, killing 41 people.",
+    "A train derailed in Odisha, killing nearly 300 passengers.",
 ])
 def test_disasters_get_no_conflict_event_or_a_doubtful_one(rules: Pipeline, text: str) -> None:
     for event in code(rules, text):
@@ -174,6 +178,10 @@ def test_crime_without_political_actors_is_doubtful(rules: Pipeline) -> None:
 def test_political_violence_next_to_a_disaster_stays_confident(rules: Pipeline) -> None:
     attack = one(code(rules, "Soldiers shot dead two flood victims who were looting a shop in Sindh."), "ASSAULT")
     assert attack.confidence >= DOUBTFUL
+    # an explosion is an attack when a weapon or an actor causes it
+    for text in ("A car bomb exploded near a market in Mogadishu, killing 12 people.",
+                 "Militants crashed an explosives-laden truck into an army base in Borno, killing nine soldiers."):
+        assert one(code(rules, text), "ASSAULT").confidence >= DOUBTFUL
 
 
 # --------------------------------------------------------------------------- CAMEO detail

@@ -221,9 +221,29 @@ class ImpliedMixin:
                 return True
         return False
 
+    def _accident(self, verb: Token) -> bool:
+        """An accident verb whose subject is neither a weapon nor an actor ("the boat capsized", not "a car
+        bomb exploded" or "militants crashed a truck into ...")."""
+        if verb.pos_ != "VERB" or self.nonevent(verb.lemma_.lower()) not in ("accident", "hazard"):
+            return False  # hazard nouns are also accident verbs ("the mine collapsed", "the bus crashed")
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return True
+        if self.nonevent(subj.lemma_.lower()) == "place":
+            return True  # "a coal mine collapsed": a place, though "mine" is also a weapon word
+        words = {t.lemma_.lower() for t in subj.subtree} | {t.lower_ for t in subj.subtree}
+        return not (words & set(self.lex.weapons)) and not self._sector(subj) and subj.ent_type_ not in (
+            "PERSON", "ORG", "NORP", "GPE")
+
     def _caused_by_hazard(self, cand: Candidate) -> bool:
-        """Whether the trigger's cause is a hazard: its subject or agent, a cause phrase, or its compound."""
+        """Whether the trigger's cause is a hazard: its subject or agent, a cause phrase, or its compound;
+        or an accident the trigger elaborates ("capsized ..., killing 41") or that explains it ("killed
+        when a coal mine collapsed")."""
         token = cand.token
+        if token.dep_ in ("advcl", "xcomp", "conj") and self._accident(token.head):
+            return True
+        if any(c.dep_ == "advcl" and self._accident(c) for c in token.children):
+            return True
         if cand.entry.pos == "N" and any(c.dep_ in ("compound", "amod", "nmod") and self._hazard_word(c)
                                          for c in token.children):
             return True

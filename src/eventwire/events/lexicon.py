@@ -23,7 +23,7 @@ _FLAGS = {"ctl", "intent", "sym", "theme", "weak"}
 DETAIL_FAMILIES = {"02": "appeal", "10": "demand", "12": "reject", "03": "intend", "13": "threaten"}
 _FAMILY_TYPES = {"appeal": "REQUEST", "demand": "REQUEST", "reject": "REJECT", "intend": "AGREE",
                  "threaten": "THREATEN"}
-NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle"})
+NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle", "accident"})
 
 
 @dataclass(frozen=True, slots=True)
