@@ -365,3 +365,21 @@ def test_only_the_sources_given_and_those_found_through_them_are_followed(tmp_pa
             # The old source stays listed with its last status; its pending URL waits for a watcher of it.
             assert [r["url"] for r in sources_report(w.store.con)] == [old, new]
         assert (site.hits["/old.xml"], site.hits["/news/128"]) == (1, 0)
+
+
+def test_a_feed_cannot_point_the_watcher_into_the_private_network(tmp_path: Path, pipeline: Pipeline) -> None:
+    with running_site() as site:
+        port = site.base.rsplit(":", 1)[1]
+        inside = f"http://localhost:{port}/news/31"  # the same server, under a name the operator did not give
+        site.page("/news/31", "Internal", article_text(31))
+        redirect = site.fixed("/out", 302, b"", None, {"Location": "http://10.0.0.1/admin"})
+        feed = site.feed("/feed.xml", [(inside, "Internal"), (redirect, "Redirect"),
+                                       ("http://169.254.169.254/latest/meta-data/", "Metadata"),
+                                       *page_items(site, [32])])
+        with watcher(tmp_path / "w.duckdb", [feed], pipeline, retries=0) as w:
+            result = w.run_round()
+            assert (result.stored, result.failed) == (1, 3)
+            assert failure_reason(w, inside) == "refused: localhost resolves to a non-public address (127.0.0.1)"
+            assert failure_reason(w, redirect) == "refused: 10.0.0.1 resolves to a non-public address (10.0.0.1)"
+            assert failure_reason(w, "http://169.254.169.254/latest/meta-data/").startswith("refused: 169.254")
+        assert site.hits["/news/31"] == 0 and site.hits["/out"] == 1

@@ -7,6 +7,10 @@ connections per host and ``connections`` in total are open, one request per host
 ``host_delay`` seconds, and the first request to a host is delayed by a random fraction of that, so a
 watcher (re)starting on many sources does not send a burst.
 
+A feed is untrusted: an article URL (or a redirect) whose host resolves to a loopback, private, link-local or
+reserved address is refused unless that host is one of the sources given by the operator, so a feed cannot make
+the watcher read the operator's own network (a router, a cloud metadata service) into the database.
+
 Failures are values, not exceptions: :meth:`Fetcher.fetch` returns a :class:`Fetched` whose ``reason``
 says what went wrong (DNS or connection, timeout, HTTP status, not HTML, over the size cap, robots.txt)
 so the caller records it and the round goes on. 429 and 5xx answers and transport errors are retried
@@ -17,7 +21,9 @@ compression bomb stops at the cap too).
 
 from __future__ import annotations
 
+import ipaddress
 import random
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -199,9 +205,13 @@ class RobotsCache:
 class Fetcher:
     """Fetches URLs politely; thread-safe (one instance serves the watcher's fetch threads)."""
 
-    def __init__(self, politeness: Politeness | None = None, stop: threading.Event | None = None) -> None:
+    def __init__(self, politeness: Politeness | None = None, stop: threading.Event | None = None,
+                 trusted_hosts: frozenset[str] = frozenset()) -> None:
         self.politeness = politeness or Politeness()
         self.stop = stop or threading.Event()
+        # Host names that may resolve to private addresses: those of the sources the operator gave.
+        self.trusted_hosts = frozenset(h.lower() for h in trusted_hosts)
+        self._addresses: dict[str, str | None] = {}
         self.gate = HostGate(self.politeness, self.stop)
         self.agent_token = "eventwire"
         timeout = self.politeness.timeout
@@ -215,6 +225,19 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
+
+    def address_refusal(self, url: str) -> str | None:
+        """Why ``url`` may not be fetched because of where it points: a feed is untrusted and could list
+        addresses inside the operator's network (a router, a cloud metadata service, a local admin page);
+        a host resolving to a loopback, private, link-local or reserved address is refused unless it is the
+        host of a source given on the command line. None when the URL may be fetched."""
+        host = (urlsplit(url).hostname or "").lower()
+        if host in self.trusted_hosts:
+            return None
+        if host not in self._addresses:
+            self._addresses[host] = _non_public(host)
+        found = self._addresses[host]
+        return f"refused: {host} resolves to a non-public address ({found})" if found else None
 
     # -- one request ----------------------------------------------------------------------------
     def request(self, url: str, headers: dict[str, str], max_bytes: int, follow: bool = False,
@@ -295,7 +318,7 @@ class Fetcher:
             for _ in range(MAX_REDIRECTS + 1):
                 if self.stop.is_set():
                     raise Stopped
-                refusal = self.robots.refusal(current)
+                refusal = self.address_refusal(current) or self.robots.refusal(current)
                 if refusal:
                     return Fetched(url, current, reason=refusal)
                 status, response_headers, body = self.request(current, headers, self.politeness.max_bytes,
@@ -332,6 +355,20 @@ def _outcome(url: str, final: str, status: int, headers: httpx.Headers, body: by
             charset = value.strip().strip("\"'")
     return Fetched(url, final, status, body=body, content_type=content_type.split(";")[0].strip().lower() or None,
                    charset=charset, etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+
+
+def _non_public(host: str) -> str | None:
+    """The first loopback/private/link-local/reserved address ``host`` resolves to; None when all are public
+    or it does not resolve (the request then fails with its own DNS error)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return str(address)
+    return None
 
 
 def _acceptable(content_type: str, accept: tuple[str, ...] | None) -> bool:

@@ -33,6 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -128,7 +129,8 @@ class Watcher:
         self.stop = stop or threading.Event()
         self.on_stored = on_stored
         self.limits = limits or Limits()
-        self.fetcher = Fetcher(config.politeness, self.stop)
+        trusted = frozenset(filter(None, (urlsplit(url).hostname for url in config.sources)))
+        self.fetcher = Fetcher(config.politeness, self.stop, trusted_hosts=trusted)
         self.clusterer: StoryClusterer | None = None
 
     def close(self) -> None:
