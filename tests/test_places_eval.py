@@ -98,3 +98,83 @@ def test_eval_places_on_geovirus_sample(tmp_path: Path) -> None:
     assert report["articles"] == 10 and report["misaligned_gold_offsets"] == 0
     assert report["detection_overlap"]["f1"] > 0.75
     assert report["resolution"]["accuracy_161km"] > 0.6
+
+
+# -- GeoWebNews-style gold -----------------------------------------------------------------------
+
+GWN_TEXT = "Russian troops shelled Kharkiv as Washington urged talks; USA Today reported from Georgia."
+
+
+def _gwn_xml() -> str:
+    def toponym(phrase: str, kind: str, extra: str = "") -> str:
+        start = GWN_TEXT.index(phrase)
+        return (f"<toponym><start>{start}</start><end>{start + len(phrase)}</end><phrase>{phrase}</phrase>"
+                f"<type>{kind}</type>{extra}</toponym>")
+    rows = [
+        toponym("Russian", "Adjective_Modifier"),
+        toponym("Kharkiv", "Literal", "<geonamesID>706483</geonamesID><lat>49.98</lat><lon>36.25</lon>"
+                "<feature>city</feature>"),
+        toponym("Washington", "Metonymic", "<gaztag geonameid=\"4140963\"><lat>38.9</lat><lon>-77.04</lon></gaztag>"),
+        toponym("USA", "Embedded_Non_Lit"),
+        toponym("Georgia", "Literal", "<geonamesID>614540</geonamesID><lat>42.0</lat><lon>43.5</lon>"
+                "<country>GEO</country><feature>country</feature>"),
+    ]
+    return (f"<articles><article id=\"gwn-1\" url=\"https://example.ge/a\"><title>T</title><text>{GWN_TEXT}</text>"
+            f"<toponyms>{''.join(rows)}</toponyms></article></articles>")
+
+
+def test_read_geowebnews_types_ids_and_metadata(tmp_path: Path) -> None:
+    from eventwire.eval.places import read_gold
+
+    path = tmp_path / "gwn.xml"
+    path.write_text(_gwn_xml(), encoding="utf-8")
+    [article], misaligned = read_gold(path)
+    assert misaligned == 0 and article.id == "gwn-1" and article.url == "https://example.ge/a"
+    assert [(t.name, t.type, t.is_place) for t in article.toponyms] == [
+        ("Russian", "Adjective_Modifier", False), ("Kharkiv", "Literal", True), ("Washington", "Metonymic", True),
+        ("USA", "Embedded_Non_Lit", False), ("Georgia", "Literal", True)]
+    assert article.toponyms[2].geonameid == 4140963 and article.toponyms[4].country == "GEO"
+    bad = tmp_path / "bad.xml"
+    bad.write_text(_gwn_xml().replace("Metonymic", "Sarcastic"), encoding="utf-8")
+    with pytest.raises(GoldFormatError, match="unknown type"):
+        read_gold(bad)
+
+
+def test_score_found_and_resolved_right_by_type() -> None:
+    gold = GoldArticle("gwn-1", GWN_TEXT, [])
+    kharkiv, washington, georgia = GWN_TEXT.index("Kharkiv"), GWN_TEXT.index("Washington"), GWN_TEXT.index("Georgia")
+    gold.toponyms = [
+        GoldToponym("Russian", 0, 7, None, None, "Adjective_Modifier"),
+        GoldToponym("Kharkiv", kharkiv, kharkiv + 7, 49.98, 36.25, "Literal", 706483, "UKR", "city"),
+        GoldToponym("Washington", washington, washington + 10, 38.9, -77.04, "Metonymic", 4140963),
+        GoldToponym("Georgia", georgia, georgia + 7, 42.0, 43.5, "Literal", 614540, "GEO", "country"),
+    ]
+    predicted = [[
+        Place("Russia", 0, 7, "RUS", None, 61.5, 105.3, 2017370),  # on a demonym: neither hit nor false alarm
+        Place("Kharkiv", kharkiv, kharkiv + 7, "UKR", "Kharkiv", 50.9, 36.25, 706483),  # same id, 100 km off
+        Place("Washington", washington, washington + 10, "USA", "Washington", 47.5, -120.5, 5815135),  # wrong
+        Place("Georgia", georgia, georgia + 7, "GEO", None, 41.0, 45.0, 999),  # same country, another point
+    ]]
+    report = score([gold], predicted)
+    assert report["gold_toponyms"] == 3 and report["predicted_toponyms"] == 3
+    assert report["found"] == {"gold": 3, "found": 3, "resolved_right": 2, "found_rate": 1.0, "right_rate": 0.6667}
+    assert report["by_type"]["Metonymic"]["resolved_right"] == 0
+    assert report["by_type"]["Literal"]["right_rate"] == 1.0
+    assert report["by_feature"]["country"]["resolved_right"] == 1
+    assert report["on_non_places"] == {"Adjective_Modifier": 1}
+
+
+@pytest.mark.slow
+def test_eval_places_on_own_gold_reports_both_parts() -> None:
+    from eventwire.eval.places import evaluate
+    from eventwire.eval.split import part_of
+
+    path = Path(__file__).parent / "gold" / "places" / "places.xml"
+    report = evaluate(path)
+    assert report["articles"] >= 15 and report["misaligned_gold_offsets"] == 0
+    assert set(report["parts"]) == {"tuning", "checking"}
+    assert sum(part["articles"] for part in report["parts"].values()) == report["articles"]
+    # The split is the fixed hash of the article id.
+    assert part_of("gw-springfield-river-flood") in report["parts"]
+    assert report["found"]["found_rate"] > 0.8 and report["found"]["right_rate"] > 0.8
+    assert report["on_non_places"].get("Adjective_Modifier", 0) == 0  # demonyms are never places

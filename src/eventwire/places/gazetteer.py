@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -146,6 +147,7 @@ class Gazetteer:
         self.from_cache = False
         self.path: Path | None = None
         self._objects: dict[int, Candidate] = {}
+        self._points: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         started = time.perf_counter()
         if use_cache:
             self.path = cache_path(min_population, cache_dir)
@@ -225,6 +227,21 @@ class Gazetteer:
                 seen.add(row)
                 found.append((self._candidate(row), bool(self._alternate[i])))
         return found
+
+    def country_at(self, lat: float, lon: float) -> str | None:
+        """The country (ISO3) of the populated place nearest a point: a reverse geocoder good enough to tell
+        which country a point lies in away from borders (used by the evaluation, not by the pipeline)."""
+        if self._points is None:
+            table = self._places
+            kinds = table.column("kind").to_numpy(zero_copy_only=False)
+            chosen = np.flatnonzero((kinds == "city") | (kinds == "capital"))
+            self._points = (table.column("lat").to_numpy()[chosen], table.column("lon").to_numpy()[chosen],
+                            table.column("country").to_numpy(zero_copy_only=False)[chosen])
+        lats, lons, countries = self._points
+        scale = math.cos(math.radians(lat))
+        distance = (lats - lat) ** 2 + ((lons - lon + 180.0) % 360.0 - 180.0) ** 2 * scale * scale
+        country = countries[int(distance.argmin())]
+        return str(country) if country is not None else None
 
     def abbreviation(self, text: str) -> list[tuple[Candidate, bool]]:
         """The division an abbreviation stands for when it qualifies a place ("Mass.", "PA", "Ont.")."""
