@@ -63,21 +63,36 @@ def _located(place: Place) -> Article:
     return Article("geo", text, None, None, None, "2020-06-01", "en", [], [], [event], places=[place])
 
 
-# Places as the places stage writes them (gazetteer names, points rounded to 5 decimals) -> GDELT type.
+def _gazetteer_place(name: str, kind: str, country: str) -> Place:
+    """The place as the places stage writes it for this gazetteer entry (its name, point rounded to 5 decimals):
+    built from the gazetteer, so the test follows its data."""
+    from eventwire.places.gazetteer import Gazetteer
+
+    entry = next(c for c, _ in Gazetteer.load().candidates(name) if c.kind == kind and c.country == country)
+    return Place(entry.name, None, None, entry.country, entry.admin1 if kind != "country" else None,
+                 round(entry.lat, 5), round(entry.lon, 5), entry.geonameid)
+
+
+# (name, gazetteer feature class, country) -> GDELT ActionGeo_Type
 GEO_TYPES = [
-    (Place("Iraq", None, None, "IRQ", None, 33.0368, 43.7569, 99237), "1"),  # country
-    (Place("Texas", None, None, "USA", "Texas", 30.0869, -98.4207, 4736286), "2"),  # US state
-    (Place("Houston", None, None, "USA", "Texas", 29.76328, -95.36327, 4699066), "3"),  # US city
-    (Place("Basrah", None, None, "IRQ", "Basra", 30.50852, 47.7804, 99532), "4"),  # world city
-    (Place("Baghdad", None, None, "IRQ", "Baghdad", 33.34058, 44.40088, 98182), "4"),  # a capital is a city
-    # The governorate bears the city's name and has no GeoNames id: its point tells it apart.
-    (Place("Basra", None, None, "IRQ", "Basra", 30.4997, 47.9157, None), "5"),  # world state
-    (Place("Atlantis", None, None, None, None, None, None, None), ""),  # not resolved: no type
+    ("Iraq", "country", "IRQ", "1"),
+    ("Texas", "admin1", "USA", "2"),  # US state
+    ("Houston", "city", "USA", "3"),  # US city
+    ("Basrah", "city", "IRQ", "4"),  # world city
+    ("Baghdad", "capital", "IRQ", "4"),  # a capital is a city
+    ("Basra", "admin1", "IRQ", "5"),  # the governorate bears the city's name: world state
 ]
 
 
-@pytest.mark.parametrize(("place", "expected"), GEO_TYPES, ids=[p.name + "-" + t for p, t in GEO_TYPES])
-def test_action_geo_type_comes_from_the_feature_class(place: Place, expected: str) -> None:
+@pytest.mark.parametrize(("name", "kind", "country", "expected"), GEO_TYPES,
+                         ids=[f"{n}-{k}" for n, k, *_ in GEO_TYPES])
+def test_action_geo_type_comes_from_the_feature_class(name: str, kind: str, country: str, expected: str) -> None:
+    place = _gazetteer_place(name, kind, country)
     [row] = list(gdelt_rows([_located(place)], added="20240101000000"))
     assert row[COLUMN["ActionGeo_Type"]] == expected
     assert row[COLUMN["ActionGeo_FullName"]] == place.name
+
+
+def test_unresolved_place_has_no_geo_type() -> None:
+    [row] = list(gdelt_rows([_located(Place("Atlantis"))], added="20240101000000"))
+    assert row[COLUMN["ActionGeo_Type"]] == "" and row[COLUMN["ActionGeo_FullName"]] == "Atlantis"
