@@ -156,7 +156,7 @@ class ImpliedMixin:
                                                     and cand.entry.lemma not in self.lex.words("police-act")):
             return
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or (
-            token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "relcl", "conj", "amod")) or (
+            token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "relcl", "conj")) or (
             # "were produced in court and remanded": a conjunct shares its head's passive voice
             token.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in token.children)
             and any(c.dep_ in ("nsubjpass", "auxpass") for c in token.head.children))
