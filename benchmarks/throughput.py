@@ -8,6 +8,7 @@ cost of eventwire's stages (and of its process pool).
     .venv/bin/python benchmarks/throughput.py                      # 500 articles, all cores
     .venv/bin/python benchmarks/throughput.py --articles 100 --processes 1
     .venv/bin/python benchmarks/throughput.py --disable events     # the events stage's cost
+    .venv/bin/python benchmarks/throughput.py --compare-event-model # with and without the trained event model
 
 Timings exclude loading the model in this process; with more than one
 process they include starting the worker processes (which load the model),
@@ -68,6 +69,9 @@ def main() -> None:
                         help="leave a stage out (repeatable) to measure its cost")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: the one eventwire picks)")
+    parser.add_argument("--no-event-model", action="store_true", help="code events with the rules alone")
+    parser.add_argument("--compare-event-model", action="store_true",
+                        help="also time a run without the trained event model (same corpus, same run)")
     args = parser.parse_args()
 
     known = [name for name, _ in STAGE_FACTORIES]
@@ -78,7 +82,8 @@ def main() -> None:
     texts = [a.text for a in articles]
     words = sum(len(t.split()) for t in texts)
     processes = max(1, args.processes)
-    config = PipelineConfig(model=args.model, disabled=tuple(args.disable), batch_size=args.batch_size)
+    config = PipelineConfig(model=args.model, disabled=tuple(args.disable), batch_size=args.batch_size,
+                            event_model=not args.no_event_model)
     stages = [name for name in known if name not in args.disable]
     print(f"corpus: {len(texts)} articles, {words:,} words ({words / len(texts):.0f} per article); "
           f"processes: {processes}; stages: {', '.join(stages) or 'none'}")
@@ -86,17 +91,24 @@ def main() -> None:
     nlp = load_nlp(args.model)
     spacy_seconds = timed(lambda: sum(1 for _ in nlp.pipe(texts, n_process=processes, batch_size=args.batch_size)))
 
-    # One process: the pipeline is loaded before the clock starts, like the spaCy model above.
-    pipeline = Pipeline(config, nlp=nlp) if processes == 1 else None
-    copies = [Article(id=a.id, text=a.text, published=a.published, language=a.language) for a in articles]
-    eventwire_seconds = timed(lambda: sum(1 for _ in run_local(copies, config, processes, pipeline)))
+    def run(run_config: PipelineConfig) -> float:
+        # One process: the pipeline is loaded before the clock starts, like the spaCy model above.
+        pipeline = Pipeline(run_config, nlp=nlp) if processes == 1 else None
+        copies = [Article(id=a.id, text=a.text, published=a.published, language=a.language) for a in articles]
+        return timed(lambda: sum(1 for _ in run_local(copies, run_config, processes, pipeline)))
 
-    rows = (("bare spaCy nlp.pipe", spacy_seconds), ("eventwire run_local", eventwire_seconds))
-    print(f"{'':22} {'seconds':>9} {'articles/s':>11} {'words/s':>10}")
-    for label, seconds in rows:
-        print(f"{label:22} {seconds:9.2f} {len(texts) / seconds:11.2f} {words / seconds:10,.0f}")
-    print(f"ratio eventwire / spaCy throughput: {spacy_seconds / eventwire_seconds:.2f} "
-          f"(eventwire takes {eventwire_seconds / spacy_seconds:.2f}x the time of parsing alone)")
+    label = "eventwire run_local" + (" (rules only)" if args.no_event_model else "")
+    rows = [("bare spaCy nlp.pipe", spacy_seconds), (label, run(config))]
+    if args.compare_event_model:
+        other = PipelineConfig(model=args.model, disabled=tuple(args.disable), batch_size=args.batch_size,
+                               event_model=args.no_event_model)
+        rows.append(("eventwire run_local" + ("" if args.no_event_model else " (rules only)"), run(other)))
+    print(f"{'':34} {'seconds':>9} {'articles/s':>11} {'words/s':>10}")
+    for name, seconds in rows:
+        print(f"{name:34} {seconds:9.2f} {len(texts) / seconds:11.2f} {words / seconds:10,.0f}")
+    for name, seconds in rows[1:]:
+        print(f"ratio {name} / spaCy throughput: {spacy_seconds / seconds:.2f} "
+              f"(it takes {seconds / spacy_seconds:.2f}x the time of parsing alone)")
 
 
 if __name__ == "__main__":

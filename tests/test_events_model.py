@@ -169,3 +169,20 @@ def test_eval_cli_reports_both_parts_with_and_without_the_model(tmp_path: Path) 
         assert report["records"] == 3 and set(report["parts"]) == {"tuning", "checking"}
         assert report["parts"]["tuning"]["records"] + report["parts"]["checking"]["records"] == 3
         assert all(e["id"] == "r1" for e in report["errors"])  # r2 and r3 are checking records: never listed
+
+
+def test_extract_has_a_no_event_model_switch(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("eventwire")
+    if not command.exists():
+        pytest.skip(f"the eventwire command is not installed next to {sys.executable}")
+    text = tmp_path / "flood.txt"
+    text.write_text("Rebels attacked an army post in the north of Mali on Tuesday, killing three soldiers.\n",
+                    encoding="utf-8")
+    for flags in ([], ["--no-event-model"]):
+        result = subprocess.run([str(command), "extract", str(text), *flags], capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, result.stderr
+        [article] = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        assert [e["event"] for e in article["events"]][:1] == ["ASSAULT"]
+    result = subprocess.run([str(command), "extract", "--help"], capture_output=True, text=True, timeout=60)
+    assert "--no-event-model" in result.stdout

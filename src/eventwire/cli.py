@@ -109,9 +109,14 @@ def _published(value: str | None) -> str | None:
     return day
 
 
+NoEventModelOption = Annotated[bool, typer.Option(
+    "--no-event-model", help="Code events with the lexicon rules alone, without the trained event-type model.")]
+
+
 def _config(model: str | None, dictionaries: str | None = None,
-            doc_timeout: float = DEFAULT_DOC_TIMEOUT) -> PipelineConfig:
-    return PipelineConfig(model=model, dictionaries=dictionaries, doc_timeout=doc_timeout or None)
+            doc_timeout: float = DEFAULT_DOC_TIMEOUT, no_event_model: bool = False) -> PipelineConfig:
+    return PipelineConfig(model=model, dictionaries=dictionaries, doc_timeout=doc_timeout or None,
+                          event_model=not no_event_model)
 
 
 def _warn_failure(failure: Failure) -> None:
@@ -144,12 +149,14 @@ def extract_command(
     paths: Annotated[list[str], typer.Argument(help="Files or directories; - reads JSON lines from stdin.")],
     model: ModelOption = None, processes: ProcessesOption = None, dictionaries: DictionariesOption = None,
     doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT, published: PublishedOption = None,
+    no_event_model: NoEventModelOption = False,
 ) -> None:
     """Extract events, quotes and actors; print one JSON article per line (no database)."""
     written = failed = warned = 0
     day = _published(published)
     with _stdout_may_close():
-        for item in extract(paths, _config(model, dictionaries, doc_timeout), processes, published=day):
+        for item in extract(paths, _config(model, dictionaries, doc_timeout, no_event_model), processes,
+                            published=day):
             if isinstance(item, Failure):
                 failed += 1
                 _warn_failure(item)
@@ -238,7 +245,7 @@ def ingest_command(
     dictionaries: DictionariesOption = None, doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
     from_parquet: Annotated[str | None, typer.Option(
         "--from-parquet", help="Load a Parquet dataset written by `eventwire run` instead of extracting.")] = None,
-    published: PublishedOption = None,
+    published: PublishedOption = None, no_event_model: NoEventModelOption = False,
 ) -> None:
     """Extract and store articles in a DuckDB file (re-running resumes; stored articles are skipped)."""
     if from_parquet:
@@ -248,7 +255,7 @@ def ingest_command(
         return
     if not paths:
         raise EventwireError("give files or directories to ingest, or --from-parquet DIR")
-    summary = _run_ingest(paths, db, _config(model, dictionaries, doc_timeout), processes,
+    summary = _run_ingest(paths, db, _config(model, dictionaries, doc_timeout, no_event_model), processes,
                           published=_published(published))
     if summary.stored == 0 and summary.skipped == 0 and summary.failed:
         raise typer.Exit(EXIT_NOTHING)
@@ -273,11 +280,12 @@ def run_command(
     model: ModelOption = None, dictionaries: DictionariesOption = None,
     doc_timeout: TimeoutOption = DEFAULT_DOC_TIMEOUT,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show Ray's logs and progress bars.")] = False,
+    no_event_model: NoEventModelOption = False,
 ) -> None:
     """Scale-out: extract into a partitioned Parquet dataset (OUT/articles, OUT/events, ...) on Ray or locally."""
     from eventwire.engines.dataset import RunSummary, run_dataset_local
 
-    config = _config(model, dictionaries, doc_timeout)
+    config = _config(model, dictionaries, doc_timeout, no_event_model)
 
     def report(summary: RunSummary) -> None:
         if err.is_terminal:

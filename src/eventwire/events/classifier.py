@@ -24,7 +24,6 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ MODEL_FILE = Path(__file__).parent / "model" / "event_types.npz"
 NONE = "NONE"
 LABELS: tuple[str, ...] = (*PLOVER_TYPES, NONE)
 # Bumped whenever a feature function changes: a model trained on other features is refused.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 # Tokens the token model is trained on as possible triggers (besides the gold trigger tokens).
 TRIGGER_POS = frozenset({"VERB", "NOUN"})
 _SKIP_POS = frozenset({"PUNCT", "SPACE", "SYM", "NUM", "DET", "PRON", "CCONJ", "SCONJ", "ADP", "AUX", "PART",
@@ -54,31 +53,30 @@ def lemma(token: Token) -> str:
     return (token.lemma_ or token.text).lower()
 
 
-def _content(token: Token) -> bool:
-    return token.is_alpha and token.pos_ not in _SKIP_POS and len(token.text) > 1
-
-
-def sentence_features(tokens: Sequence[Token]) -> list[str]:
-    """Features of a sentence (its tokens in order)."""
+def sentence_features(tokens: Iterable[Token]) -> list[str]:
+    """Features of a sentence (its tokens in order). One pass over the tokens: this runs on every sentence."""
     features = [ALWAYS]
-    content = [t for t in tokens if _content(t)]
-    lemmas = [lemma(t) for t in content]
-    features.extend("l:" + x for x in lemmas)
-    features.extend(f"b:{a}|{b}" for a, b in pairwise(lemmas))
-    inside = {t.i for t in tokens}
+    previous = ""
     for token in tokens:
-        if token.head is token or token.head.i not in inside:
+        pos = token.pos_
+        if token.dep_ == "ROOT":
             features.append("r:" + lemma(token))
-        if token.pos_ != "VERB":
+        if pos in _SKIP_POS or not token.is_alpha or len(token) < 2:
             continue
-        verb = lemma(token)
+        word = lemma(token)
+        features.append("l:" + word)
+        if previous:
+            features.append(f"b:{previous}|{word}")
+        previous = word
+        if pos != "VERB":
+            continue
         for child in token.children:
             dep = child.dep_
             if dep in _VERB_ARG_DEPS:
-                features.append(f"d:{verb}|{dep}|{lemma(child)}")
+                features.append(f"d:{word}|{dep}|{lemma(child)}")
             elif dep == "prep":
                 objects = [g for g in child.children if g.dep_ == "pobj"]
-                features.append(f"d:{verb}|{lemma(child)}|{lemma(objects[0]) if objects else ''}")
+                features.append(f"d:{word}|{lemma(child)}|{lemma(objects[0]) if objects else ''}")
     return features
 
 
