@@ -219,6 +219,8 @@ def create_app(db_path: str | Path, *, api_token: str | None = None, max_body_by
     """
     token = api_token if api_token is not None else os.environ.get(TOKEN_ENV)
     database = Database(str(db_path), pipeline_config or PipelineConfig())
+    if watch is not None:
+        database.store.check_writable()  # a read-only Parquet dataset cannot take watched articles: say so now
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
