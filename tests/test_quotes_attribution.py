@@ -288,3 +288,15 @@ def test_it_refers_back_to_a_document_not_to_an_organisation(qpipe: Pipeline) ->
     article = run(qpipe, text)
     second = only(article, "ignored two warnings")
     assert second.speaker_text == "It" and second.speaker is None
+
+
+def test_titles_in_marks_and_dash_attributions(qpipe: Pipeline) -> None:
+    text = ('Vance, in an interview with NBC\'s "Meet the Press," said the administration would appeal.\n\n'
+            '"Enough is enough." — Senator Elizabeth Warren, on social media.\n\n'
+            'The statement read: "The governor has been clear."\n\nAsked again, he said: "No."')
+    article = run(qpipe, text)
+    assert not [q for q in article.quotes if q.text == "Meet the Press"]
+    assert only(article, "the administration would appeal").speaker_text == "Vance"
+    assert only(article, "Enough is enough").speaker_text == "Senator Elizabeth Warren"
+    assert only(article, "The governor has been clear").speaker_text == "The statement"
+    assert only(article, "No.").cue == "said"

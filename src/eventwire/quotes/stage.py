@@ -43,6 +43,9 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 MIXED_MIN_WORDS = 1
 # A quote that forms no sentence of its own and has no cue must be at least this long to count.
 MIN_DIRECT_WORDS = 4
+# A quote inside a sentence made of at most this many capitalised words (and these small words) is a title.
+TITLE_WORDS = 6
+TITLE_SMALL_WORDS = {"the", "of", "and", "a", "an", "in", "on", "for", "to", "with", "at", "by", "or"}
 # At most this many words name the speaker of a headline-style quote ('Hartman in Ohio: "..."').
 HEADLINE_WORDS = 6
 # How far back (in paragraphs) a cue-less quote paragraph looks for its speaker.
@@ -598,7 +601,7 @@ class _Extraction:
             cand = _Candidate("direct", quote.start, self.content_end(quote), closed=quote.closed, marked=[quote])
             after = self.frame_after(quote, todo[i + 1] if i + 1 < len(todo) else None)
             before = self.frame_before(quote, todo[i - 1] if i > 0 else None)
-            cue = self.cue_after(after, quote) or self.cue_before(before)
+            cue = None if self.is_title(quote, before) else self.cue_after(after, quote) or self.cue_before(before)
             if cue is not None:
                 self.attribute(cand, cue, after if after[0] <= cue[0].idx < after[1] else before)
             cand.frames = [f for f in (before, after) if f[0] < f[1]]
@@ -611,7 +614,7 @@ class _Extraction:
                 cand.frames.append(self.frame_after(nxt, todo[i + 2] if i + 2 < len(todo) else None))
                 i += 1
             i += 1
-            speaker = self.headline_speaker(before) if cue is None else None
+            speaker = (self.headline_speaker(before) or self.dash_speaker(quote, after)) if cue is None else None
             if speaker is not None:
                 # 'Hartman in Ohio: "We're taking this state back"': a name and a colon frame the quote.
                 self.set_speaker(cand, speaker)
@@ -639,6 +642,24 @@ class _Extraction:
                     continue
             out.append(cand)
         return out
+
+    def is_title(self, quote: MarkedQuote, before: tuple[int, int]) -> bool:
+        """A title in marks inside a sentence (NBC's "Meet the Press", "Fox News Sunday"): capitalised words only."""
+        if self.stands_alone(quote, before) or self.text[before[0]:before[1]].rstrip().endswith(":"):
+            return False
+        words = re.findall(r"[\w'’-]+", self.text[quote.start:quote.end])
+        if not 2 <= len(words) <= TITLE_WORDS or not words[0][:1].isupper():
+            return False
+        return all(w[:1].isupper() or w.lower() in TITLE_SMALL_WORDS for w in words)
+
+    def dash_speaker(self, quote: MarkedQuote, after: tuple[int, int]) -> Token | None:
+        """'"Enough is enough." — Senator Elizabeth Warren': a dash after the quote, then its speaker's name."""
+        if not re.match(r"\s*(?:[—–]|--)\s*\S", self.text[quote.outer_end:after[1]]):
+            return None
+        for token in self.tokens_in(*after)[:HEADLINE_WORDS]:
+            if token.pos_ == "PROPN" and token.dep_ != "compound" and self.can_speak(token):
+                return token
+        return None
 
     def headline_speaker(self, before: tuple[int, int]) -> Token | None:
         """The speaker of a headline-style frame: a short paragraph opening that names someone and ends in a colon."""
@@ -802,6 +823,10 @@ class _Extraction:
                 return None
         gap = self.tokens_in(frame[0], cue[0].idx)
         words = [t for t in gap if not t.is_punct and not t.is_space]
+        own = next((c for c in cue[0].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if quote is not None and own is not None and own.idx < quote.open_at and \
+                self.line_of(own.idx) == self.line_of(quote.open_at):
+            return None  # 'Vance, in an interview with NBC's "Meet the Press," said ...': a title inside the sentence
         if len(words) > MAX_FRAME_GAP or any(t.lower_ in CLAUSE_WORDS for t in words):
             subject = self.subject_of(cue[0]) if cue[0].lower_ != "according" else None
             leading = [t for t in gap if subject is not None and t.i < subject.left_edge.i]
