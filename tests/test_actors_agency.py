@@ -211,3 +211,18 @@ def test_a_place_tagged_as_an_organisation_after_city_of(pipeline: Pipeline) -> 
     assert fasher is not None and fasher.kind == "location"
     khartoum = _actor(article, "KHARTOUM")
     assert khartoum is not None and khartoum.name == "Khartoum" and khartoum.kind == "location"
+
+
+def test_affiliation_after_a_title_in_apposition_gives_the_country(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "A spokesman for China's foreign ministry, Mao Ning, urged the Philippines to stop. "
+                             "The China Coast Guard said a Philippine vessel had rammed one of its ships.")
+    mao = _actor(article, "Mao Ning")
+    assert mao is not None and (mao.country, mao.sector) == ("CHN", "GOV") and "foreign ministry" in mao.role
+    guard = _actor(article, "China Coast Guard")
+    assert guard is not None and (guard.country, guard.sector) == ("CHN", "MIL")
+
+
+def test_fishermen_are_a_group_that_they_refers_to(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "Fishermen from Zambales said they had been chased away by Chinese boats.")
+    fishermen = _actor(article, "Fishermen")
+    assert fishermen is not None and fishermen.sector == "AGR" and _actor(article, "they") is fishermen

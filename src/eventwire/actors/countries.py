@@ -115,7 +115,8 @@ class Countries(Step):
                 seen_ents.add(ent.start)
                 bounds = trim(ent)
                 hit = self.kb.country_of(self.text[bounds[0]:bounds[1]]) if bounds else None
-            elif ent is None:
+            elif ent is None or ent.label_ in ("ORG", "FAC"):
+                # A country word inside an organisation's name: "China Coast Guard".
                 hit = self.kb.country_of(self.word(token)) if self.word(token)[:1].isupper() else None
             else:
                 hit = None

@@ -32,7 +32,7 @@ from eventwire.actors.index import (
 )
 from eventwire.actors.kb import DEMONYM
 from eventwire.actors.people import People
-from eventwire.actors.pronouns import PRONOUNS, Pronouns
+from eventwire.actors.pronouns import PRONOUNS
 from eventwire.nlp.english import PATRON_WORDS
 
 # Dependency labels of the words that belong to a noun phrase on the left of its head.
@@ -102,27 +102,22 @@ class Descriptions(Step):
         return tokens
 
     def possessor(self, determiner: str, head: Token) -> Cluster | None:
-        """The actor "its"/"their" before ``head`` stands for (as the pronoun step would find it)."""
-        sentence = self.sentence_index.get(head.i, 0)
-        kind = PRONOUNS.get(determiner, "body")
-        subject = self.subject_actor(head)
+        """The actor "its"/"their" before ``head`` stands for: the subject of a governing clause ("The RSF
+        said its forces ..."), else a country named earlier in the sentence ("Russia said its troops ...",
+        countries become actors after the descriptions); None when unsure."""
+        subject = self.subject_actor(head, plural=determiner == "their")
         if subject is not None:
             return subject
-        found = Pronouns(self.knowledge, self.index).antecedent(kind if kind != "person" else "body", head.idx,
-                                                                sentence)
-        # Countries become actors after the descriptions: a country named later than ``found`` wins.
-        last = max((m.start for m in found.mentions if m.start < head.idx), default=-1) if found else -1
-        earliest = self.index.sentence_start(max(0, sentence - 1))
+        sentence_start = head.sent.start_char
         for ent in reversed(self.doc.ents):
-            if ent.end_char > head.idx or ent.start_char < max(earliest, last + 1):
+            if ent.end_char > head.idx or ent.start_char < sentence_start or ent.label_ != "GPE":
                 continue
-            hit = self.kb.country_of(self.index.cased[ent.start_char:ent.end_char]) if ent.label_ == "GPE" else None
-            if hit is not None and hit[1] != DEMONYM:
-                return self.countries.country_cluster(hit[0]) if found is None or kind == "body" else found
-            break
-        return found
+            hit = self.kb.country_of(self.index.cased[ent.start_char:ent.end_char])
+            if hit is not None and hit[1] != DEMONYM and ent.root.dep_ in ("nsubj", "nsubjpass"):
+                return self.countries.country_cluster(hit[0])
+        return None
 
-    def subject_actor(self, token: Token) -> Cluster | None:
+    def subject_actor(self, token: Token, plural: bool = False) -> Cluster | None:
         """The actor that is the subject of a clause governing ``token`` ("The RSF denied it and said its forces
         were attacked": the RSF), a country, organisation or group; None when the subject is no such actor."""
         current = token
@@ -141,7 +136,7 @@ class Descriptions(Step):
                         owner = next((c for c in self.clusters if any(
                             m.start <= subject.idx < m.end for m in c.mentions)), None)
                         if owner is not None and owner.kind in ("country", "organization", "group") \
-                                and not owner.plural:
+                                and (plural or not owner.plural):
                             return owner
                         return None
             current = verb
@@ -357,11 +352,15 @@ class Descriptions(Step):
             if person is None:
                 return False
             start = tokens[1].idx if tokens[0].lower_ in DEFINITE | INDEFINITE and len(tokens) > 1 else tokens[0].idx
+            # "A spokesman for China's foreign ministry, Mao Ning": the affiliation is part of the role.
+            affiliation = next((list(c.subtree) for c in head.rights if c.dep_ == "prep" and c.i < child.i
+                                and c.lower_ in ("for", "of", "at", "with")), [])
+            role = [t for t in tokens if t.lower_ not in DEFINITE | INDEFINITE] + affiliation
             context = Context()
-            self.people.read_role([t for t in tokens if t.lower_ not in DEFINITE | INDEFINITE], context)
+            self.people.read_role(role, context)
             if not person.role or person.kb_id is None:
                 self.people.apply_context(person, context)
-            self.people.claim_role_words([t for t in tokens if start <= t.idx])
+            self.people.claim_role_words([t for t in tokens if start <= t.idx] + affiliation)
             return True
         return False
 
