@@ -20,7 +20,7 @@ CONTRACT_KEYS = {
     "event": ["id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger", "sentence",
               "date", "date_text", "location", "negated", "hypothetical", "reported_by", "confidence", "magnitudes"],
     "party": ["actor", "text", "code", "sector"],
-    "place": ["name", "start", "end", "country", "admin1", "lat", "lon", "geonameid"],
+    "place": ["name", "start", "end", "country", "admin1", "lat", "lon", "geonameid", "inherited"],
 }
 
 
