@@ -330,3 +330,10 @@ def test_no_events_module_is_over_700_lines() -> None:
     sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in package.glob("*.py")}
     assert "coder.py" in sizes and "implied.py" in sizes
     assert all(size <= 700 for size in sizes.values()), sizes
+
+
+def test_where_a_shot_comes_from_is_who_fired_it(rules: Pipeline) -> None:
+    text = "The Greek-flagged tanker was hit by a missile fired from Houthi-controlled territory, the operator said."
+    fired = next(e for e in code(rules, text) if e.trigger.text == "fired")
+    assert fired.event == "ASSAULT" and [p.code for p in fired.actor] == ["YEM"]
+    assert not any(p.text.lower().endswith("tanker") for p in fired.actor)

@@ -107,6 +107,12 @@ class RoleMixin:
                     article, subj, bounds, cand.source)
         else:
             cand.source = self.parties(article, subj, bounds)
+        if not cand.source and entry.type == "ASSAULT":
+            # "a missile fired from Houthi-controlled territory": where a shot comes from is who fired it.
+            origin = self.prep_object(token, "from")
+            if origin is not None:
+                cand.source = self.parties(article, origin, bounds) or self._modifier_parties(
+                    article, origin, bounds, [])
         if not cand.target:
             cand.target = self.target_of(article, token, entry, bounds, cand.source)
 
