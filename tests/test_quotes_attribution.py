@@ -300,3 +300,16 @@ def test_titles_in_marks_and_dash_attributions(qpipe: Pipeline) -> None:
     assert only(article, "Enough is enough").speaker_text == "Senator Elizabeth Warren"
     assert only(article, "The governor has been clear").speaker_text == "The statement"
     assert only(article, "No.").cue == "said"
+
+
+def test_that_clause_after_a_document_in_a_prepositional_frame(qpipe: Pipeline) -> None:
+    text = ("Prosecutors wrote in the indictment that the former aide had lied to investigators. "
+            "A senior administration official told reporters that no pardon was planned. "
+            'The official said the decision "has not been discussed."')
+    article = run(qpipe, text)
+    wrote = only(article, "the former aide had lied")
+    assert (wrote.speaker_text, wrote.cue, wrote.text) == (
+        "Prosecutors", "wrote", "the former aide had lied to investigators")
+    first = only(article, "no pardon was planned")
+    second = only(article, "has not been discussed")
+    assert second.anonymous and second.speaker == first.speaker  # "the official" is the official named before

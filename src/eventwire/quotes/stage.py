@@ -262,7 +262,8 @@ class _Extraction:
         start = self.skip_dateline(start, end)
         # A leading complementiser is the frame's, not the content's.
         first = self.token_at(start)
-        if first is not None and first.lower_ in ("that", "whether", "if") and first.dep_ == "mark":
+        if first is not None and first.lower_ in ("that", "whether", "if") and (
+                first.dep_ == "mark" or (first.lower_ == "that" and first.dep_ == "dobj")):
             start = first.idx + len(first.text)
         start, end = self.trim(start, end)
         if end - start < 3:
@@ -349,8 +350,17 @@ class _Extraction:
                 continue
             for noun in prep.children:
                 for clause in noun.children:
-                    if clause.dep_ in ("acl", "relcl") and any(
-                            c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+                    if clause.dep_ not in ("acl", "relcl"):
+                        continue
+                    if any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+                        return [clause]
+                    # "wrote in the indictment that the aide had lied": parsed as a relative clause whose
+                    # object is "that"; after a document or channel noun it is the reported content.
+                    first = clause.left_edge
+                    if first.lower_ == "that" and first.i == noun.i + 1 and first.dep_ != "nsubj" and any(
+                            c.dep_ == "nsubj" for c in clause.children) and (
+                            self.lex.nouns.get(noun.lemma_.lower()) == "document"
+                            or noun.lemma_.lower() in self.lex.cue_nouns):
                         return [clause]
         return []
 
@@ -967,7 +977,9 @@ class _Extraction:
             if cand.cue_class == "cognition":
                 confidence -= 0.15
             inherited_anonymity = False
-            if head is not None and (actor is None or head.lower_ in PRONOUNS):
+            definite_source = head is not None and self.lex.nouns.get(lemma) == "source" and any(
+                c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det")
+            if head is not None and (actor is None or head.lower_ in PRONOUNS or definite_source):
                 # A pronoun, or a definite description ("the source") the actors stage left unresolved: the last
                 # speaker it can refer to. For a pronoun speaker the chain of speakers beats the actors stage's
                 # coreference, which also looks at names inside the quotes ('"The Executive may not ...," she wrote').
