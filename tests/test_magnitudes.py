@@ -163,6 +163,11 @@ def test_numbers_that_are_not_magnitudes(pipeline: Pipeline, text: str) -> None:
      {"injured": 14, "detained": 63}),
     ("The attack resulted in the death of 6 soldiers and the injury of 3 civilians, the ministry said.",
      {"killed": 6, "injured": 3}),
+    # "security forces" is not "forced from their homes": the group goes on
+    ("Two members of the security forces and three attackers were killed in the shootout.", {"killed": 5}),
+    ("Fighting in the region has forced more than 50,000 people from their homes, the UN said.",
+     {"displaced": 50_000}),
+    ("A crowd estimated at 10,000 protested outside the presidential palace.", {"participants": 10_000}),
     # companions
     ("Assailants shot dead a district judge along with his driver in Balochistan.", {"killed": 2}),
     # "shot and killed" shares the object; a demonym is one person

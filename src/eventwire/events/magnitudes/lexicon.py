@@ -76,7 +76,7 @@ def _conditions(text: str, path: str, number: int) -> tuple[tuple[tuple[str, fro
         parts = []
         for part in alternative.split(","):
             relation, _, words = part.partition("=")
-            if relation not in ("obj", "head", "to", "into", "of", "prt", "any") or not words:
+            if relation not in ("obj", "head", "to", "into", "of", "from", "prt", "any") or not words:
                 raise DictionaryFormatError(path, number, f"bad condition {part!r}")
             parts.append((relation, frozenset(words.split("|"))))
         alternatives.append(tuple(parts))

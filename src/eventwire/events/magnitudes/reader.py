@@ -76,6 +76,16 @@ class MagnitudeReader:
             found.extend(self._read(token, predicate, sentence, claimed))
         return found
 
+    def _states(self, token: Token) -> bool:
+        """Whether the word states a figure in its own right ("injured", "the injury of"), not merely shares a
+        lemma with such a word ("security forces" is not "forced from their homes")."""
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX"):
+            return (lemma, "V") in self.lex.predicates or (token.lower_, "A") in self.lex.predicates
+        if token.pos_ in ("NOUN", "PROPN"):
+            return (lemma, "N") in self.lex.predicates
+        return token.pos_ == "ADJ" and (token.lower_, "A") in self.lex.predicates
+
     def _predicates(self, token: Token, lemma: str) -> list[Predicate]:
         pos = token.pos_
         if pos in ("VERB", "AUX"):
@@ -282,7 +292,9 @@ class MagnitudeReader:
                 return token.head.head  # "thousands of protesters"
             return token if "nummod" in deps else None
         if slot == "crowd":
-            return _prep_object(token, "of")
+            # "a crowd of 5,000"; "a crowd estimated at 10,000"
+            estimated = next((c for c in token.children if c.dep_ == "acl"), None)
+            return _prep_object(token, "of") or (_prep_object(estimated, "at") if estimated is not None else None)
         return None
 
     @staticmethod
@@ -331,11 +343,10 @@ class MagnitudeReader:
         """The count of a phrase and its conjuncts ("two soldiers and a civilian" = 3)."""
         group = [head]
         for conjunct in _conjuncts(head):
-            if conjunct.lemma_.lower() in self.words:
+            if self._states(conjunct):
                 break  # "the death of 6 soldiers and the injury of 3": another statement, not more people
-            # "12 injured and 40 arrested": a predicate between two numbers ends the group
-            between = head.doc[group[-1].i + 1:conjunct.i]
-            if any(t.lemma_.lower() in self.words or t.lower_ in self.words for t in between):
+            # "12 injured and 40 arrested": a word that states a figure between two numbers ends the group
+            if any(self._states(t) for t in head.doc[group[-1].i + 1:conjunct.i]):
                 break
             group.append(conjunct)
         counts = [self._single(t, need_number) for t in group]
@@ -460,7 +471,7 @@ def _relation_holds(token: Token, relation: str, words: frozenset[str]) -> bool:
             for g in c.children)
     if relation == "prt":
         return any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
-    if relation in ("to", "into", "of"):
+    if relation in ("to", "into", "of", "from"):
         return any(c.dep_ in ("prep", "dative") and c.lower_ == relation and any(
             g.lemma_.lower() in words or g.lower_ in words for g in c.children) for c in token.children)
     return any(c.lemma_.lower() in words or c.lower_ in words for c in token.subtree if c is not token)

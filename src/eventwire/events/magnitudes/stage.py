@@ -16,6 +16,7 @@ CREATED_CONFIDENCE = 0.4
 # An arrest (COERCE, mode arrest) takes arrest and detention figures only: the dead of the attack it follows are
 # the attack's.
 ARREST_KINDS = frozenset({"arrested", "detained"})
+_LINK_ORDER = ("killed", "injured", "missing", "kidnapped", "arrested", "detained", "displaced", "participants")
 
 
 class MagnitudeStage:
@@ -60,6 +61,9 @@ class MagnitudeStage:
         events = {event.id: event for event in article.events}
         created: dict[tuple[int, str], Event] = {}
         followed: dict[int, list[Event]] = {}  # sentence -> the events its figures went to
+        # Within a sentence the casualty figures choose the event first; displacement and crowds follow them, so a
+        # secondary figure never creates an event that takes the casualties away from the attack they belong to.
+        found.sort(key=lambda item: (item.sentence, _LINK_ORDER.index(item.kind), item.start))
         for item in found:
             here = cues[item.sentence]
             if "accident" in here and "violent" not in here and not item.violent:
