@@ -383,3 +383,21 @@ def test_a_feed_cannot_point_the_watcher_into_the_private_network(tmp_path: Path
             assert failure_reason(w, redirect) == "refused: 10.0.0.1 resolves to a non-public address (10.0.0.1)"
             assert failure_reason(w, "http://169.254.169.254/latest/meta-data/").startswith("refused: 169.254")
         assert site.hits["/news/31"] == 0 and site.hits["/out"] == 1
+
+
+def test_hostile_redirects_and_sources_cost_one_item_not_the_round(tmp_path: Path, pipeline: Pipeline) -> None:
+    with running_site() as site:
+        bad_redirect = site.fixed("/bad-redirect", 301, b"", None, {"Location": "http://[::1/broken"})
+        to_ftp = site.fixed("/to-ftp", 302, b"", None, {"Location": "ftp://127.0.0.1/file"})
+        loop = site.fixed("/loop", 302, b"", None, {"Location": "/loop"})
+        garbage = site.fixed("/garbage.xml", 200, b"<?xml version='1.0'?><rss><channel>\x00\xff\xfe<item>",
+                             "application/xml")
+        feed = site.feed("/feed.xml", [(bad_redirect, "a"), (to_ftp, "b"), (loop, "c"), *page_items(site, [33])])
+        with watcher(tmp_path / "w.duckdb", [garbage, feed], pipeline, retries=0) as w:
+            result = w.run_round()
+            assert (result.sources_failed, result.stored, result.failed) == (1, 1, 3)
+            assert failure_reason(w, bad_redirect) == \
+                "HTTP protocol error: Invalid URL in location header: Invalid port: ':1'."
+            assert failure_reason(w, to_ftp) == "redirect to a non-http(s) URL: ftp://127.0.0.1/file"
+            assert failure_reason(w, loop) == "more than 5 redirects"
+            assert failure_reason(w, garbage).startswith("malformed feed")

@@ -94,6 +94,14 @@ class Fetched:
         return self.reason is None
 
 
+_TRANSPORT_REASONS: dict[type[Exception], str] = {
+    httpx.ConnectError: "cannot connect (DNS or refused)",
+    httpx.RemoteProtocolError: "HTTP protocol error",
+    httpx.ReadError: "connection broken while reading",
+    httpx.WriteError: "connection broken while sending",
+}
+
+
 class Stopped(Exception):
     """The watcher was asked to stop while this request waited for its turn."""
 
@@ -256,10 +264,12 @@ class Fetcher:
                     raise _Failed(f"timed out (no answer within {self.politeness.timeout:g} s)") from None
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 if last:
-                    raise _Failed(f"cannot connect or read (DNS, refused or reset): {exc or type(exc).__name__}") \
-                        from None
+                    what = next(r for kind, r in _TRANSPORT_REASONS.items() if isinstance(exc, kind))
+                    raise _Failed(f"{what}: {exc or type(exc).__name__}") from None
             except httpx.HTTPError as exc:
                 raise _Failed(f"HTTP error: {type(exc).__name__}: {exc}") from None
+            except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+                raise _Failed(f"invalid URL: {exc}") from None
             else:
                 if status not in RETRY_STATUSES or last:
                     return status, response_headers, body
@@ -336,6 +346,10 @@ class Fetcher:
             return Fetched(url, current, reason=f"more than {MAX_REDIRECTS} redirects")
         except _Failed as failed:
             return Fetched(url, current, failed.status, reason=failed.reason)
+        except Stopped:
+            raise
+        except Exception as exc:  # a hostile server or URL must cost one page, never the round
+            return Fetched(url, current, reason=f"fetch failed: {type(exc).__name__}: {exc}")
 
 
 def _outcome(url: str, final: str, status: int, headers: httpx.Headers, body: bytes | None) -> Fetched:

@@ -210,6 +210,8 @@ class Watcher:
                 listing = read_listing(fetched.body, url, self.config.politeness.max_bytes)
             except DocumentError as exc:
                 reason = exc.reason
+            except Exception as exc:  # the XML and feed parsers meet hostile input; one source must not stop the round
+                reason = f"cannot read the source: {type(exc).__name__}: {exc}"
         if listing is None:
             result.sources_failed += 1
             result.failures.append((url, reason or "no body"))

@@ -136,6 +136,9 @@ def _feed(body: bytes, base: str) -> Listing | None:
         published = _entry_date(entry)
         title = html_to_text(entry.get("title", "")) or None
         listing.entries.append(Entry(url, title, published.isoformat() if published else None))
+    if parsed.get("bozo") and not listing.entries:
+        # An empty feed is fine; a broken one with no readable item is a failure to report, not "no news".
+        raise DocumentError(base, f"malformed feed: {parsed.get('bozo_exception')}")
     return listing
 
 
