@@ -75,6 +75,8 @@ _ADMIN_KINDS = frozenset({"city", "capital", "admin1", "admin2"})
 # Generic words that follow too many names of other things to license a place ("Apple Road", "Lake Street").
 _NOT_LICENSING = frozenset({"road", "roads", "street", "streets", "avenue", "avenues", "square", "squares", "airport",
                             "airports", "camp", "camps", "city", "town", "state", "states", "region", "regions"})
+# The doc.user_data key of the tokens taken for places while detecting.
+_PLACE_TOKENS = "eventwire.places.place_tokens"
 # Lower-case words that join two names the recogniser read as one entity.
 _JOINING_WORDS = frozenset({"and", "or", "to", "in", "near", "from", "of", "&"})
 # Kinds of gazetteer entry a smaller name found outside the recogniser's places may stand for.
@@ -144,7 +146,9 @@ class PlaceStage:
         taken = [False] * len(doc)
         dateline = _dateline_end(doc.text)
         # Where the recogniser saw places: a name listed with one of them is licensed to be a place too.
-        self._place_tokens = {i for ent in doc.ents if ent.label_ in PLACE_LABELS for i in range(ent.start, ent.end)}
+        # Kept on the doc, not the stage: one stage object may serve several threads.
+        place_tokens = doc.user_data[_PLACE_TOKENS] = {
+            i for ent in doc.ents if ent.label_ in PLACE_LABELS for i in range(ent.start, ent.end)}
         for ent in doc.ents:
             if ent.label_ not in PLACE_LABELS:
                 for i in range(ent.start, ent.end):
@@ -165,7 +169,7 @@ class PlaceStage:
                 if ent.label_ not in PLACE_LABELS:
                     if not self._place_name_here(span, span.start_char < dateline, ent.label_):
                         continue
-                    self._place_tokens.update(range(span.start, span.end))
+                    place_tokens.update(range(span.start, span.end))
                 span = self._extend(span, taken)
                 candidates = self._lookup(span)
                 if ent.label_ == "FAC" and not candidates:
@@ -177,6 +181,7 @@ class PlaceStage:
         found.extend(self._qualifier_abbreviations(doc, found, taken))
         found.extend(self._repeated(doc, found))
         found.sort(key=lambda t: t.start)
+        del doc.user_data[_PLACE_TOKENS]  # a set would not survive the doc's serialisation
         return found
 
     def _repeated(self, doc: Doc, found: list[Toponym]) -> list[Toponym]:
@@ -250,7 +255,7 @@ class PlaceStage:
         for end in range(span.end + 1, min(span.end + 4, len(doc)) + 1):
             longer = doc[span.start:end]
             if not _capitalised(longer[-1].text) or any(taken[i] for i in range(span.end, end)
-                                                        if i not in self._place_tokens):
+                                                        if i not in _place_tokens(doc)):
                 break
             if any(not alternate for _, alternate in self.gazetteer.candidates(longer.text)):
                 best = longer
@@ -285,7 +290,7 @@ class PlaceStage:
         # "the town of Djibo", "residents of Ingram", "30 km south of Djibo".
         if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].lower_ in self._place_of_words:
             return True
-        places = self._place_tokens
+        places = _place_tokens(doc)
         # "Northampton and Hadley", "Kisumu, Nakuru": listed with a place the recogniser found.
         if before >= 1 and doc[before].lower_ in ("and", "or", ",") and (before - 1) in places:
             return True
@@ -658,6 +663,11 @@ def _contains(outer: Candidate, inner: Candidate) -> bool:
 def _add_bonus(toponym: Toponym, candidate: Candidate, value: float) -> None:
     # One qualifier counts once per candidate, however many readings of the other name support it.
     toponym.bonus[id(candidate)] = max(toponym.bonus.get(id(candidate), 0.0), value)
+
+
+def _place_tokens(doc: Doc) -> set[int]:
+    """Indexes of the tokens the recogniser (or the stage so far) took for places."""
+    return doc.user_data.get(_PLACE_TOKENS, set())  # type: ignore[no-any-return]
 
 
 def _support(mentions: int) -> float:
