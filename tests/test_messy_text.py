@@ -269,3 +269,15 @@ def test_lower_case_paragraph_gives_the_actors_and_events_of_the_cased_one(pipel
     # Small differences are allowed; most of what the cased text gives must be there.
     assert len(cased_actors & lower_actors) >= 0.8 * len(cased_actors)
     assert len(cased_events & lower_events) >= 0.8 * len(cased_events)
+
+
+def test_lower_case_article_keeps_its_dateline_place_and_generic_institutions(pipeline: Pipeline) -> None:
+    text = ("manila, aug 19 (wire) - china and the philippines traded accusations after their ships collided. "
+            "philippine president ferdinand marcos jr. summoned his national security council, and us central "
+            "command said it was watching. the ships had to resupply troops.")
+    article = pipeline(Article(id="m", text=text, published="2024-08-19"))
+    by_text = {m.text: a for a in article.actors for m in a.mentions}
+    assert by_text["manila"].kind == "location"  # a dateline, not the government
+    assert by_text["us central command"].country == "USA"
+    assert all(a.country != "USA" for m, a in by_text.items() if "national security council" in m)
+    assert "resupply" not in by_text

