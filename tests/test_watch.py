@@ -259,7 +259,8 @@ def test_a_failing_source_is_a_row_and_waits_before_its_retry(tmp_path: Path, pi
 
 def test_robots_txt_forbids_a_path_and_the_user_agent_names_eventwire(tmp_path: Path, pipeline: Pipeline) -> None:
     with running_site() as site:
-        site.fixed("/robots.txt", 200, b"User-agent: *\nDisallow: /private/\n\nUser-agent: otherbot\nDisallow: /\n")
+        site.fixed("/robots.txt", 200, b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.2\n\n"
+                                       b"User-agent: otherbot\nDisallow: /\n")
         hidden = site.page("/private/14", "Private", article_text(14))
         public = site.page("/public/15", "Public", article_text(15))
         feed = site.feed("/feed.xml", [(hidden, "Private"), (public, "Public")])
@@ -268,6 +269,7 @@ def test_robots_txt_forbids_a_path_and_the_user_agent_names_eventwire(tmp_path: 
             assert (result.stored, result.failed) == (1, 1)
             assert stored_urls(w) == [public]
             assert failure_reason(w, hidden) == f"forbidden by robots.txt ({hidden})"
+            assert w.fetcher.gate.delays[site.base.removeprefix("http://")] == 0.2  # Crawl-delay, over --host-delay 0
             w.run_round()
         assert site.hits["/private/14"] == 0
         assert site.hits["/robots.txt"] == 1  # cached per host
@@ -401,3 +403,28 @@ def test_hostile_redirects_and_sources_cost_one_item_not_the_round(tmp_path: Pat
             assert failure_reason(w, to_ftp) == "redirect to a non-http(s) URL: ftp://127.0.0.1/file"
             assert failure_reason(w, loop) == "more than 5 redirects"
             assert failure_reason(w, garbage).startswith("malformed feed")
+
+
+def test_compressed_pages_and_retry_after(tmp_path: Path, pipeline: Pipeline) -> None:
+    import brotli
+
+    with running_site() as site:
+        html = article_html("Story 34", article_text(34))
+        site.fixed("/br", 200, brotli.compress(html), "text/html", {"Content-Encoding": "br"})
+        site.fixed("/gz", 200, gzipped(article_html("Story 35", article_text(35))), "text/html",
+                   {"Content-Encoding": "gzip"})
+        calls = {"n": 0}
+
+        def busy_once(h: Any) -> None:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                h.send(429, b"slow down", "text/plain", {"Retry-After": "1"})
+            else:
+                h.send(200, article_html("Story 36", article_text(36)), "text/html")
+        site.routes["/busy"] = busy_once
+        feed = site.feed("/feed.xml", [(site.url("/br"), "a"), (site.url("/gz"), "b"), (site.url("/busy"), "c")])
+        with watcher(tmp_path / "w.duckdb", [feed], pipeline, retries=1) as w:
+            result = w.run_round()
+            assert (result.stored, result.failed) == (3, 0)
+            assert rows(w, "SELECT title FROM articles ORDER BY title") == [("Story 34",), ("Story 35",), ("Story 36",)]
+        assert calls["n"] == 2
