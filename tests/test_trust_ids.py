@@ -91,3 +91,20 @@ def test_every_article_link_leads_to_the_article(server: httpx.Client) -> None:
             assert "Tricky id article" in target.text or target.json().get("id") == "../../api/stats", href
             followed += 1
     assert followed >= 4
+
+
+def test_a_parquet_dataset_meets_the_same_rule(tmp_path: Path) -> None:
+    from eventwire.engines.dataset import ParquetSink
+    from eventwire.store.parquet import load_dataset
+
+    bad, good = lookalike_article(), lookalike_article()
+    bad.id = "x" * 5000
+    sink = ParquetSink(str(tmp_path / "dataset"))
+    sink.write_chunk("0", [bad, good])
+    sink.write_manifest({"articles": 2})
+    with Store(tmp_path / "loaded.duckdb") as store:
+        stored, skipped, failures = load_dataset(store, tmp_path / "dataset")
+        assert (stored, skipped, failures) == (1, 0, 1)
+        [failure] = store.failures()
+        assert f"at most {MAX_ID_LENGTH}" in failure["reason"]
+        assert store.known_ids([good.id]) == {good.id}

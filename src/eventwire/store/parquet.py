@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from eventwire.errors import SchemaVersionError, StoreError
-from eventwire.store.records import DERIVED_TABLES, RECORD_TABLES, SCHEMA_VERSION, SCHEMAS
+from eventwire.ingest.ids import id_problem
+from eventwire.model import Failure
+from eventwire.store.records import (
+    DERIVED_TABLES,
+    RECORD_TABLES,
+    SCHEMA_VERSION,
+    SCHEMAS,
+    failure_row,
+    to_arrow,
+)
 
 if TYPE_CHECKING:
     from eventwire.store.database import Store
@@ -118,13 +128,21 @@ def load_dataset(store: Store, root: str | Path, progress: Callable[[int, int], 
     if not is_dataset(root):
         raise StoreError(f"{root} is not an eventwire Parquet dataset (no articles/ directory or {MANIFEST})")
     check_version(root)
-    stored = skipped = 0
+    stored = skipped = failed_ids = 0
     for part in part_files(root, "articles"):
         articles = pq.read_table(part, schema=SCHEMAS["articles"])
         ids = articles.column("id").to_pylist()
         known = store.known_ids(ids)
-        fresh = [i for i in dict.fromkeys(ids) if i not in known]
-        skipped += len(ids) - len(fresh)
+        # The id rule holds here too: a dataset's files may come from anywhere.
+        refused = {i: problem for i in dict.fromkeys(ids) if (problem := id_problem(i or ""))}
+        fresh = [i for i in dict.fromkeys(ids) if i not in known and i not in refused]
+        skipped += len(ids) - len(fresh) - len(refused)
+        if refused:
+            when = datetime.now(UTC).replace(tzinfo=None)
+            rows = [failure_row(Failure(f"{part}#{(i or '')[:60]}", f"id refused: {problem}"), when)
+                    for i, problem in refused.items()]
+            store.insert_tables({"failures": to_arrow("failures", rows)}, replace=True)
+            failed_ids += len(refused)
         if fresh:
             keep = pa.array(fresh)
             tables = {"articles": articles.filter(pc.is_in(articles.column("id"), keep))}
@@ -138,7 +156,7 @@ def load_dataset(store: Store, root: str | Path, progress: Callable[[int, int], 
             stored += len(fresh)
         if progress:
             progress(stored, skipped)
-    failures = 0
+    failures = failed_ids
     for part in part_files(root, "failures"):
         rows = pq.read_table(part, schema=SCHEMAS["failures"])
         store.insert_tables({"failures": rows}, replace=True)
