@@ -337,3 +337,14 @@ def test_where_a_shot_comes_from_is_who_fired_it(rules: Pipeline) -> None:
     fired = next(e for e in code(rules, text) if e.trigger.text == "fired")
     assert fired.event == "ASSAULT" and [p.code for p in fired.actor] == ["YEM"]
     assert not any(p.text.lower().endswith("tanker") for p in fired.actor)
+
+
+@pytest.mark.parametrize(("text", "event_type"), [
+    ("The Prime Minister affirmed the readiness of Iraq to cooperate with the neighboring countries.", "AGREE"),
+    ("The Chinese side is willing to work with the Pakistani side to deepen the partnership.", "AGREE"),
+    ("The demonstrators organized a sit-in before the headquarters of the governorate in Gafsa.", "PROTEST"),
+    ("The Minister of Foreign Affairs received in his office the Ambassador of the Kingdom of Morocco.", "CONSULT"),
+])
+def test_translated_sounding_sentences(rules: Pipeline, text: str, event_type: str) -> None:
+    events = code(rules, text)
+    assert max(events, key=lambda e: e.confidence).event == event_type, [(e.event, e.trigger.text) for e in events]

@@ -52,6 +52,14 @@ class ModalityMixin:
                 self._apply(self._gov(head), mod)
                 current = head
                 continue
+            if dep in ("acl", "advcl") and any(c.lower_ == "to" and c.dep_ == "aux" for c in current.children) and (
+                    (dep == "acl" and head.pos_ in ("NOUN", "PROPN") and self._gov(head) == "intent")
+                    or any(o.dep_ == "dobj" and o.i < current.i and self._gov(o) == "intent" for o in head.children)):
+                # "affirmed the readiness of Iraq to cooperate", "announced its intention to withdraw" (the
+                # parser may hang the infinitive on the verb): stated intent, not a purpose.
+                mod.intent = True
+                current = head
+                continue
             if dep in ("advcl", "acl", "relcl") and any(c.lower_ == "to" and c.dep_ == "aux" for c in current.children):
                 # A purpose or infinitival modifier ("to help ...", "the force to be agreed") is not a fact.
                 mod.conditional = True
