@@ -17,6 +17,15 @@ Governing verbs absorb their complements ("agreed to withdraw" is one AGREE, "th
 impose sanctions" one THREATEN), light verbs give their event noun a source ("staged a
 protest"), and event nouns that are arguments of a coded verb are not coded again: that keeps
 the coder near one event per sentence.
+
+The steps live in their own modules, mixed into :class:`Coder`: :mod:`~eventwire.events.senses`
+(trigger senses), :mod:`~eventwire.events.parties` (actor phrases, subjects, frame slots),
+:mod:`~eventwire.events.roles` (one candidate's source, target, place, weapon mode),
+:mod:`~eventwire.events.modality` (negation, condition, intent), :mod:`~eventwire.events.absorb`
+(control verbs, light verbs, absorption, CAMEO detail) and :mod:`~eventwire.events.implied`
+(implied actors, things that are no actors, non-events). Candidates are
+:class:`~eventwire.events.candidate.Candidate`; the coder implements the stage's one coder
+interface, :class:`~eventwire.events.candidate.EventCoder`.
 """
 
 from __future__ import annotations
