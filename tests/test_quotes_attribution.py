@@ -313,3 +313,12 @@ def test_that_clause_after_a_document_in_a_prepositional_frame(qpipe: Pipeline) 
     first = only(article, "no pardon was planned")
     second = only(article, "has not been discussed")
     assert second.anonymous and second.speaker == first.speaker  # "the official" is the official named before
+
+
+def test_per_as_according_to_but_not_as_a_rate(qpipe: Pipeline) -> None:
+    text = ("The White House is weighing new tariffs on European cars, per two people familiar with the talks. "
+            "Gas prices rose 10 cents per gallon, and the company charges $20 per person.")
+    article = run(qpipe, text)
+    [quote] = article.quotes
+    assert (quote.cue, quote.speaker_text, quote.anonymous) == ("per", "two people", True)
+    assert quote.text == "The White House is weighing new tariffs on European cars"

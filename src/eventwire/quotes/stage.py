@@ -276,7 +276,8 @@ class _Extraction:
     def indirect_candidates(self, marked: list[MarkedQuote]) -> list[_Candidate]:
         out: list[_Candidate] = []
         for token in self.doc:
-            if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            if (token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)) or (
+                    token.lower_ == "per" and token.dep_ == "prep"):
                 cand = self.according_to(token)
             elif token.pos_ == "NOUN":
                 cand = self.nominal_cue(token)
@@ -398,8 +399,15 @@ class _Extraction:
         return cand
 
     def according_to(self, token: Token) -> _Candidate | None:
-        to = next(c for c in token.children if c.lower_ == "to")
-        objects = [c for c in to.children if c.dep_ == "pobj"]
+        """ "S, according to X" and the newsletter style "S, per X" (X a determined noun or a name that can speak:
+        "per a source familiar", "per Axios"; never "per day" or "per person")."""
+        if token.lower_ == "per":
+            to = token
+            objects = [c for c in token.children if c.dep_ == "pobj" and self.can_speak(c) and (
+                c.pos_ == "PROPN" or any(d.dep_ in ("det", "nummod", "poss") for d in c.children))]
+        else:
+            to = next(c for c in token.children if c.lower_ == "to")
+            objects = [c for c in to.children if c.dep_ == "pobj"]
         if not objects:
             return None
         head = token.head
