@@ -226,3 +226,12 @@ def test_fishermen_are_a_group_that_they_refers_to(pipeline: Pipeline) -> None:
     article = _run(pipeline, "Fishermen from Zambales said they had been chased away by Chinese boats.")
     fishermen = _actor(article, "Fishermen")
     assert fishermen is not None and fishermen.sector == "AGR" and _actor(article, "they") is fishermen
+
+
+@pytest.mark.parametrize(("text", "surface", "sector"), [
+    ("Two people were killed in police firing in Kishtwar.", "police", "COP"),
+    ("Army shelling destroyed homes in the village.", "Army", "MIL"),
+])
+def test_the_agent_of_a_nominal_act_is_an_actor(pipeline: Pipeline, text: str, surface: str, sector: str) -> None:
+    actor = _actor(_run(pipeline, text), surface)
+    assert actor is not None and actor.sector == sector

@@ -69,7 +69,7 @@ class Descriptions(Step):
         for token in self.doc:
             if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in PRONOUNS:
                 continue
-            if token.dep_ == "compound" and token.head.i > token.i:
+            if token.dep_ == "compound" and token.head.i > token.i and not self.modifies_an_act(token):
                 continue  # the head of the phrase comes later
             if not (self.agents.ends_a_phrase(token.lemma_.lower()) or self.agents.ends_a_phrase(token.lower_)):
                 continue
@@ -81,6 +81,16 @@ class Descriptions(Step):
                                                                                                ent.end_char]):
                 continue  # a title inside a place name: "Port-au-Prince"
             self.description(token)
+
+    def modifies_an_act(self, token: Token) -> bool:
+        """Whether an agent word modifies a noun that is no agent ("police firing", "army shelling", "rebel
+        attack"): then it is the actor of that act, a description of its own."""
+        head = token.head
+        if head.pos_ not in ("NOUN", "PROPN") or self.ent_label.get(head.i) is not None:
+            return False
+        if self.agents.ends_a_phrase(head.lemma_.lower()) or self.agents.ends_a_phrase(head.lower_):
+            return False  # "security forces", "police officer": the phrase goes on
+        return bool(self.agents.match(word_forms([token])))
 
     def generic_org(self, ent: SpacySpan) -> bool:
         """An ORG entity made only of nationality and agent words ("the Iraqi Army") is a description."""
@@ -257,7 +267,8 @@ class Descriptions(Step):
             return
         if self.person_in_apposition(head, tokens, head_match.agent):
             return
-        if len(tokens) == 1 and head.tag_ == "NN" and head_match.agent.type != "organization":
+        if len(tokens) == 1 and head.tag_ == "NN" and head_match.agent.type != "organization" and \
+                not (head.dep_ == "compound" and head_match.agent.type == "group"):
             return  # a bare singular noun ("in force", a title before a name) is not a reference
         start, end = tokens[0].idx, token_end(head)
         # A person described by what they are close to: "a source close to the ministry".
