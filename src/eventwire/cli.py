@@ -381,7 +381,7 @@ def demo_command(
     corpus = sample_corpus_dir()
     err.print(f"eventwire demo: ingesting the sample corpus in {corpus}", highlight=False)
     summary = _run_ingest([str(corpus)], db, _config(model), processes)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True) as store, _stdout_may_close():
         counts = store.counts()
         console = _stdout_console()
         console.print(f"\n[bold]{db}[/bold]: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
@@ -393,8 +393,8 @@ def demo_command(
         _print_table(console, "Most mentioned actors", [
             {k: a[k] for k in ("name", "kind", "country", "sector", "role", "articles", "mentions")} for a in actors
         ])
-    console.print("Browse it with [bold]eventwire serve[/bold]; query it with "
-                  "[bold]eventwire events --actor USA[/bold].")
+        console.print("Browse it with [bold]eventwire serve[/bold]; query it with "
+                      "[bold]eventwire events --actor USA[/bold].")
     if summary.stored == 0 and summary.skipped == 0:
         raise typer.Exit(EXIT_NOTHING)
 
