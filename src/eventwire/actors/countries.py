@@ -308,7 +308,7 @@ class Countries(Step):
             if cluster is not None:
                 self.add_mention(cluster, start, end)
         # Misspelt country names spaCy did not tag at all ("Ethopia has agreed").
-        for token in self.doc:
+        for token in self.index.tokens:
             if token.i in self.ent_label or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
                 continue
             start, end = token.idx, token_end(token)

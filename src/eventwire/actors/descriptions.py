@@ -66,7 +66,7 @@ class Descriptions(Step):
         self.countries = countries
 
     def descriptions(self) -> None:
-        for token in self.doc:
+        for token in self.index.tokens:
             if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in PRONOUNS:
                 continue
             if token.dep_ == "compound" and token.head.i > token.i and not self.modifies_an_act(token):

@@ -101,6 +101,8 @@ class ArticleIndex:
         cased = doc.user_data.get("cased_text") if doc.user_data else None
         self.cased = cased if isinstance(cased, str) and len(cased) == len(text) else text
         self.doc = doc
+        # The tokens, made once: every step walks them, and spaCy builds a new Token object per visit.
+        self.tokens: list[Token] = list(doc)
         self.day = day(published)
         self.claimed = bytearray(len(text))
         self.clusters: list[Cluster] = []

@@ -24,7 +24,7 @@ class Pronouns(Step):
     """Pronouns joined to their antecedents."""
 
     def pronouns(self) -> None:
-        for token in self.doc:
+        for token in self.index.tokens:
             kind = PRONOUNS.get(token.lower_)
             if kind is None or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
                 continue
