@@ -348,3 +348,15 @@ def test_where_a_shot_comes_from_is_who_fired_it(rules: Pipeline) -> None:
 def test_translated_sounding_sentences(rules: Pipeline, text: str, event_type: str) -> None:
     events = code(rules, text)
     assert max(events, key=lambda e: e.confidence).event == event_type, [(e.event, e.trigger.text) for e in events]
+
+
+@pytest.mark.parametrize(("text", "event_type"), [
+    ("Al-Shabaab militants destroyed a telecommunications mast near Beledweyne.", "ASSAULT"),
+    ("Rebels looted and burned a health centre in Ituri.", "ASSAULT"),
+    ("on 12 march, unidentified gunmen burnt down the residence of a village chief in tillaberi.", "ASSAULT"),
+    ("Settlers uprooted hundreds of olive trees near Ramallah.", "ASSAULT"),
+    ("Rioters smashed shop windows in central Dakar.", "PROTEST"),
+    ("Anti-balaka fighters pillaged the market in Bambari.", "COERCE"),
+])
+def test_destruction_of_property(rules: Pipeline, text: str, event_type: str) -> None:
+    assert of_type(code(rules, text), event_type), [(e.event, e.trigger.text) for e in code(rules, text)]
