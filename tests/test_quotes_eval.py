@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,18 @@ def test_gold_score_on_both_parts(pipeline: Pipeline) -> None:
         assert scores["direct/content/any-overlap"]["f1"] >= 0.9
         assert scores["direct/content+source/one-to-one"]["f1"] >= 0.8
         assert scores["all/content+source/one-to-one"]["f1"] >= 0.8
+
+
+def test_eval_cli_reports_each_part_and_refuses_unknown_parts(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main(["eval", "quotes", str(write(tmp_path, ANN)), "--part", "everything"])
+    assert excinfo.value.code == 2
+    assert "--part must be tuning, checking or all" in " ".join(capsys.readouterr().err.split())
+    with pytest.raises(SystemExit) as excinfo:
+        main(["eval", "quotes", str(tmp_path), "--part", "all", "--format", "json"])
+    assert excinfo.value.code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report["parts"]) == ["all"]
+    assert set(report["parts"]["all"]["scores"]) == {f"{s}/{m}/{r}" for s in ("direct", "all")
+                                                     for m in ("content", "content+source") for r in REGIMES}
