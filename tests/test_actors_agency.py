@@ -235,3 +235,10 @@ def test_fishermen_are_a_group_that_they_refers_to(pipeline: Pipeline) -> None:
 def test_the_agent_of_a_nominal_act_is_an_actor(pipeline: Pipeline, text: str, surface: str, sector: str) -> None:
     actor = _actor(_run(pipeline, text), surface)
     assert actor is not None and actor.sector == sector
+
+
+def test_a_pronoun_subject_of_a_reported_clause_is_the_speaker(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "The RSF denied the army's claims and said it had captured the base.")
+    assert _actor(article, "it") is _actor(article, "RSF")
+    article = _run(pipeline, "Russia accused Ukraine of shelling the plant and said it would respond.")
+    assert _actor(article, "it") is _actor(article, "Russia")

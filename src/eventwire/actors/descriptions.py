@@ -115,8 +115,9 @@ class Descriptions(Step):
         """The actor "its"/"their" before ``head`` stands for: the subject of a governing clause ("The RSF
         said its forces ..."), else a country named earlier in the sentence ("Russia said its troops ...",
         countries become actors after the descriptions); None when unsure."""
-        subject = self.subject_actor(head, plural=determiner == "their")
-        if subject is not None:
+        subject = self.clause_subject(head)
+        if subject is not None and subject.kind in ("country", "organization", "group") and (
+                determiner == "their" or not subject.plural):
             return subject
         sentence_start = head.sent.start_char
         for ent in reversed(self.doc.ents):
@@ -125,31 +126,6 @@ class Descriptions(Step):
             hit = self.kb.country_of(self.index.cased[ent.start_char:ent.end_char])
             if hit is not None and hit[1] != DEMONYM and ent.root.dep_ in ("nsubj", "nsubjpass"):
                 return self.countries.country_cluster(hit[0])
-        return None
-
-    def subject_actor(self, token: Token, plural: bool = False) -> Cluster | None:
-        """The actor that is the subject of a clause governing ``token`` ("The RSF denied it and said its forces
-        were attacked": the RSF), a country, organisation or group; None when the subject is no such actor."""
-        current = token
-        for _ in range(6):
-            verb = current.head
-            if verb is current:
-                return None
-            if verb.pos_ in ("VERB", "AUX"):
-                verbs = [verb]
-                while verbs[-1].dep_ == "conj" and verbs[-1].head is not verbs[-1]:
-                    verbs.append(verbs[-1].head)
-                for candidate in verbs:
-                    subject = next((c for c in candidate.children if c.dep_ in ("nsubj", "nsubjpass")
-                                    and not (c.left_edge.i <= token.i <= c.right_edge.i)), None)
-                    if subject is not None:
-                        owner = next((c for c in self.clusters if any(
-                            m.start <= subject.idx < m.end for m in c.mentions)), None)
-                        if owner is not None and owner.kind in ("country", "organization", "group") \
-                                and (plural or not owner.plural):
-                            return owner
-                        return None
-            current = verb
         return None
 
     def latest_armed_group(self, head: Token, before: int) -> Cluster | None:

@@ -174,6 +174,28 @@ class Step:
         self.cluster = index.cluster
         self.new_cluster = index.new_cluster
 
+    def clause_subject(self, token: Token) -> Cluster | None:
+        """The actor that is the subject of the nearest clause governing ``token`` and not containing it
+        ("The RSF denied it and said its forces were attacked": the RSF); None when that subject is no actor.
+        A verb conjoined to another shares its subject."""
+        current = token
+        for _ in range(6):
+            verb = current.head
+            if verb is current:
+                return None
+            if verb.pos_ in ("VERB", "AUX"):
+                verbs = [verb]
+                while verbs[-1].dep_ == "conj" and verbs[-1].head is not verbs[-1]:
+                    verbs.append(verbs[-1].head)
+                for candidate in verbs:
+                    subject = next((c for c in candidate.children if c.dep_ in ("nsubj", "nsubjpass")
+                                    and not (c.left_edge.i <= token.i <= c.right_edge.i)), None)
+                    if subject is not None:
+                        return next((c for c in self.clusters if any(
+                            m.start <= subject.idx < m.end for m in c.mentions)), None)
+            current = verb
+        return None
+
     def word(self, token: Token) -> str:
         """A token as written in the parsed text (capitalised where a lower-case text was restored)."""
         return self.text[token.idx:token.idx + len(token.text)]

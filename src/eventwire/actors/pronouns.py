@@ -34,7 +34,11 @@ class Pronouns(Step):
             if kind == "body" and not _actor_it(token):
                 continue
             sentence = self.sentence_index.get(token.i, 0)
-            antecedent = self.antecedent(kind, start, sentence)
+            # The subject of the governing clause first ("The RSF denied the army's claim and said it had
+            # ..."), then the nearest compatible actor.
+            subject = self.clause_subject(token)
+            antecedent = subject if subject is not None and _fits(kind, subject) and any(
+                m.start < start for m in subject.mentions) else self.antecedent(kind, start, sentence)
             if antecedent is not None:
                 self.add_mention(antecedent, start, end)
 
@@ -42,12 +46,7 @@ class Pronouns(Step):
         earliest = self.index.sentence_start(max(0, sentence - _PRONOUN_WINDOW))
         best: tuple[int, Cluster] | None = None
         for cluster in self.clusters:
-            if kind == "person" and (cluster.kind != "person" or cluster.plural):
-                continue
-            if kind == "group" and cluster.kind != "group":
-                continue
-            # "it": a country, an organisation or a group named as one body, never a person.
-            if kind == "body" and (cluster.kind not in ("country", "organization", "group") or cluster.plural):
+            if not _fits(kind, cluster):
                 continue
             last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
             if last is not None and (best is None or last > best[0]):
@@ -62,3 +61,13 @@ def _actor_it(token: Token) -> bool:
     before an actor noun ("its troops") the description has it already, and before a thing ("its labour
     market") it would make the thing a party to events."""
     return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() not in _EXPLETIVE_HEADS
+
+
+def _fits(kind: str, cluster: Cluster) -> bool:
+    """Whether a pronoun of ``kind`` can stand for ``cluster``: he/she a person, they a group, and "it" a
+    country, an organisation or a group named as one body, never a person."""
+    if kind == "person":
+        return cluster.kind == "person" and not cluster.plural
+    if kind == "group":
+        return cluster.kind == "group"
+    return cluster.kind in ("country", "organization", "group") and not cluster.plural
