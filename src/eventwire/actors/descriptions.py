@@ -260,6 +260,9 @@ class Descriptions(Step):
         if not self.free(start, end):
             return
         agent = head_match.agent
+        # A person word used as an adjective names no one: "an official newspaper" is a newspaper.
+        matches = [m for m in matches if not (m.agent.type == "person" and m.end - m.start == 1
+                                              and m.end < len(tokens) and tokens[m.start].pos_ == "ADJ")]
         sector = self.description_sector(matches, agent, extension)
         countries = self.countries.countries_in(own)
         country = countries[0] if len(countries) == 1 else self.countries.of_country(head) if not countries else None
