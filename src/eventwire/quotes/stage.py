@@ -266,6 +266,9 @@ class _Extraction:
                 first.dep_ == "mark" or (first.lower_ == "that" and first.dep_ == "dobj")):
             start = first.idx + len(first.text)
         start, end = self.trim(start, end)
+        comparison = re.search(r",\s+(?:up|down)\s+from\s", self.text[start:end])
+        if comparison:
+            end = start + comparison.start()  # ", up from 52 percent five years ago": the writer's comparison
         if end - start < 3:
             return None
         # The content keeps its final full stop off, but keeps a closing quote mark of a quoted phrase in it.
@@ -308,8 +311,11 @@ class _Extraction:
         if cand.cue_class != "cognition" or cand.cue_at is None:
             return False
         cue = self.doc[cand.cue_at]
-        if any(o is not cand and o.start <= cue.idx < o.end for o in others):
-            return True
+        believer = cand.speaker_head
+        named = believer is not None and (believer.pos_ in ("PROPN", "PRON") or believer.ent_type_ == "PERSON"
+                                          or self.mistagged_name(believer))
+        if not named and any(o is not cand and o.start <= cue.idx < o.end for o in others):
+            return True  # "a poll found that most voters believe ...", not "Tolliver believes ..., his aide said"
         head = cue
         for _ in range(4):
             if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL for c in head.children):
@@ -345,6 +351,15 @@ class _Extraction:
         complements = [c for c in token.children if c.dep_ == "ccomp"]
         if complements:
             return complements
+        if token.lemma_.lower() not in ("tell", "ask", "inform", "assure", "remind", "notify", "advise"):
+            # "said many of the problems dated to ...": the parser made the clause's subject an object with a
+            # reduced relative; a finite-looking verb in the object means it is the reported clause.
+            for obj in token.children:
+                if obj.dep_ == "dobj" and obj.i > token.i and any(
+                        t.dep_ == "acl" and t.tag_ in ("VBD", "VBZ", "VBP", "VBN") and t.i > obj.i
+                        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                        for t in obj.subtree):
+                    return [obj]
         # "said in a statement that S": the parser hangs the that-clause on the noun.
         for prep in token.children:
             if prep.dep_ != "prep":
@@ -501,6 +516,13 @@ class _Extraction:
                         return found
         return head
 
+    def mistagged_name(self, token: Token) -> bool:
+        """A capitalised word the tagger took for an adverb or adjective ("Tolliver"); never a common noun
+        at the start of a sentence ("Tensions")."""
+        return (token.text[:1].isupper() and token.is_alpha and not token.is_stop
+                and (token.pos_ in ("ADV", "ADJ", "VERB", "X") or (token.pos_ == "NOUN" and not token.is_sent_start))
+                and token.lemma_.lower() not in self.lex.nouns)
+
     def can_speak(self, head: Token) -> bool:
         """Only persons, organisations, groups, documents and media speak ("the investigation" does not)."""
         if self.core(head) is not head:
@@ -509,8 +531,7 @@ class _Extraction:
             return head.lower_ in SPEAKER_PRONOUNS
         if head.pos_ == "PROPN" or head.ent_type_ in SPEAKER_ENTS:
             return True
-        if head.text[:1].isupper() and head.is_alpha and not head.is_stop and not head.is_sent_start and \
-                head.pos_ in ("ADV", "ADJ", "NOUN", "VERB", "X"):
+        if self.mistagged_name(head):
             return True  # a name the tagger missed ('," Tolliver said')
         if head.like_num or head.ent_type_ in ("PERCENT", "CARDINAL", "MONEY", "QUANTITY", "DATE", "TIME"):
             return False
@@ -884,7 +905,8 @@ class _Extraction:
         and is no prepositional object ("said in an interview")."""
         best: Token | None = None
         for token in self.tokens_in(*frame):
-            plausible = (token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ not in ("compound", "poss", "pobj")
+            plausible = ((token.pos_ in ("PROPN", "NOUN", "PRON") or self.mistagged_name(token))
+                         and token.dep_ not in ("compound", "poss", "pobj")
                          and self.can_speak(token))
             if plausible and token is not cue and (best is None or abs(token.i - cue.i) < abs(best.i - cue.i)):
                 best = token
