@@ -91,14 +91,15 @@ _WORD_CHARS = r"\pL\pN"
 
 def _word_pattern(value: str) -> tuple[str, str] | None:
     """An RE2 pattern matching the lower-cased words of ``value`` as whole words (any run of spaces between them),
-    and the longest word (a cheap LIKE pre-filter); None when ``value`` has no word character."""
+    and a LIKE pattern with the words in order (a cheap pre-filter); None when ``value`` has no word character."""
     words = value.lower().split()
     if not any(ch.isalnum() for ch in "".join(words)):
         return None
     escaped = ["".join(ch if ch.isalnum() or ord(ch) > 127 else "\\" + ch for ch in word) for word in words]
     body = r"\s+".join(escaped)
     pattern = rf"(?:^|[^{_WORD_CHARS}]){body}(?:$|[^{_WORD_CHARS}])"
-    return pattern, max(words, key=len)
+    like = "%" + "%".join(w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words) + "%"
+    return pattern, like
 
 
 def actor_clause(value: str, terms: str, search: str, key_clause: str, params: list[Any]) -> str:
@@ -117,11 +118,14 @@ def actor_clause(value: str, terms: str, search: str, key_clause: str, params: l
     params.append(value.strip().upper())
     words = _word_pattern(value)
     if words is not None:
-        pattern, longest = words
-        clauses.append(f"({search} LIKE ? ESCAPE '\\' AND regexp_matches({search}, ?))")
-        params.extend([_contains(longest), pattern])
-    clauses.append(key_clause)
-    params.append(value.strip())
+        pattern, like = words
+        # CASE, not AND: the regular expression then runs only on the rows the LIKE pre-filter lets through.
+        clauses.append(f"CASE WHEN {search} LIKE ? ESCAPE '\\' THEN regexp_matches({search}, ?) ELSE false END")
+        params.extend([like, pattern])
+    if ":" in value:
+        # Every actor key has a colon (``country:USA``, ``person:...``, ``name:...``): other values skip the look-up.
+        clauses.append(key_clause)
+        params.append(value.strip())
     return "(" + " OR ".join(clauses) + ")"
 
 
