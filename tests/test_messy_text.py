@@ -245,6 +245,14 @@ def test_a_lower_case_paragraph_in_a_cased_article_is_restored(nlp: Language) ->
     assert restored.startswith("Clashes in Kenya\n\nKenyan police") and "Nairobi" in restored
 
 
+def test_a_headline_in_capitals_is_restored(nlp: Language) -> None:
+    text = "POLICE ARREST 14 PROTESTERS IN LAHORE AFTER CLASHES\n\n" + PARAGRAPHS[0]
+    restored = restorer(nlp).restore(text)
+    assert restored.startswith("Police arrest 14 protesters in Lahore after clashes\n\nPolice arrested")
+    [doc] = parse_many(nlp, [text])
+    assert doc.text == text and ("LAHORE", "GPE") in {(ent.text, ent.label_) for ent in doc.ents}
+
+
 def test_lower_case_parse_keeps_the_original_text(nlp: Language) -> None:
     lower = PARAGRAPHS[1].lower()
     [doc] = parse_many(nlp, [lower])

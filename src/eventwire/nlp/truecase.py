@@ -23,7 +23,8 @@ restored text is in ``doc.user_data["cased_text"]``). What is capitalised:
   ("superintendent of police anil kumar" -> "Anil Kumar").
 
 A text is restored when its words are mostly lower case (see :func:`mostly_lower`); in a text that is
-otherwise cased, each long lower-case paragraph is restored on its own.
+otherwise cased, each long lower-case paragraph is restored on its own, and so is a line all in capitals
+("POLICE ARREST 14 IN LAHORE", restored from its lower case).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ DATA_DIR = Path(__file__).parent / "data"
 LOWER_SHARE = 0.03
 # Fewer words than this say too little to call a paragraph lower case on its own.
 MIN_WORDS = 12
+# A line of this many words or more all in capitals is restored too (a headline in capitals).
+MIN_CAPS_WORDS = 4
 CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000
 _POS = ("noun", "verb", "adj", "adv")
@@ -80,9 +83,13 @@ def needs_restoring(text: str) -> bool:
 
 
 def _lower_paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Lines to restore in an otherwise cased text: long lower-case paragraphs, and lines in capitals
+    ("POLICE ARREST 14 IN LAHORE"), which are restored from their lower case."""
     for paragraph in _PARAGRAPH.finditer(text):
         piece = paragraph.group(0)
-        if len(_WORD.findall(piece)) >= MIN_WORDS and mostly_lower(piece):
+        words = _WORD.findall(piece)
+        if (len(words) >= MIN_WORDS and mostly_lower(piece)) or (len(words) >= MIN_CAPS_WORDS and all(
+                w.isupper() for w in words) and len(piece.lower()) == len(piece)):
             yield paragraph.start(), paragraph.end()
 
 
@@ -175,7 +182,7 @@ class CaseRestorer:
         chars = None
         for start, end in _lower_paragraphs(text):
             chars = chars if chars is not None else list(text)
-            chars[start:end] = self._restore(text[start:end])
+            chars[start:end] = self._restore(text[start:end].lower())
         return "".join(chars) if chars is not None else text
 
     def _restore(self, text: str) -> str:
