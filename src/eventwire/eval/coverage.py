@@ -16,14 +16,14 @@ from typing import Any
 
 from eventwire.events import cameo
 from eventwire.events.cameo import plover_modes
-from eventwire.events.lexicon import Lexicon, default_lexicon
+from eventwire.events.lexicon import NONE, Lexicon, default_lexicon
 from eventwire.model import PLOVER_TYPES
 
 
 def coverage(lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Counts and lists of what the lexicon covers and misses."""
     lex = lexicon or default_lexicon()
-    entries = [e for senses in lex.entries.values() for e in senses if not e.light]
+    entries = [e for senses in lex.entries.values() for e in senses if not e.light and e.type != NONE]
     by_code = Counter(e.cameo for e in entries if e.cameo)
     table = cameo.cameo_codes()
     converted = {code for row in lex.intent.values() for code in row[:3] if code}

@@ -38,7 +38,7 @@ from eventwire.events import cameo
 from eventwire.events.absorb import AbsorbMixin
 from eventwire.events.candidate import SPEECH_ACTS, Candidate, EventCoder, Modality, confidence
 from eventwire.events.implied import ImpliedMixin
-from eventwire.events.lexicon import Entry, Lexicon
+from eventwire.events.lexicon import NONE, Entry, Lexicon
 from eventwire.events.modality import ModalityMixin
 from eventwire.events.parties import PartyMixin
 from eventwire.events.roles import RoleMixin
@@ -71,7 +71,7 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, Impli
         for i in range(*bounds):
             token = doc[i]
             entry = self.sense(token)
-            if entry is None:
+            if entry is None or entry.type == NONE:
                 continue
             if entry.light:
                 light.append((token, entry))

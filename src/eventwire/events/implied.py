@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.tokens import Doc, Token
@@ -33,6 +34,9 @@ _CAUSE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "amid", "followi
 # Sectors of the parties that make violence political (the others: criminals, civilians).
 _POLITICAL = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "SPY", "INS", "IGO", "LEG", "JUD", "OPP", "PTY", "ELI"})
 _ACTOR_LIKE = frozenset({"poss", "compound", "amod", "nmod"})
+# Sectors of armed actors: their violence is an event even in a sentence about a match.
+_ARMED = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "INS"})
+_SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")
 
 
 def head_word(text: str) -> str:
@@ -276,6 +280,11 @@ class ImpliedMixin:
         if unnamed and any(self._hazard_agent(doc[i]) for i in range(*bounds)):
             cand.doubt = "hazard"
 
+    def _sport(self, doc: Doc, bounds: tuple[int, int]) -> bool:
+        """A sentence of sport reporting: a sport word or a score ("2-1")."""
+        return bool(_SCORE.search(doc[bounds[0]:bounds[1]].text)) or any(
+            self.nonevent(doc[i].lemma_.lower()) == "sport" for i in range(*bounds))
+
     def _hazard_agent(self, token: Token) -> bool:
         """A hazard that acts in the sentence: a subject ("the fire destroyed ...") or a cause ("after the
         quake"), not the object of an act ("set fire to", "opened fire")."""
@@ -289,10 +298,16 @@ class ImpliedMixin:
 
     def _not_political(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> bool:
         """True when a conflict candidate is no political event (and is dropped); marks doubtful ones."""
-        if cand.type not in CONFLICT:
+        if cand.type not in CONFLICT and cand.type != "SANCTION":
             return False
         if self._caused_by_hazard(cand):
             return True
+        if cand.type == "SANCTION":
+            return False
+        if self._sport(doc, bounds) and not any(p.sector and p.sector[:3] in _ARMED for p in cand.source) and (
+                cand.entry.lemma in self.lex.words("sport-verb")
+                or not any(p.sector and p.sector[:3] in _POLITICAL for p in cand.source)):
+            return True  # "United beat Liverpool 2-1", "India crushed Australia in the third Test"
         self._doubt(doc, bounds, cand)
         return False
 

@@ -18,12 +18,14 @@ from eventwire.model import PLOVER_TYPES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LIGHT = "LIGHT"
+# A sense that codes nothing ("fired 200 workers", "shot a film"): it wins over the trigger's event senses.
+NONE = "NONE"
 _FLAGS = {"ctl", "intent", "sym", "theme", "weak"}
 # CAMEO root of a governing act -> its column in detail.tsv.
 DETAIL_FAMILIES = {"02": "appeal", "10": "demand", "12": "reject", "03": "intend", "13": "threaten"}
 _FAMILY_TYPES = {"appeal": "REQUEST", "demand": "REQUEST", "reject": "REJECT", "intend": "AGREE",
                  "threaten": "THREATEN"}
-NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle", "accident"})
+NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle", "accident", "sport"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ def _entry(path: Path, number: int, fields: list[str]) -> Entry:
     pos, trigger, type_, mode, code, frame = fields
     if pos not in ("V", "N"):
         raise DictionaryFormatError(str(path), number, f"pos must be V or N, not {pos!r}")
-    if type_ != LIGHT and type_ not in PLOVER_TYPES:
+    if type_ not in (LIGHT, NONE) and type_ not in PLOVER_TYPES:
         raise DictionaryFormatError(str(path), number, f"{type_!r} is not a PLOVER type")
     words = trigger.lower().split()
     if not 1 <= len(words) <= 3:
@@ -160,7 +162,7 @@ def _entry(path: Path, number: int, fields: list[str]) -> Entry:
             options["sectors"] = frozenset(item[7:].split("|"))
         else:
             raise DictionaryFormatError(str(path), number, f"unknown frame option {item!r}")
-    if type_ != LIGHT:
+    if type_ not in (LIGHT, NONE):
         if cameo.lookup(code) is None:
             raise DictionaryFormatError(str(path), number, f"{code!r} is not a CAMEO code of cameo.tsv")
         if mode != "-" and (type_, mode) not in cameo.plover_modes():

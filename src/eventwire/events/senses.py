@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from eventwire.events.candidate import NOMINAL_POS
-from eventwire.events.lexicon import Entry, Lexicon
+from eventwire.events.lexicon import NONE, Entry, Lexicon
 
 
 class SenseMixin:
@@ -25,6 +25,8 @@ class SenseMixin:
             return None
         companions = self._companions(token)
         objects = self._object_lemmas(token) if any(s.obj for s in senses) else set()
+        # A sense that is no event is chosen by the direct object only ("fired 200 workers", not "fired on workers").
+        direct = self._direct_object_lemmas(token) if any(s.type == NONE for s in senses) else set()
         provisional: Entry | None = None
         for entry in senses:
             if entry.sectors:
@@ -34,10 +36,16 @@ class SenseMixin:
                 continue
             if entry.word and (entry.word not in companions or any(w not in companions for w in entry.also)):
                 continue
-            if entry.obj and not (objects & entry.obj):
+            if entry.obj and not ((direct if entry.type == NONE else objects) & entry.obj):
                 continue
             return entry
         return provisional
+
+    @staticmethod
+    def _direct_object_lemmas(token: Token) -> set[str]:
+        heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        heads += [g for h in heads for g in h.children if g.dep_ in ("compound", "amod")]
+        return {w for h in heads for w in (h.lemma_.lower(), h.lower_)}
 
     @staticmethod
     def _companions(token: Token) -> set[str]:
