@@ -67,6 +67,8 @@ CONDITIONAL = {"if", "unless", "whether", "when", "once", "until"}
 # content only after cues of asking.
 WH_WORDS = {"what", "which", "who", "whom", "where", "when", "how", "why"}
 WH_CUES = {"ask", "wonder", "question"}
+# Cue verbs that take a clause but never a noun object: an "object" holding a verb is a misparsed clause.
+CLAUSE_ONLY_CUES = {"say", "add", "insist", "argue", "claim", "warn", "note", "concede", "believe", "think", "contend"}
 # Words that open a new sentence after a quote closed with a full stop ('..." He said the plan ...').
 SENTENCE_OPENERS = {"He", "She", "They", "It", "We", "I", "You", "The", "A", "An", "But", "And", "This", "That",
                     "In", "On", "At", "His", "Her", "Their", "Its"}
@@ -351,12 +353,15 @@ class _Extraction:
         complements = [c for c in token.children if c.dep_ == "ccomp"]
         if complements:
             return complements
-        if token.lemma_.lower() not in ("tell", "ask", "inform", "assure", "remind", "notify", "advise"):
+        lemma = token.lemma_.lower()
+        if lemma in CLAUSE_ONLY_CUES:
             # "said many of the problems dated to ...": the parser made the clause's subject an object with a
-            # reduced relative; a finite-looking verb in the object means it is the reported clause.
+            # reduced relative. These verbs take no noun object, so a verb in the object is the reported clause
+            # ("announced new measures aimed at ..." is an object, not a report: announce is not among them).
+            finite = ("VBD", "VBZ", "VBP", "VBN") if lemma == "say" else ("VBD", "VBZ", "VBP")
             for obj in token.children:
                 if obj.dep_ == "dobj" and obj.i > token.i and any(
-                        t.dep_ == "acl" and t.tag_ in ("VBD", "VBZ", "VBP", "VBN") and t.i > obj.i
+                        t.dep_ == "acl" and t.tag_ in finite and t.i > obj.i
                         and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
                         for t in obj.subtree):
                     return [obj]
