@@ -322,3 +322,15 @@ def test_per_as_according_to_but_not_as_a_rate(qpipe: Pipeline) -> None:
     [quote] = article.quotes
     assert (quote.cue, quote.speaker_text, quote.anonymous) == ("per", "two people", True)
     assert quote.text == "The White House is weighing new tariffs on European cars"
+
+
+def test_content_boundaries_and_named_beliefs(qpipe: Pipeline) -> None:
+    text = ("A recent poll found that 61 percent of Americans believe the Pentagon wastes money, up from 52 "
+            "percent five years ago. The ministry announced new measures aimed at curbing inflation. "
+            "Sen. Tom Reinholt believes the bill will pass, his spokesman said.")
+    article = run(qpipe, text)
+    assert only(article, "61 percent").text == "61 percent of Americans believe the Pentagon wastes money"
+    assert not [q for q in article.quotes if "new measures" in q.text]
+    belief = [q for q in article.quotes if q.cue == "believes"]
+    assert [(q.speaker_text, q.text) for q in belief] == [("Sen. Tom Reinholt", "the bill will pass")]
+    assert only(article, "Reinholt believes").speaker_text == "his spokesman"
