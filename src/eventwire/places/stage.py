@@ -75,6 +75,8 @@ _ADMIN_KINDS = frozenset({"city", "capital", "admin1", "admin2"})
 # Generic words that follow too many names of other things to license a place ("Apple Road", "Lake Street").
 _NOT_LICENSING = frozenset({"road", "roads", "street", "streets", "avenue", "avenues", "square", "squares", "airport",
                             "airports", "camp", "camps", "city", "town", "state", "states", "region", "regions"})
+# The doc.user_data key of the article's text while the stage runs.
+_TEXT = "eventwire.places.text"
 # The doc.user_data key of the tokens taken for places while detecting.
 _PLACE_TOKENS = "eventwire.places.place_tokens"
 # Lower-case words that join two names the recogniser read as one entity.
@@ -102,6 +104,13 @@ class Toponym:
     span: Span
     bonus: dict[int, float] = field(default_factory=dict)  # id(candidate) → extra score
     marked: bool = False  # a word next to it says which kind of place it is ("Kaduna state")
+    _own_countries: frozenset[str | None] | None = None
+
+    def own_countries(self) -> frozenset[str | None]:
+        """The countries this very name names ("Mexico"): their places get no context bonus from it."""
+        if self._own_countries is None:
+            self._own_countries = frozenset(c.country for c, _ in self.candidates if c.kind == "country")
+        return self._own_countries
     resolved: Candidate | None = None
 
 
@@ -135,8 +144,14 @@ class PlaceStage:
         return self._gazetteer
 
     def __call__(self, article: Article, doc: Doc) -> None:
-        toponyms = self.detect(doc)
-        self.resolve(toponyms, article)
+        # Doc.text joins every token on each access: the article's text is the same string, read once.
+        length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+        doc.user_data[_TEXT] = article.text if len(article.text) == length else doc.text
+        try:
+            toponyms = self.detect(doc)
+            self.resolve(toponyms, article)
+        finally:
+            doc.user_data.pop(_TEXT, None)
         article.places.extend(_to_place(t) for t in toponyms)
 
     # -- detection ---------------------------------------------------------------------------
@@ -144,7 +159,7 @@ class PlaceStage:
     def detect(self, doc: Doc) -> list[Toponym]:
         found: list[Toponym] = []
         taken = [False] * len(doc)
-        dateline = _dateline_end(doc.text)
+        dateline = _dateline_end(_opening(doc))
         # Where the recogniser saw places: a name listed with one of them is licensed to be a place too.
         # Kept on the doc, not the stage: one stage object may serve several threads.
         place_tokens = doc.user_data[_PLACE_TOKENS] = {
@@ -188,10 +203,11 @@ class PlaceStage:
         """Later (or earlier) mentions of a name already found as a place, which the recogniser missed there
         ("south of Djibo", "Djibo, near the border"): a name keeps its reading within an article. Not when
         the words are part of a longer name of something else ("Djibo Airport")."""
-        by_first: dict[str, list[Toponym]] = {}
+        # One model per distinct name (a long article may mention one place thousands of times).
+        by_first: dict[str, dict[str, Toponym]] = {}
         for toponym in found:
             if toponym.candidates and _capitalised(toponym.text):
-                by_first.setdefault(toponym.span[0].text, []).append(toponym)
+                by_first.setdefault(toponym.span[0].text, {}).setdefault(toponym.span.text, toponym)
         if not by_first:
             return []
         covered = [False] * len(doc)
@@ -204,7 +220,9 @@ class PlaceStage:
                 owner[i] = ent
         added: list[Toponym] = []
         for token in doc:
-            for model in by_first.get(token.text, ()):
+            if covered[token.i]:
+                continue
+            for model in by_first.get(token.text, {}).values():
                 end = token.i + len(model.span)
                 if end > len(doc) or any(covered[token.i:end]) or doc[token.i:end].text != model.span.text:
                     continue
@@ -427,7 +445,7 @@ class PlaceStage:
         votes: dict[str, float] = {}
         for country in countries:
             votes[country] = votes.get(country, 0.0) + 0.5
-        dateline_end = _dateline_end(toponyms[0].span.doc.text if toponyms else "")
+        dateline_end = _dateline_end(_opening(toponyms[0].span.doc) if toponyms else "")
         # Pass 1: toponyms with a single candidate (or a country) fix the context.
         for toponym in toponyms:
             single = _single_reading(toponym)
@@ -449,7 +467,16 @@ class PlaceStage:
         unresolved = [t for t in toponyms if t.resolved is None and t.candidates]
         context: dict[str, tuple[Counter[str], Counter[str]]] = {}
         if unresolved:
-            provisional = {id(t): self._pick(t, countries, divisions, focus, outlet, None) for t in unresolved}
+            first: dict[str, Candidate] = {}
+            provisional: dict[int, Candidate] = {}
+            for toponym in unresolved:
+                if toponym.bonus:
+                    provisional[id(toponym)] = self._pick(toponym, countries, divisions, focus, outlet, None)
+                    continue
+                key = self._key(toponym)
+                if key not in first:
+                    first[key] = self._pick(toponym, countries, divisions, focus, outlet, None)
+                provisional[id(toponym)] = first[key]
             for toponym in unresolved:
                 key = self._key(toponym)
                 if key in context:
@@ -468,10 +495,18 @@ class PlaceStage:
                 focus = ranking[0][0] if ranking and ranking[0][1] >= 2 and (
                     len(ranking) == 1 or ranking[1][1] < ranking[0][1]) else outlet
         chosen: dict[str, int] = {self._key(t): id(t.resolved) for t in toponyms if t.resolved is not None}
+        rankings: dict[tuple[str, int | None], list[Candidate]] = {}
         for toponym in unresolved:
             key = self._key(toponym)
             # One sense per name in an article, unless a word says which ("Kaduna state", then "Kaduna city").
-            ranked = self._ranked(toponym, *context[key], focus, outlet, None if toponym.marked else chosen.get(key))
+            earlier = None if toponym.marked else chosen.get(key)
+            # Mentions of one name with no bonus of their own rank alike: ranked once (long articles).
+            memo = (key, earlier) if not toponym.bonus else None
+            ranked = rankings.get(memo) if memo else None
+            if ranked is None:
+                ranked = self._ranked(toponym, *context[key], focus, outlet, earlier)
+                if memo:
+                    rankings[memo] = ranked
             pick = next((c for c in ranked if not self._far_namesake(toponym, c, context[key][0], focus)), None)
             if pick is None:
                 continue
@@ -525,8 +560,7 @@ class PlaceStage:
             score += ADMIN1_POPULATION_WEIGHT * min(math.log10(candidate.population) / 8.0, 1.0)
         # Context counts for places inside a country named elsewhere, not when this very name is
         # the country's own ("Mexico" is the country, not Mexico City, in an article about Mexico).
-        own_countries = {c.country for c, _ in toponym.candidates if c.kind == "country"}
-        inside = candidate.kind != "country" and candidate.country not in own_countries
+        inside = candidate.kind != "country" and candidate.country not in toponym.own_countries()
         if inside and candidate.country in countries:
             score += COUNTRY_CONTEXT * _support(countries[candidate.country])
         elif candidate.kind == "country" and candidate.country in countries:
@@ -550,7 +584,7 @@ class PlaceStage:
     def _list_kinds(self, toponyms: list[Toponym]) -> None:
         """In an enumeration ("Idaho, Oregon, Washington and Wisconsin") the items share a kind and country."""
         # Doc.text joins every token on each access: read it once, not once per toponym (quadratic on long texts).
-        text = toponyms[0].span.doc.text if toponyms else ""
+        text = _doc_text(toponyms[0].span.doc) if toponyms else ""
         for index, toponym in enumerate(toponyms):
             if toponym.resolved is not None:
                 continue
@@ -571,7 +605,7 @@ class PlaceStage:
         Also: a city named like the division it lies in (Baghdad, Basra, New York) is what a bare
         name usually means in news, so it outranks its division unless a marker says otherwise.
         """
-        text = toponyms[0].span.doc.text if toponyms else ""  # once: Doc.text costs a pass over the tokens
+        text = _doc_text(toponyms[0].span.doc) if toponyms else ""
         for index, toponym in enumerate(toponyms):
             divisions = {c.admin1_key for c, _ in toponym.candidates if c.kind == "admin1"}
             for candidate, _ in toponym.candidates:
@@ -663,6 +697,15 @@ def _contains(outer: Candidate, inner: Candidate) -> bool:
 def _add_bonus(toponym: Toponym, candidate: Candidate, value: float) -> None:
     # One qualifier counts once per candidate, however many readings of the other name support it.
     toponym.bonus[id(candidate)] = max(toponym.bonus.get(id(candidate), 0.0), value)
+
+
+def _doc_text(doc: Doc) -> str:
+    return doc.user_data.get(_TEXT) or doc.text  # type: ignore[no-any-return]
+
+
+def _opening(doc: Doc) -> str:
+    """The first characters of the text, enough to hold a dateline."""
+    return _doc_text(doc)[:DATELINE_CHARS + 40] if _TEXT in doc.user_data else doc[:60].text
 
 
 def _place_tokens(doc: Doc) -> set[int]:
