@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from eventwire.actors.normalize import name_key
+from eventwire.actors.normalize import block_keys, name_key
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -242,8 +242,6 @@ class KnowledgeBase:
     def blocks(self) -> dict[str, Collection[str]]:
         """Phonetic and spelling block keys of every name token -> entity ids (built on first use)."""
         if self._blocks is None:
-            from eventwire.actors.resolve import block_keys
-
             blocks: dict[str, set[str]] = defaultdict(set)
             for key, bucket in self.index.items():
                 ids = [eid for eid, form in bucket if form in (NAME, ALIAS)]

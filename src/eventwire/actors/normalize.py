@@ -3,14 +3,18 @@
 ``name_key`` is the exact-match key (case, accents, punctuation, a leading article and a
 possessive do not matter). ``skeleton`` is a coarser spelling key used to block fuzzy
 candidates: Arabic article prefixes dropped, doubled letters collapsed ("al-Abbadi" and
-"Abadi" share ``abadi``).
+"Abadi" share ``abadi``). ``block_keys`` are the keys fuzzy candidates are blocked on (metaphone and
+skeleton prefix of each significant name word).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+
+import jellyfish
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 _POSSESSIVE = re.compile(r"(?:'s|s'|')$")
@@ -55,3 +59,28 @@ def skeleton(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return name_key(text).split()
+
+
+# Name particles that say little about who is meant; they are not used as blocking keys.
+PARTICLES = frozenset({"al", "el", "bin", "ibn", "ben", "de", "da", "di", "du", "van", "von", "der", "la", "le",
+                       "of", "the", "jr", "sr", "ii", "iii", "mr", "mrs", "ms", "dr", "sir"})
+
+
+def significant_words(tokens: Iterable[str]) -> list[str]:
+    return [t for t in tokens if t not in PARTICLES and len(t) > 1]
+
+
+@lru_cache(maxsize=65536)
+def metaphone(token: str) -> str:
+    return jellyfish.metaphone(token) or token
+
+
+def block_keys(key: str) -> set[str]:
+    """The blocking keys of a normalised name: metaphone and 4-letter skeleton prefix of each word."""
+    keys: set[str] = set()
+    for token in significant_words(key.split()):
+        if len(token) < 3:
+            continue
+        keys.add("m:" + metaphone(token))
+        keys.add("p:" + skeleton(token)[:4])
+    return keys

@@ -23,20 +23,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import jellyfish
 from rapidfuzz import fuzz
 
 from eventwire.actors.agents import AgentTable, roles_compatible
 from eventwire.actors.kb import ALIAS, NAME, SHIPPED_SOURCES, Entity, KnowledgeBase, Tenure
-from eventwire.actors.normalize import name_key, skeleton
+from eventwire.actors.normalize import block_keys, metaphone, name_key, significant_words, skeleton
 
 log = logging.getLogger(__name__)
 
-# Name particles that say little about who is meant; they are not used as blocking keys.
-PARTICLES = frozenset({"al", "el", "bin", "ibn", "ben", "de", "da", "di", "du", "van", "von", "der", "la", "le",
-                       "of", "the", "jr", "sr", "ii", "iii", "mr", "mrs", "ms", "dr", "sir"})
 # A block shared by more entities than this is too common to be useful alone (e.g. "Mohammed").
 MAX_BLOCK = 400
 EXACT_CONFIDENCE = 0.95
@@ -47,28 +42,8 @@ MIN_SIMILARITY = 0.7
 MIN_LONE_SURNAME = 4
 
 
-def _significant(tokens: Iterable[str]) -> list[str]:
-    return [t for t in tokens if t not in PARTICLES and len(t) > 1]
-
-
-@lru_cache(maxsize=65536)
-def _metaphone(token: str) -> str:
-    return jellyfish.metaphone(token) or token
-
-
-def block_keys(key: str) -> set[str]:
-    """The blocking keys of a normalised name: metaphone and 4-letter skeleton prefix of each word."""
-    keys: set[str] = set()
-    for token in _significant(key.split()):
-        if len(token) < 3:
-            continue
-        keys.add("m:" + _metaphone(token))
-        keys.add("p:" + skeleton(token)[:4])
-    return keys
-
-
 def _phonetic_key(key: str) -> tuple[str, ...]:
-    return tuple(_metaphone(t) for t in _significant(skeleton(key).split()))
+    return tuple(metaphone(t) for t in significant_words(skeleton(key).split()))
 
 
 @dataclass(slots=True)
@@ -295,8 +270,8 @@ class Resolver:
 
 
 def _last_word_similarity(key: str, alias_key: str) -> float:
-    mine = _significant(skeleton(key).split())
-    theirs = _significant(skeleton(alias_key).split())
+    mine = significant_words(skeleton(key).split())
+    theirs = significant_words(skeleton(alias_key).split())
     if not mine or not theirs:
         return 0.0
     return fuzz.ratio(mine[-1], theirs[-1]) / 100
