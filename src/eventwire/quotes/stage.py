@@ -592,12 +592,13 @@ class _Extraction:
                 left = self.doc[min(left.i, ent.start)]
                 right = self.doc[max(right.i, ent.end - 1)]
         # "The White House press secretary, Karine Jean-Pierre, said": the appositive name is the speaker's.
-        if head.pos_ == "NOUN":
-            name = next((c for c in head.rights if c.dep_ == "appos" and c.pos_ == "PROPN"
-                         and c.ent_type_ in ("PERSON", "")), None)
-            if name is not None:
-                right = max(right, self.doc[max(t.i for t in name.subtree if t.dep_ in ("compound", "flat")
-                                                or t is name)], key=lambda t: t.i)
+        # "Senate Majority Leader Chuck Morrow (D-N.Y.)": a person's name right after a title is the speaker's too.
+        name = next((c for c in head.rights if c.dep_ == "appos" and c.pos_ == "PROPN" and (
+            (head.pos_ == "NOUN" and c.ent_type_ in ("PERSON", ""))
+            or (c.ent_type_ == "PERSON" and c.left_edge.i == right.i + 1))), None)
+        if name is not None:
+            right = max(right, self.doc[max(t.i for t in name.subtree if t.dep_ in ("compound", "flat")
+                                            or t is name)], key=lambda t: t.i)
         while left.i < right.i and (left.is_punct or left.dep_ == "cc" or left.is_space):
             left = self.doc[left.i + 1]
         line_start = self.lines[self.line_of(head.idx)][0]
@@ -943,7 +944,7 @@ class _Extraction:
             overlap = min(s1, mention.end) - max(s0, mention.start)
             if overlap > best_overlap:
                 best, best_overlap = actors[a], overlap
-        if best is None and head.pos_ == "NOUN":
+        if best is None and head.pos_ in ("NOUN", "PROPN"):
             # "A spokesman, Tom Reyes": the appositive name in the speaker's phrase is the person.
             for a, m in sorted({pair for offset in range(h1, s1) for pair in self._cover.get(offset, ())}):
                 mention = actors[a].mentions[m]
