@@ -33,7 +33,7 @@ from eventwire.errors import (
     StoreError,
     StoreLockedError,
 )
-from eventwire.model import Actor, Article, Event, Failure, Party, Place, Quote, Span
+from eventwire.model import Actor, Article, Event, Failure, Magnitude, Party, Place, Quote, Span
 from eventwire.pipeline import Pipeline, PipelineConfig, load
 
 try:
@@ -54,6 +54,7 @@ __all__ = [
     "GoldFormatError",
     "InputNotFoundError",
     "KnowledgeBaseError",
+    "Magnitude",
     "ModelNotFoundError",
     "Party",
     "Pipeline",
