@@ -375,3 +375,10 @@ def test_translated_sounding_sentences(rules: Pipeline, text: str, event_type: s
 ])
 def test_destruction_of_property(rules: Pipeline, text: str, event_type: str) -> None:
     assert of_type(code(rules, text), event_type), [(e.event, e.trigger.text) for e in code(rules, text)]
+
+
+def test_a_hazard_that_only_dates_an_act_does_not_cancel_it(rules: Pipeline) -> None:
+    for text, event_type in (("Police arrested 12 looters after the earthquake in Antakya.", "COERCE"),
+                             ("Villagers blocked the highway after the landslide in Rasuwa.", "PROTEST"),
+                             ("Gunmen killed five people in Zamfara after heavy rains fell.", "ASSAULT")):
+        assert one(code(rules, text), event_type).confidence >= DOUBTFUL, text

@@ -53,6 +53,8 @@ class Candidate:
     modality_known: bool = True
     # The source is implied by the text, not named ("were arrested" -> the police of the country).
     implied_source: bool = False
+    # The source is the unidentified armed force of the place where unattributed violence happened.
+    unattributed: bool = False
     # Why the candidate is doubtful as a political event ("hazard": a natural or accidental cause).
     doubt: str | None = None
 

@@ -31,6 +31,9 @@ CONFLICT = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"})
 _POLICE_MODES = frozenset({"arrest", "seize"})
 # Prepositions that give the cause of an event ("killed in floods", "died after the crash").
 _CAUSE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "amid", "following", "from", "due", "because", "as"})
+# The prepositions of a harm's direct cause ("killed in floods", "died from cholera", "destroyed by fire");
+# "after the quake" is only when it happened: police arresting looters after a quake is still an arrest.
+_DIRECT_CAUSES = frozenset({"in", "by", "from", "due", "because"})
 # Sectors of the parties that make violence political (the others: criminals, civilians).
 _POLITICAL = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "SPY", "INS", "IGO", "LEG", "JUD", "OPP", "PTY", "ELI"})
 _ACTOR_LIKE = frozenset({"poss", "compound", "amod", "nmod"})
@@ -258,9 +261,11 @@ class ImpliedMixin:
         agent = self.agent(token) or self.agent(clause)
         if agent is not None and self._hazard_phrase(agent):
             return True
+        if cand.type not in ("ASSAULT", "COERCE", "SANCTION"):
+            return False  # a protest "after the floods" is still a protest
         for head in {h.i: h for h in (*heads, clause)}.values():
             for child in head.children:
-                if child.dep_ in ("prep", "agent") and child.lower_ in _CAUSE_PREPOSITIONS:
+                if child.dep_ in ("prep", "agent") and child.lower_ in _DIRECT_CAUSES:
                     nouns = [g for g in child.children if g.dep_ == "pobj"]
                     nouns += [g for n in nouns for g in n.children if g.dep_ == "prep" and g.lower_ == "of"
                               for g in g.children if g.dep_ == "pobj"]
@@ -270,13 +275,15 @@ class ImpliedMixin:
 
     def _doubt(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
         """Doubtful as a political event: a hazard in the sentence and no named actor, or criminals only."""
-        named = [p for p in cand.source if p.code or (p.sector and p.sector[:3] in _POLITICAL)]
         if cand.type in ("ASSAULT", "COERCE") and cand.source and all(
                 p.sector and p.sector[:3] == "CRM" for p in cand.source) and not any(
                 p.sector and p.sector[:3] in _POLITICAL for p in cand.target):
             cand.doubt = "crime"
             return
-        unnamed = not named or all(p.sector == "UAF" and p.actor is None for p in named) or cand.implied_source
+        # Unnamed: no actor at all, the unidentified armed force of unattributed violence, or an implied one
+        # ("Villagers blocked the highway after the landslide" names its actor: no doubt).
+        explicit = [p for p in cand.source if p.code or p.sector]
+        unnamed = not explicit or cand.unattributed or cand.implied_source
         if unnamed and any(self._hazard_agent(doc[i]) for i in range(*bounds)):
             cand.doubt = "hazard"
 

@@ -60,6 +60,7 @@ class RoleMixin:
                 if code:
                     start, end = self._np_bounds(t)
                     cand.source = [Party(None, article.text[start:end], code, "UAF")]
+                    cand.unattributed = True
                     return
 
     def _location_target(self, article: Article, token: Token, bounds: tuple[int, int], cand: Candidate) -> None:
