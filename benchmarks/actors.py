@@ -1,11 +1,13 @@
 """Cost of the actor stage: parse ~100 articles once, then time the actor stage on the parsed docs.
 
-Usage: python benchmarks/actors.py [--articles N] [--kb DIR]
+Usage: python benchmarks/actors.py [--articles N] [--kb DIR] [--lower-case]
 
 Articles are made from the bundled sample corpus (and ../shared/corpus when present): paragraphs of
 different articles are shuffled together with a fixed seed, so every article is different and the
 resolver's cache does not see the same text twice. Prints the spaCy parse time, the time of the
 other stages, and the actor stage's time, with its share of the pipeline (parse + stages).
+``--lower-case`` runs on the same articles in lower case (as regional feeds arrive): the parse then
+includes case restoration (``eventwire.nlp.truecase``), whose own time is printed too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from eventwire.actors.kb import default_user_kb, load_kb
 from eventwire.ingest import read_inputs
 from eventwire.model import Article
 from eventwire.nlp import load_nlp, parse_many
+from eventwire.nlp.truecase import restorer
 from eventwire.pipeline import Pipeline, PipelineConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--kb", type=Path, default=None, help="user KB directory (default: the usual one)")
+    parser.add_argument("--lower-case", action="store_true", help="the articles in lower case")
     args = parser.parse_args()
     articles = make_articles(args.articles)
+    if args.lower_case:
+        articles = [Article(id=a.id, text=a.text.lower(), published=a.published) for a in articles]
     words = sum(len(a.text.split()) for a in articles)
 
     started = time.perf_counter()
@@ -83,9 +89,20 @@ def main() -> None:
         actors += len(copy.actors)
     actor_seconds = time.perf_counter() - started
 
+    restore_seconds = 0.0
+    if args.lower_case:
+        restore = restorer(nlp).restore
+        started = time.perf_counter()
+        for article in articles:
+            restore(article.text)
+        restore_seconds = time.perf_counter() - started
+
     pipeline_seconds = parse_seconds + other_seconds + actor_seconds
     print(f"{len(articles)} articles, {words} words; KB: {len(kb)} entities loaded in {load_seconds:.2f}s")
     print(f"spaCy parse:        {parse_seconds:7.2f}s  ({len(articles) / parse_seconds:6.1f} articles/s)")
+    if args.lower_case:
+        print(f"  of which case restoration: {restore_seconds:.2f}s "
+              f"({1000 * restore_seconds / len(articles):.1f} ms/article)")
     print(f"other stages:       {other_seconds:7.2f}s  ({', '.join(s.name for s in others.stages) or 'none'})")
     print(f"actor stage:        {actor_seconds:7.2f}s  ({1000 * actor_seconds / len(articles):.1f} ms/article, "
           f"{actors} actors)")
