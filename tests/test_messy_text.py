@@ -289,3 +289,17 @@ def test_lower_case_article_keeps_its_dateline_place_and_generic_institutions(pi
     assert by_text["us central command"].country == "USA"
     assert all(a.country != "USA" for m, a in by_text.items() if "national security council" in m)
     assert "resupply" not in by_text
+
+
+def test_canonical_article_in_lower_case(pipeline: Pipeline, iraq: Article, iraq_raw: Article) -> None:
+    lower = pipeline(Article(id="lower", text=iraq_raw.text.lower(), published=iraq_raw.published))
+    _spans_are_true(lower)
+
+    def resolved(article: Article) -> set[tuple[str | None, str | None, str | None]]:
+        return {(a.kb_id, a.country, a.sector) for a in article.actors if a.kb_id}
+
+    assert {"person:jim-mattis", "person:haider-al-abadi", "person:james-jeffrey"} <= {k for k, _, _ in
+                                                                                      resolved(lower)}
+    assert len(resolved(iraq) & resolved(lower)) >= 0.9 * len(resolved(iraq))
+    cased_events, lower_events = {e.event for e in iraq.events}, {e.event for e in lower.events}
+    assert len(cased_events & lower_events) >= 0.8 * len(cased_events)
