@@ -168,6 +168,9 @@ def test_numbers_that_are_not_magnitudes(pipeline: Pipeline, text: str) -> None:
     ("Fighting in the region has forced more than 50,000 people from their homes, the UN said.",
      {"displaced": 50_000}),
     ("A crowd estimated at 10,000 protested outside the presidential palace.", {"participants": 10_000}),
+    # "the number of dead rose to" is a toll; MT-style martyrs died by violence
+    ("The number of dead from the bombing has risen to 27.", {"killed": 27}),
+    ("According to the local authorities, the number of martyrs rose to 14.", {"killed": 14}),
     # companions
     ("Assailants shot dead a district judge along with his driver in Balochistan.", {"killed": 2}),
     # "shot and killed" shares the object; a demonym is one person
