@@ -20,14 +20,14 @@ from spacy.tokens import Token
 from eventwire.actors.index import Cluster, Step, acts, locative, token_end, trim, word_forms
 from eventwire.actors.kb import CAPITAL, DEMONYM
 from eventwire.actors.normalize import name_key
+from eventwire.nlp.english import DIRECTION_WORDS, LOCATIVE_WORDS
 
 # Heads that make a description the country's government itself.
 GOVERNMENT_HEADS = frozenset({"government", "administration", "regime", "authority", "cabinet", "leadership"})
 # Role families whose holder's name can stand for a government ("the Bush administration").
 _LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
 # Prepositions after which a city spaCy calls a person is the city ("in Meerut", "area of Meerut").
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "of", "across", "around", "outside", "inside",
-                                 "into", "towards", "toward", "throughout"})
+_PLACE_PREPOSITIONS = LOCATIVE_WORDS | DIRECTION_WORDS | {"of"}
 _PLACE_POPULATION = 100_000
 _PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "region", "area", "state", "county",
                           "municipality", "suburb", "outskirts", "neighbourhood", "neighborhood", "port", "island",

@@ -33,15 +33,13 @@ from eventwire.actors.index import (
 from eventwire.actors.kb import DEMONYM
 from eventwire.actors.people import People
 from eventwire.actors.pronouns import PRONOUNS
-from eventwire.nlp.english import PATRON_WORDS
+from eventwire.nlp.english import LOCATIVE_WORDS, PATRON_WORDS
 
 # Dependency labels of the words that belong to a noun phrase on the left of its head.
 _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss", "quantmod", "predet", "npadvmod",
                              "advmod", "case", "punct", "cc", "conj"})
 # Quantified phrases speak of no actor in particular ("any force", "no official").
 _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
-# Place adverbs the parser may hang on a noun phrase ("outside parliament").
-_PLACE_WORDS = frozenset({"outside", "inside", "near", "around", "across", "throughout", "abroad", "nearby"})
 # Heads that speak for whoever owns them ("their leaders", "its spokesman").
 _SPEAKERS_FOR = frozenset({"leader", "spokesman", "spokeswoman", "spokesperson", "member", "representative"})
 # Possessive determiners whose actor owns the description ("its forces").
@@ -107,7 +105,7 @@ class Descriptions(Step):
         tokens = list(self.doc[start:head.i + 1])
         # A preposition parsed as a modifier ("outside parliament") is no part of the phrase.
         while tokens and (tokens[0].is_punct or tokens[0].is_space or tokens[0].pos_ == "ADP"
-                          or tokens[0].lower_ in _PLACE_WORDS):
+                          or tokens[0].lower_ in LOCATIVE_WORDS):
             tokens.pop(0)
         return tokens
 

@@ -24,6 +24,7 @@ from spacy.tokens import Span as SpacySpan
 
 from eventwire.actors.normalize import name_key
 from eventwire.model import Span
+from eventwire.nlp.english import LOCATIVE_WORDS
 
 if TYPE_CHECKING:
     from eventwire.actors.agents import AgentTable, SourcingCues
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 DEFINITE = frozenset({"the", "these", "those", "both", "this", "that"})
 INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"})
 NAMED_KINDS = frozenset({"person", "organization", "group"})
-_LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "around", "outside", "inside", "across", "into", "throughout"})
+
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "poss"})
 
 @dataclass(slots=True)
@@ -245,7 +246,7 @@ def trim(span: SpacySpan) -> tuple[int, int] | None:
 def locative(ent: SpacySpan) -> bool:
     """Whether a place name is used as a location ("in Baghdad") rather than as an actor."""
     root = ent.root
-    return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPOSITIONS
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_WORDS
 
 
 def acts(ent: SpacySpan) -> bool:

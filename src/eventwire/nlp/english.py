@@ -2,6 +2,8 @@
 
 - :data:`NAME_PARTICLES`: lower-case particles inside names ("al", "bin", "von").
 - :data:`PATRON_WORDS`: participles of "X-backed"/"X-led" modifiers, whose X is a patron.
+- :data:`LOCATIVE_WORDS`, :data:`DIRECTION_WORDS`: words that put what follows at a place, or on the
+  way from or to one.
 - :data:`THIRD_PERSON_PRONOUNS`: each third-person pronoun and what it stands for ("person", "group" or
   "body": a country, organisation or group named as one).
 """
@@ -27,6 +29,8 @@ def _classes() -> dict[str, frozenset[str]]:
 _CLASSES = _classes()
 NAME_PARTICLES: frozenset[str] = _CLASSES["particle"]
 PATRON_WORDS: frozenset[str] = _CLASSES["patron"]
+LOCATIVE_WORDS: frozenset[str] = _CLASSES["locative"]
+DIRECTION_WORDS: frozenset[str] = _CLASSES["direction"]
 THIRD_PERSON_PRONOUNS: dict[str, str] = {word: kind.split("-", 1)[1] for kind in ("pronoun-person", "pronoun-group",
                                                                                   "pronoun-body")
                                          for word in _CLASSES[kind]}
