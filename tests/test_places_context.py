@@ -151,3 +151,18 @@ def test_names_the_recogniser_misreads_are_found_where_places_stand(nlp, stage: 
     places = places_of(nlp, stage, text)
     assert {"Agawam", "Hadley"} <= set(places)
     assert all(p.admin1 == "Massachusetts" for p in places.values())
+
+
+def test_lower_case_text_is_read_from_its_case_restored_copy(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
+    from eventwire.nlp import parse_many
+
+    text = ("police fired tear gas at protesters in patna on monday, and protesters blocked roads near lucknow "
+            "in uttar pradesh. plain-clothes officers detained two students.")
+    article = Article(id="t", text=text)
+    # The pipeline parses a lower-case text from a case-restored copy (eventwire.nlp.parse_many).
+    [doc] = parse_many(nlp, [text])
+    stage(article, doc)
+    places = {text[p.start:p.end]: p for p in article.places if p.start is not None and p.end is not None}
+    assert places["patna"].admin1 == "Bihar" and places["lucknow"].admin1 == "Uttar Pradesh"
+    assert places["uttar pradesh"].country == "IND"
+    assert "plain" not in places

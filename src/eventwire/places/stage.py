@@ -32,9 +32,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.model import Article, Place
+from eventwire.nlp import CASED_TEXT
 from eventwire.pipeline import PipelineConfig
 from eventwire.places.gazetteer import (
     DEFAULT_MIN_POPULATION,
@@ -206,7 +207,7 @@ class PlaceStage:
         # One model per distinct name (a long article may mention one place thousands of times).
         by_first: dict[str, dict[str, Toponym]] = {}
         for toponym in found:
-            if toponym.candidates and _capitalised(toponym.text):
+            if toponym.candidates and _capitalised(_span_text(toponym.span)):
                 by_first.setdefault(toponym.span[0].text, {}).setdefault(toponym.span.text, toponym)
         if not by_first:
             return []
@@ -245,7 +246,7 @@ class PlaceStage:
         split: list[Span] = []
         for part in parts:
             trimmed = _trim(part)
-            if (trimmed is not None and len(trimmed) > 2 and any(t.is_lower for t in trimmed)
+            if (trimmed is not None and len(trimmed) > 2 and any(_word(t).islower() for t in trimmed)
                     and not self.gazetteer.candidates(trimmed.text)):
                 split.extend(_split(trimmed, _JOINING_WORDS))
             else:
@@ -272,7 +273,7 @@ class PlaceStage:
         best = span
         for end in range(span.end + 1, min(span.end + 4, len(doc)) + 1):
             longer = doc[span.start:end]
-            if not _capitalised(longer[-1].text) or any(taken[i] for i in range(span.end, end)
+            if not _capitalised(_word(longer[-1])) or any(taken[i] for i in range(span.end, end)
                                                         if i not in _place_tokens(doc)):
                 break
             if any(not alternate for _, alternate in self.gazetteer.candidates(longer.text)):
@@ -287,7 +288,7 @@ class PlaceStage:
         any well-known name, or a smaller one after a locative preposition, in a list with places, before
         ", <place>", or in the dateline."""
         key = normalize(span.text)
-        if key in self._not_places or not _capitalised(span.text):
+        if key in self._not_places or not _capitalised(_span_text(span)):
             return False
         if key in self.gazetteer.detectable:
             return True
@@ -320,7 +321,7 @@ class PlaceStage:
             word = doc[i].lower_
             if (word, "after") in self._markers or (word.endswith("s") and (word[:-1], "after") in self._markers):
                 return word not in _NOT_LICENSING
-            if not (word in ("and", "or", ",") or _capitalised(doc[i].text)):
+            if not (word in ("and", "or", ",") or _capitalised(_word(doc[i]))):
                 return False
         return False
 
@@ -330,12 +331,12 @@ class PlaceStage:
         tagged = doc.has_annotation("TAG")
         i = 0
         while i < len(doc):
-            if taken[i] or not _capitalised(doc[i].text):
+            if taken[i] or not _capitalised(_word(doc[i])):
                 i += 1
                 continue
             for length in range(min(4, len(doc) - i), 0, -1):
                 span = doc[i:i + length]
-                if any(taken[i:i + length]) or not _capitalised(span[-1].text):
+                if any(taken[i:i + length]) or not _capitalised(_word(span[-1])):
                     continue
                 key = normalize(span.text)
                 in_dateline = span.end_char <= dateline
@@ -368,7 +369,7 @@ class PlaceStage:
                 if end > len(doc) or any(taken[comma + 1:end]):
                     continue
                 span = doc[comma + 1:end]
-                if not _capitalised(span.text):
+                if not _capitalised(_span_text(span)):
                     continue
                 text = span.text
                 end_char = span.end_char
@@ -386,7 +387,7 @@ class PlaceStage:
     def _rejected(self, span: Span, candidates: list[tuple[Candidate, bool]]) -> bool:
         text = span.text
         key = normalize(text)
-        if not any(ch.isupper() for ch in text):
+        if not any(ch.isupper() for ch in _span_text(span)):
             return True
         demonyms = self.gazetteer.demonyms
         # "Iraqis" is a plural demonym, but "Philippines" and "Laos" are names in their own right.
@@ -406,7 +407,7 @@ class PlaceStage:
         doc = span.doc
         following = span.end
         if (following + 1 < len(doc) and doc[following].text in ("-", "–") and not span[-1].whitespace_
-                and doc[following + 1].is_lower):
+                and _word(doc[following + 1]).islower()):
             return True
         # A lone capitalised adjective or verb opening a sentence is a sentence-initial capital.
         first = span[0]
@@ -421,13 +422,13 @@ class PlaceStage:
             sent_start, sent_end = 0, len(doc)
         words: list[str] = []
         i = span.end
-        while i < sent_end and (_capitalised(doc[i].text) or (doc[i].lower_ in _CONNECTORS and i + 1 < sent_end
-                                                              and _capitalised(doc[i + 1].text))):
+        while i < sent_end and (_capitalised(_word(doc[i])) or (doc[i].lower_ in _CONNECTORS and i + 1 < sent_end
+                                                                and _capitalised(_word(doc[i + 1])))):
             words.append(doc[i].lower_)
             i += 1
         i = span.start - 1
-        while i >= sent_start and (_capitalised(doc[i].text) or (doc[i].lower_ in _CONNECTORS and i > sent_start
-                                                                 and _capitalised(doc[i - 1].text))):
+        while i >= sent_start and (_capitalised(_word(doc[i])) or (doc[i].lower_ in _CONNECTORS and i > sent_start
+                                                                   and _capitalised(_word(doc[i - 1])))):
             # A sentence-initial capital is not evidence of a name.
             if i == sent_start and doc[i].is_stop:
                 break
@@ -723,6 +724,17 @@ def _note(candidate: Candidate, countries: Counter[str], divisions: Counter[str]
         countries[candidate.country] += 1
     if candidate.admin1_key and candidate.kind != "continent":
         divisions[candidate.admin1_key] += 1
+
+
+def _word(token: Token) -> str:
+    """A token as the parse read it: from the case-restored copy of a lower-case text when there is one."""
+    cased = token.doc.user_data.get(CASED_TEXT)
+    return cased[token.idx:token.idx + len(token.text)] if cased else token.text  # type: ignore[no-any-return]
+
+
+def _span_text(span: Span) -> str:
+    cased = span.doc.user_data.get(CASED_TEXT)
+    return cased[span.start_char:span.end_char] if cased else span.text  # type: ignore[no-any-return]
 
 
 def _capitalised(text: str) -> bool:
