@@ -382,3 +382,15 @@ def test_a_hazard_that_only_dates_an_act_does_not_cancel_it(rules: Pipeline) -> 
                              ("Villagers blocked the highway after the landslide in Rasuwa.", "PROTEST"),
                              ("Gunmen killed five people in Zamfara after heavy rains fell.", "ASSAULT")):
         assert one(code(rules, text), event_type).confidence >= DOUBTFUL, text
+
+
+@pytest.mark.parametrize(("text", "event_type", "cameo_code"), [
+    ("The opposition in Dhaka called for a general strike on Monday.", "PROTEST", "143"),
+    ("Niger's junta ordered the French ambassador to leave within 48 hours.", "SANCTION", "166"),
+    ("The Serbian government rejected calls for talks with Pristina.", "REJECT", "125"),
+    ("The United States urged Israel to allow more aid into Gaza.", "REQUEST", "0255"),
+    ("Moscow threatened to cut gas supplies to Moldova.", "THREATEN", "1311"),
+])
+def test_calls_orders_and_threats_by_what_they_are_about(rules: Pipeline, text: str, event_type: str,
+                                                         cameo_code: str) -> None:
+    assert one(code(rules, text), event_type).cameo == cameo_code

@@ -86,7 +86,8 @@ class SenseMixin:
             for child in head.children:
                 if child.dep_ in ("compound", "amod"):
                     heads.append(child)
-                elif child.dep_ == "prep" and child.lower_ == "of":
+                elif child.dep_ == "prep" and child.lower_ in ("of", "for"):
+                    # "the release of prisoners", "calls for talks": what the object is about
                     heads.extend(g for g in child.children if g.dep_ == "pobj")
         for head in heads:
             found.add(head.lemma_.lower())
