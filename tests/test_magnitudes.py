@@ -171,6 +171,8 @@ def test_numbers_that_are_not_magnitudes(pipeline: Pipeline, text: str) -> None:
     # "the number of dead rose to" is a toll; MT-style martyrs died by violence
     ("The number of dead from the bombing has risen to 27.", {"killed": 27}),
     ("According to the local authorities, the number of martyrs rose to 14.", {"killed": 14}),
+    # a headline's capitalised noun is one person
+    ("Teacher Arrested After Attack On Police Station In Lahore", {"arrested": 1}),
     # companions
     ("Assailants shot dead a district judge along with his driver in Balochistan.", {"killed": 2}),
     # "shot and killed" shares the object; a demonym is one person

@@ -399,8 +399,8 @@ class MagnitudeReader:
         if token.pos_ == "PRON":
             return None
         if token.tag_ in ("NN", "NNP") and (token.tag_ == "NN" or token.ent_type_ in ("PERSON", "NORP", "")):
-            if token.tag_ == "NNP" and token.ent_type_ not in ("PERSON", "NORP"):
-                return None  # a person ("Khaleda Yasmin"), or one of a people ("a Palestinian")
+            if token.tag_ == "NNP" and token.ent_type_ not in ("PERSON", "NORP", ""):
+                return None  # a person ("Khaleda Yasmin"), one of a people ("a Palestinian"), a headline noun ("Man")
             start = min(t.idx for t in token.subtree if (t.i <= token.i and t.dep_ in ("det", "poss", "compound",
                                                                                          "amod", "nummod"))
                         or t.i == token.i)
