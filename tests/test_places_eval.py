@@ -178,3 +178,16 @@ def test_eval_places_on_own_gold_reports_both_parts() -> None:
     assert part_of("gw-springfield-river-flood") in report["parts"]
     assert report["found"]["found_rate"] > 0.8 and report["found"]["right_rate"] > 0.8
     assert report["on_non_places"].get("Adjective_Modifier", 0) == 0  # demonyms are never places
+
+
+def test_own_gold_split_is_recorded_and_matches_the_hash() -> None:
+    from eventwire.eval.places import read_gold
+    from eventwire.eval.split import part_of
+
+    folder = Path(__file__).parent / "gold" / "places"
+    recorded = json.loads((folder / "split.json").read_text(encoding="utf-8"))
+    articles, misaligned = read_gold(folder / "places.xml")
+    assert misaligned == 0 and len(articles) >= 15
+    assert sorted(recorded["tuning"] + recorded["checking"]) == sorted(a.id for a in articles)
+    for part in ("tuning", "checking"):
+        assert all(part_of(article_id) == part for article_id in recorded[part])
