@@ -39,7 +39,7 @@ def _articles() -> list[Article]:
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(pipeline, caplog) -> None:  # type: ignore[no-untyped-def]
-    caplog.set_level(logging.WARNING, logger="eventwire.engines.local")
+    caplog.set_level(logging.WARNING, logger="eventwire.engines.pool")
     config = PipelineConfig(batch_size=3)
     results = []
     killed: list[int] = []

@@ -11,18 +11,19 @@ the places, the quotes and resolve dates through ``eventwire.time``).
 from __future__ import annotations
 
 import logging
-from collections import deque
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from itertools import islice
 from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from eventwire.config import PipelineConfig
 from eventwire.errors import ConfigurationError, ProcessingTimeout
 from eventwire.model import Article, Failure
 from eventwire.nlp import load_nlp, parse_many
@@ -36,24 +37,6 @@ class Stage(Protocol):
     name: str
 
     def __call__(self, article: Article, doc: Doc) -> None: ...
-
-
-@dataclass(slots=True)
-class PipelineConfig:
-    """What a user can choose about a run; every field has a working default."""
-
-    model: str | None = None
-    # Directory of PETRARCH/CAMEO dictionaries to code with instead of the built-in lexicon.
-    dictionaries: str | None = None
-    # Stage names to leave out (e.g. for benchmarking one stage's cost).
-    disabled: tuple[str, ...] = ()
-    batch_size: int = 32
-    # Seconds one document's stages may take before it becomes a Failure (None: no limit). Enforced with
-    # SIGALRM, so only in the main thread of a process (CLI, local and Ray workers), not in server threads.
-    doc_timeout: float | None = 120.0
-    # Combine the trained event-type model (events/model/) with the lexicon coder; False: rules alone.
-    event_model: bool = True
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 StageFactory = Callable[[Language, PipelineConfig], Stage]
@@ -107,9 +90,6 @@ STAGE_FACTORIES: list[tuple[str, StageFactory]] = [
     ("event_locations", _event_location_stage),
 ]
 
-
-# The start of ProcessingTimeout's message, the warning a timed-out article carries.
-TIMEOUT_WARNING = "processing took longer than"
 
 
 @contextmanager
@@ -173,7 +153,7 @@ class Pipeline:
         articles = (as_article(item) for item in items)
         size = batch_size or self.config.batch_size
         if n_process > 1:
-            from eventwire.engines.local import run_local
+            from eventwire.engines.pool import run_pool
 
             config = replace(self.config, batch_size=size)
             sent: deque[Article] = deque()
@@ -183,8 +163,8 @@ class Pipeline:
                     sent.append(article)
                     yield article
 
-            # run_local keeps the input order, so each result pairs with the oldest article sent.
-            for item in run_local(remember(articles), config, processes=n_process):
+            # run_pool keeps the input order, so each result pairs with the oldest article sent.
+            for item in run_pool(remember(articles), config, Pipeline, processes=n_process):
                 original = sent.popleft()
                 if isinstance(item, Failure):  # a timeout or a dead worker: the article, unannotated, says why
                     original.warnings.append(item.reason)
@@ -214,7 +194,7 @@ class Pipeline:
         """Parse a batch of articles together and run every stage on each (the engines' entry point).
 
         An article whose stages ran past ``config.doc_timeout`` keeps what the finished stages wrote and a
-        warning starting with :data:`TIMEOUT_WARNING` (the engines turn it into a Failure).
+        warning starting with :data:`~eventwire.config.TIMEOUT_WARNING` (the engines turn it into a Failure).
         """
         docs = parse_many(self.nlp, [a.text for a in articles], batch_size=self.config.batch_size)
         return [self._annotate(article, doc) for article, doc in zip(articles, docs, strict=True)]
@@ -233,12 +213,6 @@ class Pipeline:
             log.warning("article %s: %s", article.id, exc)
             article.warnings.append(str(exc))
         return article
-
-
-def timed_out(article: Article) -> Failure | None:
-    """The Failure an article whose stages ran past the document time limit stands for, else None."""
-    warning = next((w for w in article.warnings if w.startswith(TIMEOUT_WARNING)), None)
-    return Failure(article.source or article.id, warning) if warning else None
 
 
 def as_article(item: str | Article, *, id: str | None = None, title: str | None = None, url: str | None = None,

@@ -43,7 +43,7 @@ from eventwire.engines.dataset import (
     finish_dataset,
     input_files,
 )
-from eventwire.engines.local import annotate_items
+from eventwire.engines.pool import annotate_items
 from eventwire.errors import EventwireError
 from eventwire.ingest import Limits
 from eventwire.pipeline import Pipeline, PipelineConfig

@@ -21,6 +21,7 @@ from eventwire.events.candidate import Candidate, EventCoder
 from eventwire.events.coder import Coder
 from eventwire.events.lexicon import Lexicon, default_lexicon
 from eventwire.model import Article, Event, Span
+from eventwire.nlp.parse import sentences
 from eventwire.time import TimeExpression, find_times, shift
 
 
@@ -148,27 +149,6 @@ class EventStage:
                     return event.date
             return last_date if not types else None
         return last_date
-
-
-def sentences(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the sentences, also cut at blank lines (a headline is not part of the lead)."""
-    ranges: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start = sent.start
-        for token in sent:
-            if (token.is_space and token.text.count("\n") >= 2) or (token.is_space and "\n" in token.text
-                                                                   and token.i > start and _ends_title(doc, token)):
-                if token.i > start:
-                    ranges.append((start, token.i))
-                start = token.i + 1
-        if start < sent.end:
-            ranges.append((start, sent.end))
-    return [(s, e) for s, e in ranges if any(not doc[i].is_space and not doc[i].is_punct for i in range(s, e))]
-
-
-def _ends_title(doc: Doc, token: Token) -> bool:
-    previous = doc[token.i - 1]
-    return previous.text not in ",;:-"
 
 
 def _governs(doc: Doc, trigger: Token, expression: TimeExpression) -> bool:

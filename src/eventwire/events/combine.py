@@ -37,6 +37,7 @@ from eventwire.events.candidate import DOUBTFUL, Candidate, confidence
 from eventwire.events.classifier import MODEL_FILE, TRIGGER_POS, EventTypeModel, default_model
 from eventwire.events.lexicon import Entry
 from eventwire.model import PLOVER_TYPES, Article
+from eventwire.nlp.parse import sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,6 @@ class Combiner:
 
     def sentence_probabilities(self, doc: Doc, bounds: tuple[int, int]) -> np.ndarray:
         if doc is not self._doc or bounds not in self._sentences:
-            from eventwire.events import sentences
-
             ranges = list(dict.fromkeys([*sentences(doc), bounds]))
             scores = self.model.sentence_probabilities([doc[start:end] for start, end in ranges])
             self._doc, self._sentences = doc, dict(zip(ranges, scores, strict=True))

@@ -33,8 +33,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.config import PipelineConfig
 from eventwire.model import Article, Event, Place
-from eventwire.pipeline import PipelineConfig
 from eventwire.places.gazetteer import Gazetteer, read_table, read_words
 
 LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "at", "inside", "outside", "around", "across", "throughout",

@@ -34,9 +34,9 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.config import PipelineConfig
 from eventwire.model import Article, Place
 from eventwire.nlp import CASED_TEXT
-from eventwire.pipeline import PipelineConfig
 from eventwire.places.gazetteer import (
     DEFAULT_MIN_POPULATION,
     Candidate,

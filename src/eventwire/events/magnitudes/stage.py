@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from eventwire.events.magnitudes.lexicon import KINDS, Link, MagnitudeLexicon, default_lexicon
 from eventwire.events.magnitudes.reader import Found, MagnitudeReader
 from eventwire.model import Article, Event, Magnitude, Party, Span
+from eventwire.nlp.parse import sentences
 
 # Confidence of an event created from a casualty or arrest clause: the event is real, its parties mostly unknown.
 CREATED_CONFIDENCE = 0.4
@@ -40,8 +41,6 @@ class MagnitudeStage:
         return cls()
 
     def __call__(self, article: Article, doc: Doc) -> None:
-        from eventwire.events import sentences
-
         ranges = [(s, e) for s, e in sentences(doc) if e > s]
         found: list[Found] = []
         for number, (start, end) in enumerate(ranges):
