@@ -12,7 +12,6 @@ import os
 import zlib
 from pathlib import Path
 
-import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -269,10 +268,29 @@ def test_over_long_jsonl_line_is_skipped_and_the_next_line_read(tmp_path: Path) 
     assert isinstance(article, Article) and article.id == "ok"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = tmp_path / "secret.txt"
-    path.write_text("text", encoding="utf-8")
+def test_unreadable_file() -> None:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="eventwire-unreadable-"))
+    folder.chmod(0o755)  # pytest's own temporary folders are private to root
+    path = folder / "secret.txt"
+    path.write_text("Talks resumed in Doha, officials said.", encoding="utf-8")
     path.chmod(0)
-    [failure] = list(read_path(path))
-    assert isinstance(failure, Failure) and "cannot read file" in failure.reason
+    readable = folder / "readable.txt"
+    readable.write_text("Talks resumed in Doha, officials said.", encoding="utf-8")
+    # The reader's modules (and the codecs they load) are imported before dropping privileges.
+    assert isinstance(next(iter(read_path(readable))), Article)
+    switched = os.geteuid() == 0
+    if switched:
+        os.seteuid(65534)  # root reads files whatever their permissions: read as the unprivileged user
+    try:
+        items = list(read_path(path))
+    finally:
+        if switched:
+            os.seteuid(0)
+        path.chmod(0o600)
+        path.unlink()
+        readable.unlink()
+        folder.rmdir()
+    [failure] = items
+    assert isinstance(failure, Failure) and "cannot read file" in failure.reason, failure
