@@ -242,3 +242,13 @@ def test_a_pronoun_subject_of_a_reported_clause_is_the_speaker(pipeline: Pipelin
     assert _actor(article, "it") is _actor(article, "RSF")
     article = _run(pipeline, "Russia accused Ukraine of shelling the plant and said it would respond.")
     assert _actor(article, "it") is _actor(article, "Russia")
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Talks covered the water crisis in the Tigris river and attacks in the Sinjar mountains.", "Sinjar"),
+    ("Farmers from the provinces of Dhi Qar and Maysan demonstrated on Monday.", "Maysan"),
+    ("French troops left their base in Gao, the army said.", "Gao"),
+])
+def test_a_place_spacy_calls_an_organisation_or_a_person(pipeline: Pipeline, text: str, place: str) -> None:
+    actor = _actor(_run(pipeline, text), place)
+    assert actor is None or actor.kind == "location"

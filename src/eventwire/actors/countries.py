@@ -29,9 +29,12 @@ _LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
 # Prepositions after which a city spaCy calls a person is the city ("in Meerut", "area of Meerut").
 _PLACE_PREPOSITIONS = LOCATIVE_WORDS | DIRECTION_WORDS | {"of"}
 _PLACE_POPULATION = 100_000
+_DIVISION_KINDS = frozenset({"admin1", "admin2", "region"})
 _PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "region", "area", "state", "county",
                           "municipality", "suburb", "outskirts", "neighbourhood", "neighborhood", "port", "island",
-                          "governorate", "capital"})
+                          "governorate", "capital", "river", "mountain", "lake", "valley", "dam", "camp", "base",
+                          "airport", "border", "desert", "plain", "coast", "peninsula", "square", "road", "highway",
+                          "crossing", "checkpoint", "refinery", "oilfield", "gulf", "strait", "canal", "bay"})
 # A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
                        r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
@@ -253,12 +256,23 @@ class Countries(Step):
         100,000 people or more, by their own name, or a name after "town of", "city of" ..., so that a person
         named after a small town stays a person."""
         root = ent.root
-        if root.dep_ != "pobj" or root.head.lower_ not in _PLACE_PREPOSITIONS:
+        while root.dep_ == "conj" and root.head is not root:
+            root = root.head  # "the provinces of Dhi Qar and Maysan"
+        # "the Tigris river", "the Sinjar mountains", "the town of Wad Madani": the noun says it is a place,
+        # whatever the gazetteer knows.
+        modifies_place = root.dep_ in ("compound", "nmod") and root.head.i >= ent.end and \
+            root.head.lemma_.lower() in _PLACE_NOUNS
+        named_place = modifies_place or (root.dep_ == "pobj" and root.head.lower_ == "of"
+                                         and root.head.head.lemma_.lower() in _PLACE_NOUNS)
+        if not named_place and (root.dep_ != "pobj" or root.head.lower_ not in _PLACE_PREPOSITIONS):
             return False
-        # "the town of Wad Madani": the noun says it is a place, whatever the gazetteer knows.
-        named_place = root.head.lower_ == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS
-        if not named_place and not any(not alternate and candidate.population >= _PLACE_POPULATION
-                                       for candidate, alternate in self.knowledge.gazetteer.candidates(surface)):
+        # A division or region of any size; a natural feature when written with "the" ("the Tigris"), so that
+        # "orders from Amazon" stays a company; a city of 100,000 people or more.
+        definite = ent.start > 0 and self.doc[ent.start - 1].lower_ == "the"
+        if not named_place and not any(
+                not alternate and (candidate.kind in _DIVISION_KINDS or (candidate.kind == "feature" and definite)
+                                   or candidate.population >= _PLACE_POPULATION)
+                for candidate, alternate in self.knowledge.gazetteer.candidates(surface)):
             return False
         bounds = trim(ent)
         if bounds is None:
