@@ -188,6 +188,12 @@ class PlaceStage:
                     place_tokens.update(range(span.start, span.end))
                 span = self._extend(span, taken)
                 candidates = self._lookup(span)
+                surface = _span_text(span)
+                if surface.isupper() and len(surface) <= 3 and span.start_char >= dateline:
+                    # An acronym ("EU", "AU") is no town written in lower case ("Eu", France); "US" and "DRC"
+                    # reach their countries through aliases, whose names differ.
+                    candidates = [(c, a) for c, a in candidates
+                                  if c.name.isupper() or normalize(c.name) != normalize(surface)]
                 if ent.label_ == "FAC" and not candidates:
                     continue  # buildings and roads the gazetteer cannot place are not worth a record
                 if self._rejected(span, candidates):
@@ -273,8 +279,12 @@ class PlaceStage:
         best = span
         for end in range(span.end + 1, min(span.end + 4, len(doc)) + 1):
             longer = doc[span.start:end]
-            if not _capitalised(_word(longer[-1])) or any(taken[i] for i in range(span.end, end)
-                                                        if i not in _place_tokens(doc)):
+            last = longer[-1]
+            # A hyphen inside a name ("Guinea-Bissau", "Bosnia-Herzegovina") may be crossed, not ended on.
+            if last.text in ("-", "–") and not doc[end - 2].whitespace_ and not last.whitespace_:
+                continue
+            if not _capitalised(_word(last)) or any(taken[i] for i in range(span.end, end)
+                                                    if i not in _place_tokens(doc)):
                 break
             if any(not alternate for _, alternate in self.gazetteer.candidates(longer.text)):
                 best = longer
