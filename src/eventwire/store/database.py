@@ -21,11 +21,11 @@ import pyarrow as pa
 from eventwire.errors import SchemaVersionError, StoreError, StoreLockedError
 from eventwire.ingest.ids import id_problem
 from eventwire.model import Article, Failure
+from eventwire.store.ddl import KEYS, create_table_sql
 from eventwire.store.records import (
     DERIVED_TABLES,
     RECORD_TABLES,
     SCHEMA_VERSION,
-    SCHEMAS,
     batch_tables,
     failure_row,
     to_arrow,
@@ -34,17 +34,6 @@ from eventwire.store.sources import ensure_source_tables
 
 DEFAULT_DB = "eventwire.duckdb"
 
-_KEYS = {
-    "articles": "PRIMARY KEY (id)",
-    "actors": "PRIMARY KEY (article_id, id)",
-    "quotes": "PRIMARY KEY (article_id, id)",
-    "events": "PRIMARY KEY (article_id, id)",
-    "places": "PRIMARY KEY (article_id, idx)",
-    "failures": "PRIMARY KEY (name)",
-    "stories": "PRIMARY KEY (article_id)",
-    "event_aggregates": "PRIMARY KEY (article_id, event_id)",
-    "aggregated_events": "PRIMARY KEY (id)",
-}
 # Secondary indexes for the filters the CLI and the API offer.
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS events_article ON events (article_id)",
@@ -54,20 +43,6 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS quotes_article ON quotes (article_id)",
     "CREATE INDEX IF NOT EXISTS actors_article ON actors (article_id)",
 )
-
-
-def create_table_sql(name: str, schema: pa.Schema | None = None, key: str | None = None) -> str:
-    """``CREATE TABLE`` for a record table (or another table given its ``schema`` and ``key``), its column
-    types read off its Arrow schema."""
-    probe = duckdb.connect()
-    try:
-        probe.register("empty", (schema or SCHEMAS[name]).empty_table())
-        described = probe.execute("DESCRIBE SELECT * FROM empty").fetchall()
-        columns = ", ".join(f'"{col}" {kind}' for col, kind, *_ in described)
-    finally:
-        probe.close()
-    key = key or _KEYS.get(name)
-    return f'CREATE TABLE IF NOT EXISTS "{name}" ({columns}{", " + key if key else ""})'
 
 
 class Store:
@@ -202,7 +177,7 @@ class Store:
             for name, table in tables.items():
                 if table.num_rows:
                     verb = "INSERT"
-                    if name in _KEYS:
+                    if name in KEYS:
                         verb = "INSERT OR REPLACE" if replace or name == "failures" else "INSERT OR IGNORE"
                     self.con.register("incoming", table)
                     self.con.execute(f'{verb} INTO "{name}" SELECT * FROM incoming')

@@ -20,10 +20,10 @@ query function read a dataset exactly as they read a database file.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -42,8 +42,14 @@ from eventwire.store.records import (
     to_arrow,
 )
 
-if TYPE_CHECKING:
-    from eventwire.store.database import Store
+
+class Store(Protocol):
+    """What loading a dataset needs of a store (:class:`eventwire.store.database.Store` is one); named, not
+    imported, because the store opens datasets through this module."""
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]: ...
+
+    def insert_tables(self, tables: dict[str, Any], replace: bool = False) -> None: ...
 
 MANIFEST = "_eventwire.json"
 ALL_TABLES: tuple[str, ...] = (*RECORD_TABLES, "failures", *DERIVED_TABLES)

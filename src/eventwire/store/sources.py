@@ -24,6 +24,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from eventwire.store.ddl import create_table_sql
+
 # The states of an article URL.
 NEW, STORED, DUPLICATE, FAILED, GAVE_UP = "new", "stored", "duplicate", "failed", "gave_up"
 DONE_STATES = (STORED, DUPLICATE)
@@ -71,8 +73,6 @@ def now() -> datetime:
 
 @cache
 def _ddl() -> tuple[str, ...]:
-    from eventwire.store.database import create_table_sql
-
     return tuple(create_table_sql(name, SOURCE_SCHEMAS[name], SOURCE_KEYS[name]) for name in SOURCE_SCHEMAS)
 
 
