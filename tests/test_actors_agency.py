@@ -252,3 +252,10 @@ def test_a_pronoun_subject_of_a_reported_clause_is_the_speaker(pipeline: Pipelin
 def test_a_place_spacy_calls_an_organisation_or_a_person(pipeline: Pipeline, text: str, place: str) -> None:
     actor = _actor(_run(pipeline, text), place)
     assert actor is None or actor.kind == "location"
+
+
+def test_nationalities_joined_by_a_hyphen_are_each_their_country(pipeline: Pipeline) -> None:
+    article = _run(pipeline, "Russian-Turkish patrols began in northeast Syria. US-Iranian talks resumed in Oman.")
+    assert _actor(article, "Russian").country == "RUS"  # type: ignore[union-attr]
+    assert _actor(article, "Turkish").country == "TUR"  # type: ignore[union-attr]
+    assert _actor(article, "Iranian").country == "IRN"  # type: ignore[union-attr]

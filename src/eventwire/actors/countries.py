@@ -171,6 +171,8 @@ class Countries(Step):
             return  # "the Trump administration" with the name tagged as an organisation
         if ent.label_ == "ORG" and not self.kb.exact(surface) and self.misnamed_place(ent, surface):
             return  # "the city of El Fasher" tagged as an organisation
+        if self.joined_nationalities(start, surface):
+            return
         found = self.kb.country_of(surface) or self.misspelt_country(surface, ent.label_)
         if found is not None:
             iso3, form = found
@@ -249,6 +251,20 @@ class Countries(Step):
                                                  confidence=0.7))
         if cluster is not None:
             self.add_mention(cluster, start, end)
+
+    def joined_nationalities(self, start: int, surface: str) -> bool:
+        """ "Russian-Turkish patrols", "US-Iranian talks": countries joined by a hyphen are each a mention of
+        their country (none of them acts alone in the phrase)."""
+        parts = surface.split("-")
+        if len(parts) < 2 or not all(part[:1].isupper() and self.kb.country_of(part) for part in parts):
+            return False
+        offset = start
+        for part in parts:
+            found = self.kb.country_of(part)
+            if found is not None:
+                self.add_mention(self.country_cluster(found[0]), offset, offset + len(part))
+            offset += len(part) + 1
+        return True
 
     def misnamed_place(self, ent: SpacySpan, surface: str) -> bool:
         """A city that spaCy tagged as a person or an organisation, after a place preposition ("clashes in
