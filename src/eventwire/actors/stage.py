@@ -3,6 +3,8 @@
 One pass per article, in this order (a stretch of text claimed by an earlier step is never
 claimed again, so every reference is a mention of exactly one actor):
 
+0. the dateline's outlet; names of ships and weapons ("the MV Tutor", "Patriot missiles"), claimed so
+   that nothing makes an actor of them (:mod:`eventwire.actors.objects`);
 1. KB names, with one multi-pattern automaton over the text (armed groups, IGOs, national
    institutions, multi-word names of people): spaCy misses or mislabels many ("Daesh",
    "Houthis" as a PERSON);
@@ -11,23 +13,28 @@ claimed again, so every reference is a mention of exactly one actor):
    names inside them ("US", "Iraq", "NATO"), which stay mentions of their own actors; a shorter
    form of a name already met ("Jeffrey") joins that person; otherwise the name is resolved in the
    KB with the role, country and publication date as context (:mod:`eventwire.actors.resolve`);
-   then surnames spaCy did not tag ("al-Ibadi") join the person;
-3. organisations and places named by spaCy (ORG, LOC, FAC, GPE that are not countries);
+   then surnames spaCy did not tag ("al-Ibadi") join the person; a nationality noun used as a surname
+   ("Turk said", for Volker Türk) is the person;
+3. organisations and places named by spaCy (ORG, LOC, FAC, GPE that are not countries); a place spaCy
+   calls an organisation or a person ("the city of El Fasher", "in Meerut") is a location;
 4. descriptions: noun phrases whose head is an agent word ("US officials", "Iraqi forces",
    "armed militants", "the two officials", "a source close to the ministry"); a country's
    government ("the Iraqi government") joins the country; a definite description refers back
    ("the militants", "the US newspaper"); a title alone ("the minister") joins the latest person
-   with a fitting role;
+   with a fitting role; an "X-backed" patron stays inside the mention and gives no country, also before
+   a named group ("the Iran-backed Houthis"); "its forces" is the possessor;
 5. countries, nationalities, capitals and peoples, named by spaCy or found by the country
    automaton (datelines in capitals): a capital that is not a place ("Washington and Baghdad are
    negotiating") or a country that acts stands for its government (sector GOV);
-6. pronouns (outside quotations) join the nearest preceding compatible actor: he/she a person,
-   they/them/their a group, it (as the subject of an action) a country, organisation or group.
+6. pronouns (outside quotations) join the subject of their governing clause, else the nearest preceding
+   compatible actor: he/she a person, they/them/their a group, it (as the subject of an action) a
+   country, organisation or group.
 
 Each step is a module over one per-article :class:`~eventwire.actors.index.ArticleIndex` built once:
 :mod:`~eventwire.actors.people` (1, 2 and the final surname merge), :mod:`~eventwire.actors.countries`
-(3, 5), :mod:`~eventwire.actors.descriptions` (4) and :mod:`~eventwire.actors.pronouns` (6); this module
-runs them in order and writes the actors.
+(3, 5), :mod:`~eventwire.actors.descriptions` (4), :mod:`~eventwire.actors.pronouns` (6) and
+:mod:`~eventwire.actors.objects` (0); this module runs them in order and writes the actors. The index's
+``cased`` text is the parse's (case-restored for lower-case articles): steps read letter case there.
 """
 
 from __future__ import annotations
