@@ -17,7 +17,7 @@ from eventwire.watch.loop import RoundReport, WatchConfig, Watcher
 
 if TYPE_CHECKING:
     from eventwire.pipeline import Pipeline
-    from eventwire.web.app import Database
+    from eventwire.web.database import Database
 
 log = logging.getLogger("eventwire.watch")
 

@@ -6,10 +6,9 @@ import hmac
 import io
 import json
 from collections.abc import Iterator
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +18,7 @@ from eventwire.export.csv_cells import SafeWriter
 from eventwire.ingest import Limits
 from eventwire.ingest.jsonl import article_from_record, read_jsonl_stream
 from eventwire.jobs import ingest_items
-from eventwire.model import PLOVER_TYPES, Article, Failure
+from eventwire.model import Article, Failure
 from eventwire.store.query import (
     Filters,
     actor_events,
@@ -36,22 +35,21 @@ from eventwire.store.query import (
     query_quotes,
     store_stats,
 )
-from eventwire.web.app import Database, WebSettings
+from eventwire.web.database import Database, WebSettings
+from eventwire.web.params import (
+    ACTOR_RULE,
+    DB,
+    TEXT,
+    Day,
+    EventFilters,
+    EventType,
+    Interval,
+    Limit,
+    Offset,
+    Text,
+)
 
 router = APIRouter(prefix="/api")
-
-MAX_LIMIT = 10_000
-# Short free-text filters; the pattern refuses control characters (NUL and friends) outright.
-_TEXT = {"max_length": 200, "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"}
-_DATE = {"max_length": 10, "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$",
-         "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
-
-# How every actor filter matches (store.query.actor_clause).
-ACTOR_RULE = ("an exact code (USA; USAGOV is country+sector), the whole words of a name (Jeffrey matches "
-              "James Jeffrey, not Jeffreys) or an actor id (kb id, e.g. country:USA).")
-EventType = StrEnum("EventType", {t: t for t in PLOVER_TYPES})  # type: ignore[misc]
-Interval = Literal["day", "week", "month", "quarter", "year"]  # the keys of store.query.INTERVALS
-
 
 class ErrorBody(BaseModel):
     error: str
@@ -76,42 +74,6 @@ class IngestReport(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorBody}, 422: {"model": ErrorBody}}
 
 
-def database(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
-
-
-DB = Annotated[Database, Depends(database)]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many items.")]
-Offset = Annotated[int, Query(ge=0, le=10**9, description="Skip this many items.")]
-Text = Annotated[str | None, Query(**_TEXT)]
-Day = Annotated[str | None, Query(**_DATE)]
-
-
-def event_filters(
-    actor: Annotated[str | None, Query(description=f"Source actor: {ACTOR_RULE}", **_TEXT)] = None,
-    recipient: Annotated[str | None, Query(description=f"Target actor: {ACTOR_RULE}", **_TEXT)] = None,
-    type: Annotated[EventType | None, Query(description="PLOVER event type.")] = None,
-    quad: Annotated[int | None, Query(ge=1, le=4, description="Quad class 1-4.")] = None,
-    since: Day = None, until: Day = None,
-    outlet: Annotated[str | None, Query(description="Outlet name contains this.", **_TEXT)] = None,
-    negated: Annotated[bool | None, Query(description="Only negated (true) or only affirmed (false).")] = None,
-    hypothetical: Annotated[bool | None, Query(description="Only hypothetical or only factual.")] = None,
-    article: Annotated[str | None, Query(description="Only events of this article id.", **_TEXT)] = None,
-    q: Annotated[str | None, Query(description="The sentence contains this text.", **_TEXT)] = None,
-    limit: Limit = 100, offset: Offset = 0,
-    min_killed: Annotated[int | None, Query(ge=0, le=10**9, description="At least this many killed.")] = None,
-    min_injured: Annotated[int | None, Query(ge=0, le=10**9, description="At least this many injured.")] = None,
-    min_arrested: Annotated[int | None, Query(ge=0, le=10**9, description="At least this many arrested.")] = None,
-) -> Filters:
-    return Filters(actor=actor or None, recipient=recipient or None, type=type.value if type else None, quad=quad,
-                   since=since or None, until=until or None, outlet=outlet or None, negated=negated,
-                   hypothetical=hypothetical, article=article or None, search=q or None, limit=limit, offset=offset,
-                   min_killed=min_killed, min_injured=min_injured, min_arrested=min_arrested)
-
-
-EventFilters = Annotated[Filters, Depends(event_filters)]
-
-
 def _page(items: list[dict[str, Any]], total: int, filters: Filters) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": filters.limit, "offset": filters.offset}
 
@@ -119,7 +81,7 @@ def _page(items: list[dict[str, Any]], total: int, filters: Filters) -> dict[str
 # -- articles -----------------------------------------------------------------------------------
 
 @router.get("/articles", response_model=Page, responses=ERRORS, summary="Search articles")
-def list_articles(db: DB, q: Annotated[str | None, Query(description="Title or text contains this.", **_TEXT)] = None,
+def list_articles(db: DB, q: Annotated[str | None, Query(description="Title or text contains this.", **TEXT)] = None,
                   outlet: Text = None, since: Day = None, until: Day = None,
                   limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Articles (metadata and record counts, no text), newest first."""
@@ -286,11 +248,11 @@ def list_aggregated_events(db: DB, filters: EventFilters) -> dict[str, Any]:
 
 
 @router.get("/quotes", response_model=Page, responses=ERRORS, summary="Filter quotes")
-def list_quotes(db: DB, actor: Annotated[str | None, Query(description=f"Speaker: {ACTOR_RULE}", **_TEXT)] = None,
+def list_quotes(db: DB, actor: Annotated[str | None, Query(description=f"Speaker: {ACTOR_RULE}", **TEXT)] = None,
                 since: Day = None, until: Day = None, outlet: Text = None,
                 anonymous: Annotated[bool | None, Query(description="Only anonymous (true) or named sources.")] = None,
                 article: Text = None, q: Annotated[str | None, Query(description="Quote text contains this.",
-                                                                        **_TEXT)] = None,
+                                                                        **TEXT)] = None,
                 limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     filters = Filters(actor=actor or None, since=since or None, until=until or None, outlet=outlet or None,
                       anonymous=anonymous, article=article or None, search=q or None, limit=limit, offset=offset)
@@ -300,7 +262,7 @@ def list_quotes(db: DB, actor: Annotated[str | None, Query(description=f"Speaker
 
 
 @router.get("/actors", response_model=Page, responses=ERRORS, summary="Actors across articles")
-def list_actors(db: DB, q: Annotated[str | None, Query(description=f"Actor: {ACTOR_RULE}", **_TEXT)] = None,
+def list_actors(db: DB, q: Annotated[str | None, Query(description=f"Actor: {ACTOR_RULE}", **TEXT)] = None,
                 anonymous: Annotated[bool | None, Query()] = None, outlet: Text = None,
                 since: Day = None, until: Day = None, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Actors grouped across articles by key: `kb_id` when resolved, else `name:` + the normalized name."""

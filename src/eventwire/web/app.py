@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
@@ -29,17 +26,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from eventwire import __version__
+from eventwire.config import PipelineConfig
 from eventwire.errors import EventwireError
-from eventwire.pipeline import Pipeline, PipelineConfig
-from eventwire.store import Store
 from eventwire.store.query import FilterError
+from eventwire.web.database import WEB_DIR, Database, WebSettings
 
 if TYPE_CHECKING:
     from eventwire.watch import WatchConfig
 
 log = logging.getLogger(__name__)
 
-WEB_DIR = Path(__file__).parent
 MB = 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 10 * MB
 TOKEN_ENV = "EVENTWIRE_API_TOKEN"
@@ -87,71 +84,6 @@ class DropEmptyFormFieldsMiddleware:
             if len(kept) < len(pairs):
                 scope = {**scope, "query_string": urlencode(kept, encoding="latin-1").encode("latin-1")}
         await self.app(scope, receive, send)
-
-
-@dataclass
-class Database:
-    """The server's one DuckDB connection: each reader gets its own cursor, writers take turns."""
-
-    path: str
-    pipeline_config: PipelineConfig = field(default_factory=PipelineConfig)
-    store: Store = field(init=False)
-    write_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
-    _cursor_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
-    _pipeline: Pipeline | None = field(init=False, default=None)
-    _open: bool = field(init=False, default=False)
-    # Set when a POST stored articles: the derived tables (stories, aggregated events) are recomputed
-    # on the next read that needs them rather than on every write.
-    derived_stale: bool = field(init=False, default=False)
-
-    def __post_init__(self) -> None:
-        # Opened at once, so a locked or foreign file is reported before the server starts listening.
-        self.open()
-
-    def open(self) -> None:
-        with self._cursor_lock:
-            if not self._open:
-                self.store = Store(self.path)
-                self._open = True
-
-    @contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # A connection object is not safe to share between threads; a cursor per request is.
-        with self._cursor_lock:
-            cursor = self.store.con.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-
-    def pipeline(self) -> Pipeline:
-        """The extraction pipeline, loaded on the first write (call with ``write_lock`` held)."""
-        if self._pipeline is None:
-            self._pipeline = Pipeline(self.pipeline_config)
-        return self._pipeline
-
-    def refresh_derived_if_stale(self) -> None:
-        """Recompute near-duplicate stories and aggregated events if articles were posted since the last time."""
-        if not self.derived_stale or self.store.dataset:
-            return
-        from eventwire.store.aggregate import refresh_derived
-
-        with self.write_lock:
-            if self.derived_stale:
-                refresh_derived(self.store.con)
-                self.derived_stale = False
-
-    def close(self) -> None:
-        with self._cursor_lock, self.write_lock:
-            if self._open:
-                self.store.close()
-                self._open = False
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    api_token: str | None
-    max_body_bytes: int
 
 
 def _error_json(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -237,7 +169,7 @@ def create_app(db_path: str | Path, *, api_token: str | None = None, max_body_by
         database.close()
 
     app = FastAPI(
-        title="eventwire", version="0.1.0", lifespan=lifespan,
+        title="eventwire", version=__version__, lifespan=lifespan,
         description="Political events, attributed quotes and actors extracted from news articles. "
                     "Every list endpoint answers `{items, total, limit, offset}`; errors answer `{error, status}`.",
         # The bundled Swagger/ReDoc pages load their assets from a CDN; the UI must work offline.

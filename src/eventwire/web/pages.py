@@ -23,9 +23,10 @@ from eventwire.store.query import (
     query_events,
     store_stats,
 )
-from eventwire.web.api import DB, Day, EventFilters, Interval, Limit, Offset, Text, actor_detail
-from eventwire.web.app import WEB_DIR
+from eventwire.web.api import actor_detail
+from eventwire.web.database import WEB_DIR
 from eventwire.web.highlight import describe, pieces
+from eventwire.web.params import DB, Day, EventFilters, Interval, Limit, Offset, Text
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from eventwire.store.sources import failing_urls, last_round, latest_stored, sources_report
-from eventwire.web.api import DB, Limit, Offset
+from eventwire.web.params import DB, Limit, Offset
 
 router = APIRouter()
 
