@@ -206,6 +206,12 @@ def test_mostly_lower() -> None:
     assert mostly_lower(PARAGRAPHS[0].lower())
     assert not mostly_lower(PARAGRAPHS[0])
     assert not mostly_lower("")
+    # Cased text with long sentences and no names has few capitals, but its sentences start with one.
+    plain = ("The committee, which had been meeting for several weeks to discuss the budget and the various "
+             "proposals that had been put forward by the members of the assembly over the course of the year, "
+             "decided that it would be better to wait. It said the decision would be taken after the holidays, "
+             "when all of the members would be back and able to vote on the proposal together.")
+    assert not mostly_lower(plain) and mostly_lower(plain.lower())
 
 
 def test_case_restoration_changes_only_case(nlp: Language) -> None:

@@ -94,12 +94,16 @@ def _lower_paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def mostly_lower(text: str) -> bool:
-    """Whether ``text`` is written in lower case: few of its words start with a capital."""
+    """Whether ``text`` is written in lower case: few of its words start with a capital, and its sentences
+    do not (a cased text of long sentences and few names has few capitals too)."""
     words = _WORD.findall(text)
     if not words:
         return False
     capitalised = sum(w[0].isupper() for w in words)
-    return capitalised / len(words) < LOWER_SHARE
+    if capitalised / len(words) >= LOWER_SHARE:
+        return False
+    starts = [m.group("first") for m in _SENTENCE_START.finditer(text)]
+    return not starts or sum(c.isupper() for c in starts) <= len(starts) / 2
 
 
 class EnglishWords:
