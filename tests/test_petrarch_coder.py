@@ -158,7 +158,7 @@ def test_discards_and_dyads(coder: PetrarchCoder, nlp) -> None:  # type: ignore[
 def test_events_for_an_article(coder: PetrarchCoder, nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Arnor's foreign minister urged Eriador to respond."
     article = Article(id="a1", text=text, published="2001-05-02")
-    [event] = coder.events(article, nlp(text))
+    [event] = EventStage(coder=coder).events(article, nlp(text))
     assert (event.event, event.cameo, event.quad) == ("REQUEST", "102", 3)
     assert event.goldstein == cameo_info("102").goldstein  # type: ignore[union-attr]
     assert event.trigger.text == "urged" and text[event.trigger.start:event.trigger.end] == "urged"
@@ -180,7 +180,7 @@ def test_parties_link_to_the_article_actor_the_dictionary_names(coder: PetrarchC
     # "people" overlaps the target phrases too, but the dictionary names Eriador and Osgiliath
     article = Article(id="a4", text=text, actors=[actor("a1", "Arnor"), actor("a2", "Eriador"),
                                                   actor("a3", "Osgiliath"), actor("a9", "people")])
-    events = coder.events(article, nlp(text))
+    events = EventStage(coder=coder).events(article, nlp(text))
     assert [(e.actor[0].actor, e.actor[0].code, e.actor[0].sector, e.recipient[0].actor, e.recipient[0].code)
             for e in events] == [("a1", "ARN", "GOV", "a2", "ERI"), ("a1", "ARN", "GOV", "a3", "OSG")]
 
@@ -190,7 +190,7 @@ def test_events_inside_a_quote_are_reported_by_it(coder: PetrarchCoder, nlp) -> 
     start = text.index('"')
     quote = Quote(id="q1", kind="direct", text=text[start + 1:-1], start=start, end=len(text))
     article = Article(id="a3", text=text, quotes=[quote])
-    said, urged = coder.events(article, nlp(text))
+    said, urged = EventStage(coder=coder).events(article, nlp(text))
     # the speaker's statement (SAY [023], PETRARCH's target: the first actor of what is said) is outside
     assert (said.trigger.text, said.reported_by, said.actor[0].sector, said.recipient[0].code) == (
         "said", None, "GOV", "ARN")

@@ -25,16 +25,15 @@ has. For each verb of a sentence that the verb dictionary knows:
    ``---`` codes nothing. Sentences with a discard phrase are skipped, and a
    story-level discard (``+PHRASE``) skips the whole article.
 
-What the dependency parse cannot reproduce is described in the README
-(``## PETRARCH interoperability``).
+Steps 1-2 (words, phrases, verb patterns) live in :mod:`eventwire.petrarch.patterns`, what step 3 reads off the
+parse in :mod:`eventwire.petrarch.syntax`; this module codes. What the dependency parse cannot reproduce is
+described in the README (``## PETRARCH interoperability``).
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -46,10 +45,35 @@ from eventwire.events import cameo
 from eventwire.events.cameo import CameoCode
 from eventwire.events.candidate import Candidate, confidence
 from eventwire.events.lexicon import Entry
-from eventwire.model import Article, Event, Party
+from eventwire.model import Article, Party
 from eventwire.petrarch import PetrarchDictionaries, load_dictionaries
 from eventwire.petrarch.actors import ActorEntry, code_on
-from eventwire.petrarch.agents import AgentEntry
+from eventwire.petrarch.patterns import (
+    MARKER_WORDS,
+    Mention,
+    PhraseIndex,
+    Region,
+    Regions,
+    SentenceWords,
+    VerbMatch,
+    is_preposition,
+    is_verb,
+    match_words,
+    multiword_span,
+    regular_inflections,
+    verb_token,
+    words_of,
+)
+from eventwire.petrarch.syntax import (
+    PRONOUNS,
+    actor_group,
+    conjuncts,
+    governor,
+    np_tokens,
+    phrase_head,
+    subject_of,
+    with_siblings,
+)
 from eventwire.petrarch.verbs import PatternElement, Transformation, VerbBlock, VerbForm, VerbPattern
 
 log = logging.getLogger(__name__)
@@ -57,26 +81,6 @@ log = logging.getLogger(__name__)
 # Codes that code nothing: PETRARCH's null code, and TABARI's "use the default" marker.
 NULL_CODES = frozenset({"---", ""})
 DEFAULT_MARKER = "+++"
-_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "its", "their"})
-_RELATIVES = frozenset({"who", "which", "that", "whom"})
-# Clause links through which an infinitive, participle or conjoined verb shares its governor's subject.
-_SUBJECT_LINKS = frozenset({"xcomp", "conj", "acomp", "advcl", "pcomp", "prep"})
-# Dependents of a noun that belong to its noun phrase when coding it.
-_NP_EXCLUDED = frozenset({"conj", "cc", "relcl", "acl", "appos", "punct", "advcl"})
-# Prepositions through which an agent noun takes its actor ("officials in Gondor", "the government of Gondor").
-_AGENT_PREPOSITIONS = frozenset({"of", "in", "from", "at", "for"})
-_WORD = re.compile(r"[^\s\-_,]+|[-,]")
-
-
-def _match_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w for word in words for w in (words_of(word) or [word]))
-
-
-def words_of(text: str) -> list[str]:
-    """The match words of a phrase or token: upper case, split at spaces, underscores and hyphens."""
-    return _WORD.findall(text.upper())
-
-
 # ---------------------------------------------------------------- results
 
 @dataclass(frozen=True, slots=True)
@@ -118,75 +122,7 @@ def cameo_info(code: str) -> CameoCode | None:
 
 # ---------------------------------------------------------------- phrase matching
 
-class PhraseIndex:
-    """Longest-match lookup of dictionary phrases over a sentence's words (a trie keyed by words)."""
-
-    def __init__(self) -> None:
-        self.root: dict[str, object] = {}
-
-    def add(self, phrase: str, value: object) -> None:
-        node = self.root
-        for word in words_of(phrase):
-            node = node.setdefault(word, {})  # type: ignore[assignment]
-        node.setdefault("", []).append(value)  # type: ignore[union-attr]
-
-    def matches(self, words: list[str]) -> Iterator[tuple[int, int, list[object]]]:
-        """Non-overlapping longest matches ``(start, end, values)`` over ``words``, left to right."""
-        i = 0
-        while i < len(words):
-            node: dict[str, object] = self.root
-            best: tuple[int, list[object]] | None = None
-            j = i
-            while j < len(words) and words[j] in node:
-                node = node[words[j]]  # type: ignore[assignment]
-                j += 1
-                if "" in node:
-                    best = (j, node[""])  # type: ignore[assignment]
-            if best is None:
-                i += 1
-                continue
-            yield i, best[0], best[1]
-            i = best[0]
-
-
-@dataclass(slots=True)
-class SentenceWords:
-    """A sentence as match words, each remembering its token."""
-
-    words: list[str] = field(default_factory=list)
-    tokens: list[int] = field(default_factory=list)
-    first: dict[int, int] = field(default_factory=dict)  # token index -> index of its first word
-
-    @classmethod
-    def of(cls, sent: Span) -> SentenceWords:
-        result = cls()
-        for token in sent:
-            result.first[token.i] = len(result.words)
-            for word in words_of(token.text) or [token.text.upper()]:
-                result.words.append(word)
-                result.tokens.append(token.i)
-        return result
-
-
-@dataclass(slots=True)
-class Mention:
-    """A dictionary match in a sentence: token span and what it codes."""
-
-    start: int
-    end: int
-    actor: str | None = None
-    agent: AgentEntry | None = None
-
-
 # ---------------------------------------------------------------- the coder
-
-@dataclass(slots=True)
-class _VerbMatch:
-    block: VerbBlock
-    form: VerbForm
-    first: int  # first and last token of the verb and its particles / preceding words
-    last: int
-
 
 @dataclass(slots=True, eq=False)
 class _Analysis:
@@ -276,7 +212,7 @@ class PetrarchCoder:
         for discard in dictionaries.discards:
             (self.story_discards if discard.story else self.sentence_discards).add(discard.phrase, discard)
         # Synonym set members as match words ("CEASE-FIRE" is three words, as in the sentence).
-        self.synsets = {name: [_match_words(member) for member in members]
+        self.synsets = {name: [match_words(member) for member in members]
                         for name, members in dictionaries.verbs.synsets.items()}
         self.rules = [r for r in (_rule(t) for t in dictionaries.verbs.transformations) if r is not None]
         self._required_words: dict[int, frozenset[str]] = {}
@@ -340,12 +276,12 @@ class PetrarchCoder:
 
     def code_phrase(self, head: Token, mentions: list[Mention]) -> list[CodedActor]:
         """The actors a noun phrase stands for: one per conjoined actor, agents attached to each."""
-        conjuncts = [head, *_conjuncts(head)]
+        members = [head, *conjuncts(head)]
         coded: list[tuple[list[Mention], str, str, int, int]] = []
-        for token in conjuncts:
-            tokens = _np_tokens(token)
+        for token in members:
+            tokens = np_tokens(token)
             inside = [m for m in mentions if m.start in tokens]
-            actors = _actor_group(inside, token.doc)
+            actors = actor_group(inside, token.doc)
             prefix = "".join(m.agent.code for m in inside if m.agent and m.agent.prefix)
             suffix = "".join(m.agent.code for m in inside if m.agent and not m.agent.prefix)
             if not actors and not prefix and not suffix:
@@ -367,19 +303,19 @@ class PetrarchCoder:
 
     # ------------------------------------------------------------ verbs
 
-    def verb_matches(self, sent: Span) -> list[list[_VerbMatch]]:
+    def verb_matches(self, sent: Span) -> list[list[VerbMatch]]:
         """For each verb of the sentence the dictionary knows, its candidate readings (longest forms first)."""
-        found: list[list[_VerbMatch]] = []
+        found: list[list[VerbMatch]] = []
         for token in sent:
-            if not _is_verb(token):
+            if not is_verb(token):
                 continue
-            matches: list[_VerbMatch] = []
+            matches: list[VerbMatch] = []
             # The form as written first ("LEFT" is not "LEAVE"), the lemma for forms the file does not list.
             for candidates in (self.by_form.get(token.text.upper(), []), self.by_lemma.get(token.lemma_.upper(), [])):
                 for block, form in candidates:
-                    span = _multiword_span(token, form)
+                    span = multiword_span(token, form)
                     if span is not None:
-                        matches.append(_VerbMatch(block, form, *span))
+                        matches.append(VerbMatch(block, form, *span))
                 if matches:
                     break
             if matches:
@@ -406,19 +342,19 @@ class PetrarchCoder:
                     codings.append(coding)
         return codings
 
-    def _analyse(self, readings: list[_VerbMatch], sent: Span, words: SentenceWords,
+    def _analyse(self, readings: list[VerbMatch], sent: Span, words: SentenceWords,
                  mentions: list[Mention], chunks: list[tuple[int, int]]) -> _Analysis:
         """The code, sources and targets of one verb (the code may be a null code)."""
         best: tuple[int, VerbPattern, dict[str, int]] | None = None
         verb = readings[0]
         present = set(words.words)
         for reading in readings:
-            regions: _Regions | None = None
+            regions: Regions | None = None
             for pattern in reading.block.patterns:
                 if pattern.code == DEFAULT_MARKER or not self._required(pattern) <= present:
                     continue
                 if regions is None:
-                    regions = _Regions.around(reading, sent, words, chunks)
+                    regions = Regions.around(reading, sent, words, chunks)
                 roles = self._match_pattern(pattern, reading, sent, regions, mentions)
                 if roles is None:
                     continue
@@ -433,7 +369,7 @@ class PetrarchCoder:
             defaults = [(r, r.form.code or r.block.code) for r in readings]
             verb, code = next(((r, c) for r, c in defaults if c not in NULL_CODES and c != DEFAULT_MARKER),
                               defaults[0])
-        head = _verb_token(sent.doc, verb)
+        head = verb_token(sent.doc, verb)
         roles = best[2] if best else {}
         sources = self._sources(head, mentions, roles, sent)
         targets = self._targets(head, verb, mentions, roles, sources, sent)
@@ -496,22 +432,22 @@ class PetrarchCoder:
 
     def _sources(self, verb: Token, mentions: list[Mention], roles: dict[str, int], sent: Span) -> list[CodedActor]:
         if "source" in roles:
-            return self.code_phrase(_phrase_head(sent.doc[roles["source"]], mentions), mentions)
-        subject = _subject(verb)
+            return self.code_phrase(phrase_head(sent.doc[roles["source"]], mentions), mentions)
+        subject = subject_of(verb)
         if subject is not None and roles.get("target") is not None:
-            target_head = _phrase_head(sent.doc[roles["target"]], mentions)
+            target_head = phrase_head(sent.doc[roles["target"]], mentions)
             if target_head.i == subject.i:
                 # The pattern made the subject the target: the source is the governing clause's subject.
-                subject = _subject(_governor(verb)) if _governor(verb) is not None else None
+                subject = subject_of(governor(verb)) if governor(verb) is not None else None
         if subject is None:
             return []
-        coded = [c for token in _with_siblings(subject) for c in self.code_phrase(token, mentions)]
+        coded = [c for token in with_siblings(subject) for c in self.code_phrase(token, mentions)]
         return _unique(coded)
 
-    def _targets(self, verb: Token, match: _VerbMatch, mentions: list[Mention], roles: dict[str, int],
+    def _targets(self, verb: Token, match: VerbMatch, mentions: list[Mention], roles: dict[str, int],
                  sources: list[CodedActor], sent: Span) -> list[CodedActor]:
         if "target" in roles:
-            return self.code_phrase(_phrase_head(sent.doc[roles["target"]], mentions), mentions)
+            return self.code_phrase(phrase_head(sent.doc[roles["target"]], mentions), mentions)
         passive = next((c for c in verb.children if c.dep_ in ("nsubjpass", "csubjpass")), None)
         if passive is not None and "source" not in roles:
             coded = self.code_phrase(passive, mentions)
@@ -522,7 +458,7 @@ class PetrarchCoder:
             taken.update(range(source.start, source.end))
         if passive is not None:
             taken.update(t.i for t in passive.subtree)
-        subject = _subject(verb)
+        subject = subject_of(verb)
         if subject is not None:
             taken.update(t.i for t in subject.subtree)
         # A clause coordinated with the verb ("..., but media reports said") is not part of its phrase.
@@ -537,9 +473,9 @@ class PetrarchCoder:
         fallback: list[CodedActor] = []
         for index in region:
             mention = next((m for m in mentions if m.start <= index < m.end), None)
-            if mention is None or sent.doc[index].lower_ in _PRONOUNS:
+            if mention is None or sent.doc[index].lower_ in PRONOUNS:
                 continue
-            coded = self.code_phrase(_phrase_head(sent.doc[index], mentions), mentions)
+            coded = self.code_phrase(phrase_head(sent.doc[index], mentions), mentions)
             coded = [c for c in coded if not _overlaps(c, sources)]
             if any(c.actor for c in coded):
                 return coded
@@ -558,12 +494,12 @@ class PetrarchCoder:
             self._required_words[key] = frozenset(needed)
         return self._required_words[key]
 
-    def _match_pattern(self, pattern: VerbPattern, verb: _VerbMatch, sent: Span, regions: _Regions,
+    def _match_pattern(self, pattern: VerbPattern, verb: VerbMatch, sent: Span, regions: Regions,
                        mentions: list[Mention]) -> dict[str, int] | None:
         """Match ``pattern`` around ``verb``; the token indices of the ``$``/``+`` phrases, or None."""
         roles: dict[str, int] = {}
         doc = sent.doc
-        head = _verb_token(doc, verb)
+        head = verb_token(doc, verb)
         after, before, after_tokens = regions.after, regions.before, regions.after_tokens
         if not self._match_sequence(pattern.after, after, 0, mentions, roles, sent, forward=True):
             return None
@@ -577,16 +513,16 @@ class PetrarchCoder:
         if not self._match_sequence(backwards, before, 0, mentions, roles, sent, forward=False):
             return None
         # '%' needs a compound: a conjoined subject before the verb, a conjoined object after it.
-        subjects = _with_siblings(_subject(head))
+        subjects = with_siblings(subject_of(head))
         if any(e.kind == "compound" for e in pattern.before) and len(subjects) + sum(
-                len(_conjuncts(t)) for t in subjects) < 2:
+                len(conjuncts(t)) for t in subjects) < 2:
             return None
         objects = [doc[i] for i in after_tokens if doc[i].dep_ in ("pobj", "dobj")]
-        if any(e.kind == "compound" for e in pattern.after) and not any(_conjuncts(t) for t in objects):
+        if any(e.kind == "compound" for e in pattern.after) and not any(conjuncts(t) for t in objects):
             return None
         return roles
 
-    def _match_sequence(self, elements: tuple[PatternElement, ...], region: _Region, position: int,
+    def _match_sequence(self, elements: tuple[PatternElement, ...], region: Region, position: int,
                         mentions: list[Mention], roles: dict[str, int], sent: Span, forward: bool) -> bool:
         for element in elements:
             if element.kind == "compound":
@@ -615,7 +551,7 @@ class PetrarchCoder:
                 preposition, rest = element.words[0], element.words[1:]
                 # "(TO ...)" is a prepositional phrase: the infinitive's "to" does not open one.
                 found = region.find([(preposition,)], position, element.joined,
-                                    accept=lambda i: _is_preposition(sent.doc[i]))
+                                    accept=lambda i: is_preposition(sent.doc[i]))
                 if found is None:
                     return False
                 position = found[1]
@@ -639,7 +575,7 @@ class PetrarchCoder:
             elif element.kind == "synset":
                 sequences = self.synsets.get(element.words[0], [])
             else:
-                sequences = [_match_words(element.words)]
+                sequences = [match_words(element.words)]
             if not forward:
                 sequences = [tuple(reversed(s)) for s in sequences]
             found = region.find(sequences, position, element.joined)
@@ -649,7 +585,7 @@ class PetrarchCoder:
         return True
 
     def _alternatives(self, word: str) -> list[tuple[str, ...]]:
-        return list(self.synsets.get(word, [])) if word.startswith("&") else [_match_words((word,))]
+        return list(self.synsets.get(word, [])) if word.startswith("&") else [match_words((word,))]
 
     def _phrase_alternatives(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         sequences: list[tuple[str, ...]] = [()]
@@ -691,12 +627,6 @@ class PetrarchCoder:
             found.append(cand)
         return found
 
-    def events(self, article: Article, doc: Doc) -> list[Event]:
-        """Events for an article through the shared events stage (ids continue after existing events)."""
-        from eventwire.events import EventStage
-
-        return EventStage(coder=self).events(article, doc)
-
     @staticmethod
     def _party(article: Article, doc: Doc, coded: CodedActor) -> Party:
         span = doc[coded.start:coded.end]
@@ -720,260 +650,6 @@ def load_coder(directory: str) -> PetrarchCoder:
 
 
 # ---------------------------------------------------------------- helpers
-
-MARKER_WORDS = frozenset({"$", "+", "%", "^"})
-
-
-@dataclass(slots=True)
-class _Regions:
-    """Where a verb's patterns match: its phrase after it (its subtree) and the sentence before it."""
-
-    after_tokens: list[int]
-    after: _Region
-    before: _Region
-
-    @classmethod
-    def around(cls, verb: _VerbMatch, sent: Span, words: SentenceWords, chunks: list[tuple[int, int]]) -> _Regions:
-        head = _verb_token(sent.doc, verb)
-        after_tokens = sorted(t.i for t in head.subtree if t.i > verb.last)
-        return cls(after_tokens, _Region(words, after_tokens, chunks=chunks),
-                   _Region(words, list(range(sent.start, verb.first)), reverse=True, chunks=chunks))
-
-
-class _Region:
-    """Token positions a pattern side may match, in matching order (backwards before the verb)."""
-
-    def __init__(self, words: SentenceWords, tokens: list[int], reverse: bool = False,
-                 chunks: list[tuple[int, int]] | None = None) -> None:
-        order = sorted(tokens, reverse=reverse)
-        self.chunks = chunks or []
-        self.tokens = order
-        self.words: list[str] = []
-        self.owner: list[int] = []
-        for token in order:
-            start = words.first[token]
-            end = start
-            while end < len(words.tokens) and words.tokens[end] == token:
-                end += 1
-            pieces = words.words[start:end]
-            for word in (reversed(pieces) if reverse else pieces):
-                self.words.append(word)
-                self.owner.append(token)
-
-    def find(self, sequences: Iterable[tuple[str, ...]], position: int, adjacent: bool,
-             accept: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
-        """The first ``(start, end)`` at or after ``position`` where one of ``sequences`` occurs
-        (and whose first token passes ``accept``)."""
-        candidates = [s for s in sequences if s]
-        last = position if adjacent else len(self.words) - 1
-        for start in range(position, min(last, len(self.words) - 1) + 1):
-            if accept is not None and not accept(self.owner[start]):
-                continue
-            for sequence in candidates:
-                end = start + len(sequence)
-                if tuple(self.words[start:end]) == sequence:
-                    return start, end
-        return None
-
-    def skip_phrase(self, position: int) -> int | None:
-        """The position after the next noun phrase (TABARI's '^')."""
-        for index in range(position, len(self.words)):
-            token = self.owner[index]
-            chunk = next(((a, b) for a, b in self.chunks if a <= token < b), None)
-            if chunk is None:
-                continue
-            end = index
-            while end < len(self.words) and chunk[0] <= self.owner[end] < chunk[1]:
-                end += 1
-            return end
-        return None
-
-    def find_mention(self, position: int, mentions: list[Mention], adjacent: bool) -> tuple[int, int] | None:
-        """The next word belonging to a dictionary mention: its token and the position after the mention."""
-        last = position if adjacent else len(self.words) - 1
-        for index in range(position, min(last, len(self.words) - 1) + 1):
-            token = self.owner[index]
-            mention = next((m for m in mentions if m.start <= token < m.end), None)
-            if mention is None:
-                continue
-            end = index
-            while end < len(self.words) and mention.start <= self.owner[end] < mention.end:
-                end += 1
-            return token, end
-        return None
-
-
-def regular_inflections(word: str) -> set[str]:
-    """Regular English inflections of a verb (over-generation is harmless: only real words occur)."""
-    forms = {word + "S", word + "ED", word + "ING"}
-    if re.search(r"(S|X|Z|CH|SH|O)$", word):
-        forms.add(word + "ES")
-    if word.endswith("E"):
-        forms |= {word + "D", word[:-1] + "ING"}
-    if re.search(r"[^AEIOU]Y$", word):
-        forms |= {word[:-1] + "IES", word[:-1] + "IED"}
-    if re.search(r"[^AEIOU][AEIOU][BDGKLMNPRST]$", word):
-        forms |= {word + word[-1] + "ED", word + word[-1] + "ING"}
-    return forms
-
-
-def _is_preposition(token: Token) -> bool:
-    return token.pos_ == "ADP" or token.dep_ in ("prep", "agent", "dative", "prt")
-
-
-def _is_verb(token: Token) -> bool:
-    # A participle used as a preposition ("according to", "following the talks") is no event.
-    if token.dep_ == "prep":
-        return False
-    if token.pos_ == "VERB" or token.tag_.startswith("VB"):
-        return token.dep_ not in ("aux", "auxpass") or token.pos_ == "VERB"
-    return False
-
-
-def _multiword_span(token: Token, form: VerbForm) -> tuple[int, int] | None:
-    """The token span of ``form`` around ``token`` (its verb word), or None when its other words are absent."""
-    doc = token.doc
-    first = token.i - len(form.preceding)
-    if first < 0 or [doc[first + k].text.upper() for k in range(len(form.preceding))] != list(form.preceding):
-        return None
-    last = token.i
-    for particle in form.particles:
-        following = [t for t in doc[last + 1:last + 3] if t.text.upper() == particle]
-        child = next((c for c in token.children if c.dep_ == "prt" and c.text.upper() == particle), None)
-        if following:
-            last = following[0].i
-        elif child is not None:
-            last = max(last, child.i)
-        else:
-            return None
-    return first, last
-
-
-def _verb_token(doc: Doc, verb: _VerbMatch) -> Token:
-    return doc[verb.first + len(verb.form.preceding)]
-
-
-def _subject(verb: Token | None) -> Token | None:
-    """The subject of a verb, looking through infinitives, conjoined verbs, relative and reported clauses."""
-    seen = 0
-    came_from: Token | None = None
-    while verb is not None and seen < 8:
-        seen += 1
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
-        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-        if subject is None and (passive is not None or any(c.dep_ == "auxpass" for c in verb.children)):
-            if came_from is not None and came_from.dep_ == "xcomp":
-                return passive  # raising: "Gollum was seen to break into ..."
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            # A passive verb's source is its "by" agent, never a subject borrowed from another clause.
-            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-        if subject is not None:
-            if subject.lower_ in _RELATIVES and verb.dep_ == "relcl":
-                return verb.head
-            if subject.lower_ in _PRONOUNS and verb.dep_ in ("ccomp", "conj", "xcomp"):
-                verb = _governor(verb)
-                continue
-            return subject
-        # An object-control verb ("urged Eriador to respond") gives its object as the subject.
-        if verb.dep_ == "xcomp":
-            control = next((c for c in verb.head.children if c.dep_ in ("dobj",)), None)
-            if control is not None:
-                return control
-        if verb.dep_ in _SUBJECT_LINKS:
-            came_from = verb
-            verb = verb.head if verb.head is not verb else None
-            continue
-        return None
-    return None
-
-
-def _with_siblings(subject: Token | None) -> list[Token]:
-    """A subject and the other subjects of its verb: the small parser sometimes splits one compound
-    subject into several ("Old foes Gondor and Osgiliath have ...")."""
-    if subject is None:
-        return []
-    if subject.dep_ != "nsubj":
-        return [subject]
-    return [subject, *(c for c in subject.head.children if c.dep_ == "nsubj" and c is not subject)]
-
-
-def _governor(verb: Token) -> Token | None:
-    head = verb.head
-    while head is not verb and head.pos_ not in ("VERB", "AUX") and head.head is not head:
-        head = head.head
-    return head if head is not verb else None
-
-
-def _conjuncts(token: Token) -> list[Token]:
-    """Tokens conjoined with ``token``; an apposition heading a list counts too ("A, the B, C and D")."""
-    out: list[Token] = []
-    for child in token.children:
-        if child.dep_ == "conj" or (child.dep_ == "appos" and any(c.dep_ == "conj" for c in child.children)):
-            out.append(child)
-            out.extend(_conjuncts(child))
-    return out
-
-
-def _np_tokens(token: Token) -> set[int]:
-    """The tokens of the noun phrase headed by ``token``, without its conjuncts and clauses."""
-    tokens = {token.i}
-    for child in token.children:
-        if child.dep_ in _NP_EXCLUDED:
-            continue
-        tokens.update(_np_tokens_all(child))
-    return tokens
-
-
-def _np_tokens_all(token: Token) -> set[int]:
-    tokens = {token.i}
-    for child in token.children:
-        if child.dep_ in ("relcl", "acl", "punct", "advcl"):
-            continue
-        tokens.update(_np_tokens_all(child))
-    return tokens
-
-
-def _actor_group(mentions: list[Mention], doc: Doc) -> list[Mention]:
-    """The first actor of a phrase and the actors conjoined with it ("the ambassadors of A, B and C")."""
-    actors = [m for m in mentions if m.agent is None]
-    if not actors:
-        return []
-    first = actors[0]
-    linked = {t.i for t in _conjuncts(_span_root(doc, first))}
-    group: list[Mention] = []
-    for mention in actors:
-        # Several codes of one phrase ("ELR/GAL") share its start; conjoined actors are linked by "conj".
-        linked_here = mention.start == first.start or any(mention.start <= i < mention.end for i in linked)
-        if linked_here and mention.actor is not None and mention.actor not in {m.actor for m in group}:
-            group.append(mention)
-    return group
-
-
-def _span_root(doc: Doc, mention: Mention) -> Token:
-    tokens = doc[mention.start:mention.end]
-    return next((t for t in tokens if not (mention.start <= t.head.i < mention.end) or t.head is t), tokens[0])
-
-
-def _phrase_head(token: Token, mentions: list[Mention]) -> Token:
-    """The noun phrase a dictionary word belongs to: climb compounds, possessives and agent prepositions."""
-    mention = next((m for m in mentions if m.start <= token.i < m.end), None)
-    if mention is not None:
-        token = _span_root(token.doc, mention)
-    for _ in range(6):
-        if token.dep_ in ("poss", "compound", "amod", "nmod", "case") and token.head is not token:
-            token = token.head
-            continue
-        if token.dep_ == "pobj" and token.head.lower_ in _AGENT_PREPOSITIONS:
-            noun = token.head.head
-            if any(m.agent is not None and m.start <= noun.i < m.end for m in mentions):
-                token = noun
-                continue
-        if token.dep_ == "conj":
-            token = token.head
-            continue
-        break
-    return token
-
 
 def _suffix(actor: str | None, suffix: str) -> str:
     """Agent codes not already part of the actor's code (``USAGOV`` + ``GOV`` stays ``USAGOV``)."""
