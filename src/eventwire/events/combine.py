@@ -80,16 +80,18 @@ class Combiner:
         self.model = model or default_model(MODEL_FILE)
         self.thresholds = thresholds
         self.codes = general_codes()
-        # The sentence probabilities of the doc being coded, all computed at its first sentence (one numpy pass).
-        self._doc: Doc | None = None
-        self._sentences: dict[tuple[int, int], np.ndarray] = {}
+        # The sentence probabilities of the doc being coded, all computed at its first sentence (one numpy
+        # pass); one tuple swapped whole, so threads coding other docs never see a half-written cache.
+        self._cache: tuple[Doc | None, dict[tuple[int, int], np.ndarray]] = (None, {})
 
     def sentence_probabilities(self, doc: Doc, bounds: tuple[int, int]) -> np.ndarray:
-        if doc is not self._doc or bounds not in self._sentences:
+        cached_doc, table = self._cache
+        if cached_doc is not doc or bounds not in table:
             ranges = list(dict.fromkeys([*sentences(doc), bounds]))
             scores = self.model.sentence_probabilities([doc[start:end] for start, end in ranges])
-            self._doc, self._sentences = doc, dict(zip(ranges, scores, strict=True))
-        return self._sentences[bounds]
+            table = dict(zip(ranges, scores, strict=True))
+            self._cache = (doc, table)
+        return table[bounds]
 
     def __call__(self, article: Article, doc: Doc, bounds: tuple[int, int],
                  candidates: list[Candidate]) -> list[Candidate]:
