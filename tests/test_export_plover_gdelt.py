@@ -12,7 +12,7 @@ import pytest
 from eventwire.eval.plover import read_gold
 from eventwire.export import EXPORTERS
 from eventwire.export.gdelt import GDELT_HEADER, pairs
-from eventwire.model import Article
+from eventwire.model import DOUBTFUL_CONFIDENCE, Article
 from eventwire.store import Store
 
 
@@ -32,7 +32,7 @@ def test_plover_export(store_path: Path, tmp_path: Path, iraq: Article) -> None:
     with Store(store_path, read_only=True) as store:
         count = EXPORTERS["plover"](store, out)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert count == len(records) == len(iraq.events)
+    assert count == len(records) == len([e for e in iraq.events if e.confidence >= DOUBTFUL_CONFIDENCE])
     [withdrawal] = [r for r in records if r["event"] == "RETREAT" and r["eventText"].startswith("withdr")]
     assert withdrawal["date"] == "2011" and withdrawal["cameo"] == "0872" and withdrawal["quad"] == 2
     assert [p["code"] for p in withdrawal["source"]] == ["USA"]

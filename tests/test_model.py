@@ -16,7 +16,7 @@ CONTRACT_KEYS = {
                 "places", "warnings"],
     "actor": ["id", "name", "kind", "country", "sector", "role", "kb_id", "anonymous", "mentions", "confidence"],
     "quote": ["id", "kind", "text", "start", "end", "speaker", "speaker_text", "cue", "channel", "anonymous",
-              "confidence"],
+              "confidence", "parts"],
     "event": ["id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger", "sentence",
               "date", "date_text", "location", "negated", "hypothetical", "reported_by", "confidence", "magnitudes"],
     "party": ["actor", "text", "code", "sector"],

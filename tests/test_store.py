@@ -153,8 +153,9 @@ def test_queries_filter_by_actor_type_date_outlet(tmp_path: Path) -> None:
         rows, total = query_events(con, Filters(limit=1))
         assert len(rows) == 1 and total == 3
         assert rows[0]["id"] == "e2"  # newest first
-        with pytest.raises(FilterError, match="--since 'last year' is not a date"):
+        with pytest.raises(FilterError, match=r"^since 'last year' is not a date") as refused:
             query_events(con, Filters(since="last year"))
+        assert refused.value.cli_message.startswith("--since 'last year' is not a date")
 
         quotes, total = query_quotes(con, Filters(anonymous=True))
         assert total == 1 and quotes[0]["article_id"] == "art2" and quotes[0]["speaker_name"] == "US official"

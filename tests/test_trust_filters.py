@@ -83,7 +83,10 @@ def test_every_documented_filter_works_or_is_rejected(client: httpx.Client) -> N
             name, schema = param["name"], _schema(param, components)
             small_range = (schema.get("type") == "integer" and "maximum" in schema
                            and schema["maximum"] - schema.get("minimum", 0) <= 10)
-            if schema.get("type") == "integer" and not small_range:
+            if schema.get("type") == "number" and "maximum" in schema:
+                # A fractional threshold (min_confidence=...): its largest value matches nothing in the fixture.
+                assert _total(client, path, {name: schema["maximum"]}) in (0, None), f"{path}?{name} is ignored"
+            elif schema.get("type") == "integer" and not small_range:
                 # A threshold (min_killed=...): its largest allowed value matches nothing in the fixture.
                 value = schema.get("maximum", 10**9)
                 assert _total(client, path, {name: value}) in (0, None), f"{path}?{name}={value} is ignored"

@@ -27,7 +27,7 @@ from rich.table import Table
 
 from eventwire.errors import EventwireError, StoreLockedError
 from eventwire.jobs import IngestSummary, extract, ingest
-from eventwire.model import Failure
+from eventwire.model import DOUBTFUL_CONFIDENCE, Failure
 from eventwire.pipeline import PipelineConfig
 from eventwire.store import DEFAULT_DB, Store
 from eventwire.store.query import Filters, event_summary_rows, query_actors, query_events, query_quotes
@@ -503,10 +503,15 @@ def events_command(
     = None,
     min_arrested: Annotated[int | None, typer.Option("--min-arrested", min=0, help="At least this many arrested.")]
     = None,
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help=f"Leave out events below this confidence (default {DOUBTFUL_CONFIDENCE}: doubtful events hidden; "
+             "0 shows all).")] = DOUBTFUL_CONFIDENCE,
 ) -> None:
-    """List stored events (factual ones unless --all)."""
+    """List stored events (factual and not doubtful ones unless --all / --min-confidence 0)."""
     filters = _filters(actor, recipient, type_, since, until, outlet, limit)
     filters.min_killed, filters.min_injured, filters.min_arrested = min_killed, min_injured, min_arrested
+    filters.min_confidence = min_confidence
     if not all_modalities:
         filters.negated = False
         filters.hypothetical = False

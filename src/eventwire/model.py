@@ -17,6 +17,9 @@ from eventwire.errors import ContractError
 
 # The version of the JSON contract documented in docs/contract.md: the minor number grows when fields are
 # added (readers of the old version keep working), the major number when a field changes meaning or goes.
+# Events below this confidence are doubtful (a flood that "killed", a "strike" of lightning, a crime with no
+# political actor): they stay in the article record, but default views, filters and event exports leave them out.
+DOUBTFUL_CONFIDENCE = 0.3
 CONTRACT_VERSION = "1.1"
 ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "location")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed")

@@ -9,7 +9,7 @@ from typing import Protocol
 from spacy.tokens import Doc, Token
 
 from eventwire.events.lexicon import Entry
-from eventwire.model import Article, Party
+from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Party
 
 # Verbal acts about another act ("demanded that Israel ease ...", "rejected calls to ..."): they absorb
 # the act they are about, which is not coded as a separate event.
@@ -88,8 +88,9 @@ def confidence(cand: Candidate) -> float:
     return round(max(0.05, min(0.95, score)), 2)
 
 
-# Events below this confidence are doubtful (a storm that "killed", a "strike" of lightning).
-DOUBTFUL = 0.3
+# Events below this confidence are doubtful (a storm that "killed", a "strike" of lightning): the contract's
+# threshold, under which default views and exports leave events out.
+DOUBTFUL = DOUBTFUL_CONFIDENCE
 
 
 class EventCoder(Protocol):

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from eventwire.export.csv_cells import SafeWriter
 from eventwire.export.gdelt import export_gdelt, export_gdelt_magnitudes
 from eventwire.export.plover import export_plover
+from eventwire.model import DOUBTFUL_CONFIDENCE
 from eventwire.store import Store
 from eventwire.store.records import RECORD_TABLES
 
@@ -30,8 +31,9 @@ def export_jsonl(store: Store, out: Path) -> int:
     return count
 
 
-# Flat event columns for spreadsheets: one row per event, parties joined with "; ".
-CSV_EVENT_SQL = """
+# Flat event columns for spreadsheets: one row per event, parties joined with "; "; doubtful events (confidence
+# below the contract's threshold) are left out, as in every event export (JSONL and Parquet keep them).
+CSV_EVENT_SQL = f"""
 SELECT article_id, id, event, mode, cameo, quad, goldstein, date, date_text,
        array_to_string(list_transform(actor, lambda p: p.text), '; ') AS actor_text,
        array_to_string(list_transform(actor, lambda p: coalesce(p.code, '')), '; ') AS actor_code,
@@ -43,7 +45,7 @@ SELECT article_id, id, event, mode, cameo, quad, goldstein, date, date_text,
        location.lat AS lat, location.lon AS lon, negated, hypothetical, reported_by, confidence,
        killed, injured, arrested,
        outlet, published, sentence_text
-FROM events ORDER BY article_id, id
+FROM events WHERE confidence >= {DOUBTFUL_CONFIDENCE} ORDER BY article_id, id
 """
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pycountry
 
-from eventwire.model import Article, Event, Party, Place
+from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Event, Party, Place
 from eventwire.store import Store
 from eventwire.store.records import FIGURE_COLUMNS
 from eventwire.time import parse_date
@@ -250,7 +250,7 @@ def gdelt_rows(articles: Iterable[Article], added: str | None = None,
     stamp = added or datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     for article in articles:
         for event in article.events:
-            if event.negated or event.hypothetical:
+            if event.negated or event.hypothetical or event.confidence < DOUBTFUL_CONFIDENCE:
                 continue
             aggregate = aggregates.get((article.id, event.id)) if aggregates is not None else None
             if aggregates is not None and aggregate is None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from eventwire.model import Article, Event, Party
+from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Event, Party
 from eventwire.store import Store
 
 CODER = "eventwire"
@@ -92,13 +92,15 @@ def plover_record(article: Article, event: Event, coded_on: str, version: str) -
 
 
 def export_plover(store: Store, out: Path) -> int:
-    """Every stored event as a PLOVER JSON line; returns the number of events written."""
+    """Every stored event but the doubtful ones as a PLOVER JSON line; returns the number of events written."""
     coded_on = datetime.now(UTC).date().isoformat()
     version = _version()
     count = 0
     with out.open("w", encoding="utf-8") as handle:
         for article in store.iter_articles():
             for event in article.events:
+                if event.confidence < DOUBTFUL_CONFIDENCE:
+                    continue  # doubtful (a disaster's "killed", a crime with no political actor)
                 handle.write(json.dumps(plover_record(article, event, coded_on, version), ensure_ascii=False) + "\n")
                 count += 1
     return count

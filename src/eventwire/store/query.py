@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from eventwire.errors import EventwireError
+from eventwire.model import DOUBTFUL_CONFIDENCE
 
 EVENT_COLUMNS = (
     "article_id", "id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger",
@@ -65,6 +66,8 @@ class Filters:
     min_killed: int | None = None
     min_injured: int | None = None
     min_arrested: int | None = None
+    # Events below this confidence are left out; the default hides doubtful events (0 shows every event).
+    min_confidence: float = DOUBTFUL_CONFIDENCE
     limit: int = 100
     offset: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -174,6 +177,10 @@ class _Where:
         if filters.search and text_column:
             self.add(f"lower({prefix}{text_column}) LIKE ? ESCAPE '\\'", _contains(filters.search))
 
+    def confidence(self, filters: Filters) -> None:
+        if filters.min_confidence and filters.min_confidence > 0:
+            self.add("confidence >= ?", float(filters.min_confidence))
+
     def figures(self, filters: Filters) -> None:
         """``min_killed``, ``min_injured``, ``min_arrested`` on the columns of the same names."""
         for column, least in (("killed", filters.min_killed), ("injured", filters.min_injured),
@@ -198,6 +205,7 @@ def event_where(filters: Filters) -> tuple[str, list[Any]]:
         if flag is not None:
             where.add(f"{column} = ?", flag)
     where.figures(filters)
+    where.confidence(filters)
     where.shared(filters, "event_day", "sentence_text")
     return where.sql()
 
@@ -332,6 +340,7 @@ def dyad_where(a: str, b: str, filters: Filters, directed: bool = False) -> tupl
         type=filters.type, quad=filters.quad, since=filters.since, until=filters.until, outlet=filters.outlet,
         negated=filters.negated, hypothetical=filters.hypothetical, search=filters.search,
         min_killed=filters.min_killed, min_injured=filters.min_injured, min_arrested=filters.min_arrested,
+        min_confidence=filters.min_confidence,
     ))
     dyad_params: list[Any] = []
     match = _event_party_clause
@@ -413,7 +422,7 @@ def top_dyads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str,
         "SELECT source, target, count(*) AS events, round(avg(goldstein), 2) AS goldstein FROM ("
         "SELECT ac AS source, unnest(recipient_codes) AS target, goldstein FROM ("
         "SELECT unnest(actor_codes) AS ac, recipient_codes, goldstein FROM events "
-        "WHERE NOT negated AND NOT hypothetical)) WHERE source <> target "
+        f"WHERE NOT negated AND NOT hypothetical AND confidence >= {DOUBTFUL_CONFIDENCE})) WHERE source <> target "
         "GROUP BY source, target ORDER BY events DESC, source, target LIMIT ?"
     ), [limit])
 
@@ -436,7 +445,8 @@ def actor_profile(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any] | 
 def actor_events(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
                  offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Events in which the actor is a source or a target, newest first, and their number."""
-    where = " WHERE (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?))"
+    where = (" WHERE (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?)) "
+             f"AND confidence >= {DOUBTFUL_CONFIDENCE}")
     columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     rows = _rows(con, f"SELECT {columns} FROM events{where} ORDER BY event_day DESC NULLS LAST, article_id, id "
                       "LIMIT ? OFFSET ?", [key, key, limit, offset])
@@ -462,7 +472,7 @@ def actor_network(con: duckdb.DuckDBPyConnection, key: str, limit: int = 15) -> 
         "WITH hits AS (SELECT article_id, id, goldstein, actor, recipient, actor_keys, recipient_keys, "
         "actor_names, recipient_names, list_contains(actor_keys, ?) AS me_source, "
         "list_contains(recipient_keys, ?) AS me_target FROM events "
-        "WHERE NOT negated AND NOT hypothetical "
+        f"WHERE NOT negated AND NOT hypothetical AND confidence >= {DOUBTFUL_CONFIDENCE} "
         "AND (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?))), "
         "others AS ("
         "SELECT article_id, id, goldstein, 'source' AS my_side, unnest(recipient_keys) AS k, "
@@ -576,6 +586,11 @@ def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.article:
         where.add("len(list_filter(mentions, lambda m: m.article_id = ?)) > 0", filters.article)
     where.figures(filters)
+    if filters.min_confidence > DOUBTFUL_CONFIDENCE:
+        # Doubtful events are never aggregated, so lower thresholds match every aggregate; a higher one keeps the
+        # aggregates with at least one mention that sure.
+        where.add("id IN (SELECT ea.aggregate_id FROM event_aggregates ea JOIN events ev ON ev.article_id = "
+                  "ea.article_id AND ev.id = ea.event_id WHERE ev.confidence >= ?)", float(filters.min_confidence))
     return where.sql()
 
 
