@@ -219,7 +219,9 @@ class AbsorbMixin:
         """PLOVER: the topic of a protest, typically a REQUEST ("marched ... calling for an end to the war",
         "rallied to demand higher wages"), is not coded as a separate event; it gives the protest's CAMEO
         detail (topics.tsv)."""
-        protests = [c for c in found.values() if c.type == "PROTEST"]
+        # A protest the request itself governs ("called on Arabs to boycott") is the request's content, already
+        # absorbed by it: only a protest standing on its own has a topic.
+        protests = [c for i, c in found.items() if c.type == "PROTEST" and i not in drop]
         if not protests:
             return
         for i, cand in found.items():
