@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 TRAIN_STAMP := $(VENV)/.installed-train
 
-.PHONY: demo test lint fuzz bench train clean gazetteer
+.PHONY: demo test check lint fuzz bench train clean gazetteer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m eventwire.places.build
 	$(BIN)/python -m pytest
+
+# The fast part, for the edit-test loop (about a minute): no spaCy pipeline, no processes, no browser
+# (tests/conftest.py marks them). `make test` runs everything, as CI does.
+check: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -m "not slow and not browser" -q
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,36 @@ IRAQ_ARTICLE = SHARED / "corpus" / "iraq-us-presence.txt"
 IRAQ_PUBLISHED = "2017-12-20"
 
 
+# Tests that get one of these fixtures load the spaCy pipeline: they are `slow`, whatever their module says.
+SPACY_FIXTURES = frozenset({"pipeline", "nlp", "iraq"})
+# A module holding one of these starts processes (the CLI, a live server, a watched site): its tests are `slow`.
+PROCESS_HELPERS = frozenset({"subprocess", "live_server", "eventwire_command", "EVENTWIRE_COMMAND", "running_site"})
+
+
 def shared_path(*parts: str) -> Path:
-    """A path under ../shared; the test is skipped with a clear reason when it is absent."""
+    """A path under ../shared. Absent, the test is skipped with a clear reason on a developer's machine and
+    FAILS under CI (the environment variable ``CI`` set), where a missing ../shared means lost coverage."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared reference data not found at {path}")
+        message = f"shared reference data not found at {path}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run with ../shared beside the repository", pytrace=False)
+        pytest.skip(message)
     return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers applied by one rule, so that `make check` (-m "not slow and not browser") stays fast:
+    a test that loads the spaCy pipeline or whose module starts processes is `slow`; a test in a
+    ``*_browser`` module drives Chromium (`browser`, and `slow`)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        module = getattr(getattr(item, "module", None), "__dict__", {})
+        if "browser" in item.path.stem:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        elif fixtures & SPACY_FIXTURES or PROCESS_HELPERS & set(module):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
