@@ -35,8 +35,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "retype": (0.5, 0.6, 0.75, 0.9, 1.01),
     "retype_below": (0.02, 0.05, 0.1, 0.2),
     "rerank": (0.0, 0.15, 0.3, 0.5, 0.7),
-    "add_sentence": (0.6, 0.7, 0.8, 0.9, 1.01),
-    "add_token": (0.3, 0.45, 0.6, 0.75),
+    "add_sentence": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
+    "add_token": (0.2, 0.3, 0.45, 0.6, 0.75),
 }
 
 
@@ -55,12 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=Path("/tmp/eventwire-dev-models"),
                         help="directory of the development models (trained when missing)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--parse-cache", type=Path, default=None, help="passed to train_events.py")
     args = parser.parse_args(argv)
     models = []
     for fold in range(4):
         path = args.models / f"without-fold-{fold}.npz"
         if not path.exists():
-            train_main(["--exclude-fold", str(fold), "--output", str(path)])
+            train_main(["--exclude-fold", str(fold), "--output", str(path),
+                        *(["--parse-cache", str(args.parse_cache)] if args.parse_cache else [])])
         models.append(EventTypeModel.load(path))
     pipe = Pipeline(PipelineConfig(event_model=False))
     prepared: dict[str, list[tuple[dict[str, Any], Article, Any]]] = {}
