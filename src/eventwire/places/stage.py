@@ -35,6 +35,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.config import PipelineConfig
+from eventwire.knowledge.countries import COUNTRY_POINTS
 from eventwire.model import Article, Place
 from eventwire.nlp import CASED_TEXT
 from eventwire.places.gazetteer import (
@@ -693,7 +694,7 @@ def _dateline_end(text: str) -> int:
 
 @cache
 def _iso3_by_iso2() -> dict[str, str]:
-    return {row[0]: row[1] for row in read_table("countries.tsv")}
+    return {row[0]: row[1] for row in read_table(COUNTRY_POINTS)}
 
 
 def _contains(outer: Candidate, inner: Candidate) -> bool:

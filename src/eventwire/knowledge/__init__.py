@@ -1,0 +1,10 @@
+"""Knowledge of the world that several stages read and none owns.
+
+- :mod:`eventwire.knowledge.countries`: every country's names, aliases, demonyms and capitals
+  (``data/countries.tsv``: the actors stage's country entities, the places gazetteer's country names, the
+  case restorer's proper names) and its GeoNames id and centroid (``data/country_points.tsv``: the places
+  stage's country points and ISO2 codes).
+
+Each data file starts with comment lines saying what it holds and its format. A stage keeps in its own
+``data/`` only what is about its own task.
+"""
