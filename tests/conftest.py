@@ -22,6 +22,8 @@ IRAQ_PUBLISHED = "2017-12-20"
 SPACY_FIXTURES = frozenset({"pipeline", "nlp", "iraq"})
 # A module holding one of these starts processes (the CLI, a live server, a watched site): its tests are `slow`.
 PROCESS_HELPERS = frozenset({"subprocess", "live_server", "eventwire_command", "EVENTWIRE_COMMAND", "running_site"})
+# ... as does a module using a helper of these (the CLI runner, interrupted runs).
+PROCESS_MODULES = frozenset({"support.cli", "support.runs"})
 
 
 def shared_path(*parts: str) -> Path:
@@ -46,7 +48,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "browser" in item.path.stem:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
-        elif fixtures & SPACY_FIXTURES or PROCESS_HELPERS & set(module):
+        elif fixtures & SPACY_FIXTURES or PROCESS_HELPERS & set(module) or any(
+                getattr(value, "__module__", None) in PROCESS_MODULES for value in module.values()):
             item.add_marker(pytest.mark.slow)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_web_fixtures import CHROMIUM, CHROMIUM_MISSING, LiveServer, build_db, chromium, live_server
+from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, build_db, chromium, live_server
 
 pytestmark = pytest.mark.browser
 

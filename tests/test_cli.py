@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,35 +13,17 @@ import pytest
 
 from conftest import shared_path
 from eventwire.cli import sample_corpus_dir
-from eventwire.ingest import read_inputs
 from eventwire.model import DOUBTFUL_CONFIDENCE, Article
 from eventwire.pipeline import STAGE_FACTORIES
 from eventwire.store import Store
 from eventwire.store.query import ACTOR_COLUMNS, EVENT_COLUMNS, QUOTE_COLUMNS
+from support.cli import SAMPLE_COUNT, assert_one_line_error, run
 
 pytestmark = pytest.mark.slow
 
-_SCRIPT = Path(sys.executable).parent / "eventwire"
-# The installed console script, or the same entry point through this interpreter.
-EVENTWIRE_COMMAND = (
-    [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from eventwire.cli import main; main()"]
-)
 ARTICLE_KEYS = ["id", "title", "url", "outlet", "published", "language", "text", "actors", "quotes", "events",
                 "places", "warnings"]
-SAMPLE_COUNT = sum(1 for _ in read_inputs([str(sample_corpus_dir())]))
 STAGES = [name for name, _ in STAGE_FACTORIES]
-
-
-def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*EVENTWIRE_COMMAND, *args], input=stdin, capture_output=True, text=True, cwd=cwd,
-                          timeout=900)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
-    assert result.returncode == code, (result.returncode, result.stderr)
-    assert fragment in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,8 @@ from eventwire.model import Article
 from eventwire.pipeline import Pipeline, PipelineConfig
 from eventwire.store import Store
 from eventwire.store.records import RECORD_TABLES
-from test_resume import EVENTWIRE_COMMAND, SUMMARY_PATTERN, kill_run, make_corpus
+from support.cli import EVENTWIRE_COMMAND
+from support.runs import SUMMARY_PATTERN, kill_run, make_corpus
 
 pytestmark = pytest.mark.slow
 

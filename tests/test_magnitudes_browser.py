@@ -11,8 +11,8 @@ import pytest
 
 from eventwire.store import Store
 from eventwire.store.aggregate import refresh_derived
-from test_magnitudes_store import ARTICLES
-from test_web_fixtures import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
+from support.magnitudes import ARTICLES
+from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from eventwire.errors import GoldFormatError
 from eventwire.eval.magnitudes import read_gold, score
 from eventwire.eval.split import part_of
-from test_web_fixtures import eventwire_command
+from support.web import eventwire_command
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "gold" / "magnitudes" / "magnitudes.jsonl"

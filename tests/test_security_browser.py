@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import pytest
 
-from test_security import build_hostile_db, hostile_everything, payload
-from test_web_fixtures import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
+from support.hostile import build_hostile_db, hostile_everything, payload
+from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
 
 pytestmark = pytest.mark.browser
 

@@ -19,9 +19,9 @@ from eventwire.store.query import (
     query_events,
     query_quotes,
 )
-from test_cli import run
-from test_trust_fixtures import build_trust_db
-from test_web_fixtures import live_server
+from support.cli import run
+from support.trust import build_trust_db
+from support.web import live_server
 
 
 @pytest.fixture(scope="module")

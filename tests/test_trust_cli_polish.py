@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from eventwire.cli import _rate, app
 from eventwire.ingest import read_inputs
 from eventwire.model import Failure
-from test_cli import run
-from test_trust_fixtures import build_trust_db
-from test_web_fixtures import live_server
+from support.cli import run
+from support.trust import build_trust_db
+from support.web import live_server
 
 TYPE_TAG = re.compile(r"<(?:bool|str|int|float|list\[|Path|int range|float range)")
 

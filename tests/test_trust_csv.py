@@ -13,9 +13,9 @@ import pytest
 
 from eventwire.export.csv_cells import safe_cell
 from eventwire.model import Article, Party
-from test_cli import run
-from test_trust_fixtures import build_trust_db
-from test_web_fixtures import live_server, make_event, span
+from support.cli import run
+from support.trust import build_trust_db
+from support.web import live_server, make_event, span
 
 # Cells a spreadsheet would run as formulas (OWASP's list: = + - @, tab, carriage return).
 HOSTILE = ["-1+1+cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\")", "+1+cmd", "@SUM(A1)", "\tTAB", "\rCR"]

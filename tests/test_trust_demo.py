@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from eventwire.store import Store
-from test_cli import SAMPLE_COUNT, assert_one_line_error, run
+from support.cli import SAMPLE_COUNT, assert_one_line_error, run
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ import pytest
 
 from eventwire.store import Store
 from eventwire.store.aggregate import refresh_derived
-from test_web_fixtures import build_db, live_server
+from support.web import build_db, live_server
 
 NOT_FILTERS = {"limit", "offset", "format", "interval", "directed"}
 NOTHING = {"since": "2999", "until": "1000"}

@@ -11,8 +11,8 @@ from eventwire.export import EXPORTERS
 from eventwire.export.gdelt import GDELT_HEADER, gdelt_rows
 from eventwire.model import Article, Party, Place
 from eventwire.store import Store
-from test_trust_fixtures import build_trust_db, symmetric_article
-from test_web_fixtures import make_event, span
+from support.trust import build_trust_db, symmetric_article
+from support.web import make_event, span
 
 COLUMN = {name: i for i, name in enumerate(GDELT_HEADER)}
 EMPTY_GEO = [""] * 8

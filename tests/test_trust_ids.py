@@ -18,8 +18,8 @@ from eventwire.ingest.document import make_article
 from eventwire.ingest.ids import MAX_ID_LENGTH, id_problem
 from eventwire.model import Article, Failure
 from eventwire.store import Store
-from test_trust_fixtures import build_trust_db, lookalike_article
-from test_web_fixtures import live_server
+from support.trust import build_trust_db, lookalike_article
+from support.web import live_server
 
 TOKEN = "ids-test-token"
 # Ids a user may give (JSONL, POST): kept as they are, whatever they contain.

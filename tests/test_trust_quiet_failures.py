@@ -16,8 +16,8 @@ import pytest
 from eventwire.ingest import read_inputs
 from eventwire.model import Article, Failure
 from eventwire.store import Store
-from test_cli import EVENTWIRE_COMMAND, run
-from test_trust_fixtures import build_trust_db, lookalike_article
+from support.cli import EVENTWIRE_COMMAND, run
+from support.trust import build_trust_db, lookalike_article
 
 
 def _failures(*paths: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ from eventwire.store import Store
 from eventwire.store.sources import sources_report
 from eventwire.watch import Politeness, WatchConfig, Watcher, parse_interval, source_urls, user_agent
 from eventwire.watch.urls import canonical_link, normalize_url
-from test_watch_fixtures import (
+from support.watch import (
     Site,
     article_html,
     article_text,

@@ -11,9 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from test_watch_cli import WAIT, wait_for
-from test_watch_fixtures import article_text, running_site
-from test_web_fixtures import CHROMIUM, CHROMIUM_MISSING, chromium, eventwire_command, free_port
+from support.watch import WAIT, article_text, running_site, wait_for
+from support.web import CHROMIUM, CHROMIUM_MISSING, chromium, eventwire_command, free_port
 
 pytestmark = pytest.mark.browser
 

@@ -10,30 +10,16 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
 
-from test_watch_fixtures import Handler, Site, article_html, article_text, running_site
-from test_web_fixtures import eventwire_command, free_port
+from support.watch import WAIT, Handler, Site, article_html, article_text, running_site, wait_for
+from support.web import eventwire_command, free_port
 
 pytestmark = pytest.mark.slow
-WAIT = 180.0  # generous bounds for a shared machine; no assertion is about time
-
-
-def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[bytes] | None = None) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"process exited ({process.returncode}) while waiting for {what}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
-
-
 def blocking_page(site: Site, path: str, release: threading.Event, body: bytes) -> str:
     def route(h: Handler) -> None:
         release.wait(WAIT)

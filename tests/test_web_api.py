@@ -17,7 +17,7 @@ import pytest
 from eventwire.errors import StoreLockedError
 from eventwire.model import Article
 from eventwire.store import Store
-from test_web_fixtures import (
+from support.web import (
     HOSTILE_ACTOR,
     HOSTILE_TEXT,
     HOSTILE_TITLE,

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from eventwire.web import create_app
-from test_web_fixtures import build_db
+from support.web import build_db
 
 TOKEN = "schemathesis-token"
 _DIR = Path(tempfile.mkdtemp(prefix="eventwire-schema-"))

@@ -7,10 +7,8 @@ the extraction stages. Their text is invented for these tests.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +19,7 @@ import httpx
 
 from eventwire.model import Actor, Article, Event, Party, Quote, Span
 from eventwire.store import Store
+from support.cli import eventwire_command
 
 HOSTILE_TITLE = '<script>alert("title")</script> Hostile <b>title</b>'
 HOSTILE_TEXT = ('Officials in <img src=x onerror=alert(1)> said the army attacked the town. '
@@ -148,14 +147,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def eventwire_command() -> list[str]:
-    script = Path(sys.executable).with_name("eventwire")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("eventwire")
-    return [found] if found else [sys.executable, "-c", "from eventwire.cli import main; main()"]
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -200,18 +191,6 @@ def live_server(db: Path, token: str | None = None, ready_timeout: float = 60) -
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def test_sample_articles_follow_the_contract(tmp_path: Path) -> None:
-    """The hand-built records are consistent: every span slices its article's text."""
-    for article in build_db(tmp_path / "fixture.duckdb"):
-        assert Article.from_dict(article.to_dict()) == article
-        for actor in article.actors:
-            assert all(article.text[m.start:m.end] == m.text for m in actor.mentions)
-        for quote in article.quotes:
-            assert article.text[quote.start:quote.end] == quote.text
-        for event in article.events:
-            assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
 
 
 # Debian's Chromium, driven by Playwright; the flags keep it off the network and quiet as root.

@@ -11,7 +11,7 @@ from pathlib import Path
 from eventwire.model import Actor, Article, Party, Place, Quote
 from eventwire.store import Store
 from eventwire.store.aggregate import refresh_derived
-from test_web_fixtures import make_event, span
+from support.web import make_event, span
 
 LOOKALIKE_TEXT = (
     "Russia shelled Ukraine. Australia criticised Russia. US forces struck the depot. "
@@ -96,12 +96,3 @@ def build_trust_db(path: Path, articles: list[Article] | None = None) -> list[Ar
         assert store.write_batch(articles) == len(articles)
         refresh_derived(store.con)
     return articles
-
-
-def test_trust_articles_follow_the_contract(tmp_path: Path) -> None:
-    for article in build_trust_db(tmp_path / "trust.duckdb"):
-        assert Article.from_dict(article.to_dict()) == article
-        for actor in article.actors:
-            assert all(article.text[m.start:m.end] == m.text for m in actor.mentions)
-        for event in article.events:
-            assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
