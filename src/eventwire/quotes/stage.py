@@ -135,6 +135,8 @@ class _Extraction:
         self.line_starts = [s for s, _ in self.lines]
         self.token_starts = [t.idx for t in doc]
         self.marked: list[MarkedQuote] = []
+        # doc.ents builds a new tuple of Spans over the whole doc on every access; read once per article.
+        self.ents: tuple[Span, ...] = doc.ents
 
     # ---- positions -------------------------------------------------------------------------------
 
@@ -587,7 +589,7 @@ class _Extraction:
             right = max(right, core, key=lambda t: t.i)  # "one of the people"
         # A name the NER found whole ("Haider al-Abbadi") is kept whole.
         if head.ent_iob_ != "O":
-            ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+            ent = next((e for e in self.ents if e.start <= head.i < e.end), None)
             if ent is not None:
                 left = self.doc[min(left.i, ent.start)]
                 right = self.doc[max(right.i, ent.end - 1)]
@@ -969,7 +971,7 @@ class _Extraction:
         return None
 
     def is_person(self, start: int, end: int) -> bool:
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.start_char < end and start < ent.end_char and ent.label_ == "PERSON":
                 return True
         for actor in self.article.actors:
