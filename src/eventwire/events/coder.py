@@ -68,7 +68,7 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, Impli
         self._foreign = set()
         found: dict[int, Candidate] = {}
         light: list[tuple[Token, Entry]] = []
-        for i in range(*bounds):
+        for i in self.sense_positions(doc, bounds):
             token = doc[i]
             entry = self.sense(token)
             if entry is None or entry.type == NONE:

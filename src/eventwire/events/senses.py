@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from bisect import bisect_left
+
+from spacy.attrs import LEMMA, LOWER, POS, TAG
+from spacy.tokens import Doc, Token
 
 from eventwire.events.candidate import NOMINAL_POS
 from eventwire.events.lexicon import NONE, Entry, Lexicon
@@ -10,10 +13,44 @@ from eventwire.events.lexicon import NONE, Entry, Lexicon
 
 class SenseMixin:
     lex: Lexicon
+    # Whether a token with these (POS, TAG, LEMMA, LOWER) ids has any lexicon sense at all, for the lexicon's
+    # entries as they were when filled (its identity and size; see _may_sense).
+    _lexical: tuple[object, int, dict[tuple[int, int, int, int], bool]]
+    # The token positions of the doc last asked about that may have a sense (one tuple, swapped whole, so
+    # threads coding other docs never see a half-written cache).
+    _sensed: tuple[Doc | None, list[int]]
+
+    def sense_positions(self, doc: Doc, bounds: tuple[int, int]) -> list[int]:
+        """The positions in ``bounds`` of tokens whose lemma forms have lexicon senses (the only ones
+        :meth:`sense` can give an entry): most tokens are skipped without building a Token."""
+        cached = getattr(self, "_sensed", (None, []))
+        if cached[0] is not doc:
+            cached = (doc, self._may_sense(doc))
+            self._sensed = cached
+        positions = cached[1]
+        return positions[bisect_left(positions, bounds[0]):bisect_left(positions, bounds[1])]
+
+    def _may_sense(self, doc: Doc) -> list[int]:
+        memo = getattr(self, "_lexical", None)
+        if memo is None or memo[0] is not self.lex.entries or memo[1] != len(self.lex.entries):
+            memo = (self.lex.entries, len(self.lex.entries), {})
+            self._lexical = memo
+        known = memo[2]
+        positions: list[int] = []
+        for i, row in enumerate(doc.to_array([POS, TAG, LEMMA, LOWER]).tolist()):
+            key = (row[0], row[1], row[2], row[3])
+            found = known.get(key)
+            if found is None:
+                token = doc[i]
+                pos = _pos(token)
+                found = pos is not None and any(self.lex.senses(pos, lemma) for lemma in _lemmas(token, pos))
+                known[key] = found
+            if found:
+                positions.append(i)
+        return positions
 
     def sense(self, token: Token) -> Entry | None:
-        pos = "V" if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") else \
-            "N" if token.pos_ in NOMINAL_POS else None
+        pos = _pos(token)
         if pos is None:
             return None
         senses: list[Entry] = []
@@ -109,6 +146,12 @@ def _trigger_tokens(token: Token, entry: Entry) -> list[Token]:
     return [token]
 
 
+
+
+def _pos(token: Token) -> str | None:
+    """The lexicon's part of speech for a token: V (verbs and auxiliaries), N (nouns), or None."""
+    return "V" if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") else \
+        "N" if token.pos_ in NOMINAL_POS else None
 
 
 def _lemmas(token: Token, pos: str) -> list[str]:
