@@ -1,7 +1,7 @@
 """The attack surface of ``eventwire serve``, against a live server on 127.0.0.1 with a real DuckDB file.
 
-Complements tests/test_web_api.py (which covers XSS of one hostile article, a few SQL injections on /api/events,
-401/403/413 and the token in the access log): here every GET route and every one of its parameters is attacked,
+The one place for these checks (tests/test_web_api.py covers the API's behaviour: 401/403/413 answers, bodies):
+every GET route and every one of its parameters is attacked with SQL,
 file-serving routes are probed for path traversal, request bodies are malformed in every way we know, and wrong
 tokens of every length are refused. Browser-level XSS checks are in tests/test_security_browser.py.
 """
@@ -50,7 +50,8 @@ INJECTIONS = [
     "' OR '1'='1", "' OR 1=1 --", "1; DROP TABLE events; --", "x') OR ('a'='a", "\" OR \"\"=\"",
     "' UNION SELECT id, text, title FROM articles --", "USA' AND (SELECT count(*) FROM articles) > 0 --",
     "'; COPY articles TO '/tmp/eventwire-pwned.csv'; --", "' || (SELECT text FROM articles LIMIT 1) || '",
-    "$1", "?", "\\", "'; ATTACH '/tmp/x.db' AS x; --",
+    "$1", "?", "\\", "'; ATTACH '/tmp/x.db' AS x; --", "USA'; DROP TABLE events; --", "%' OR ''='",
+    "\\' UNION SELECT * FROM articles --",
 ]
 
 # Every page route with its text parameters (pages are not in the OpenAPI spec).
@@ -288,6 +289,7 @@ def test_the_token_never_appears_in_the_server_output_even_on_errors(tmp_path: P
         http.post("/api/articles", content=b"x" * (11 * 1024 * 1024), headers={**AUTH, "Content-Type": "text/plain"})
         http.post("/api/articles", json={"text": "x"}, headers={"Authorization": f"Bearer {TOKEN}wrong"})
         http.post("/api/articles", json={"text": "x"}, headers={"Authorization": f"Bearer {TOKEN[:-1]}"})
+        http.post("/api/articles?token=" + TOKEN[:4], json={}, headers={"Authorization": f"Bearer {TOKEN}x"})
         http.post("/api/articles", content=b"<a/>", headers={**AUTH, "Content-Type": "application/xml"})
         http.get("/api/events", params={"quad": "nine"}, headers=AUTH)
         http.get("/api/actors/%00", headers=AUTH)

@@ -9,7 +9,6 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -143,18 +142,6 @@ def test_bad_filters_are_clear_client_errors(client: httpx.Client, params: dict[
     body = response.json()
     assert body["status"] == response.status_code
     assert body["error"]
-
-
-def test_sql_injection_through_filters_is_inert(client: httpx.Client) -> None:
-    for value in ("' OR 1=1 --", "USA'; DROP TABLE events; --", "%' OR ''='", "\\' UNION SELECT * FROM articles --"):
-        for name in ("actor", "recipient", "outlet", "q", "article"):
-            page = client.get("/api/events", params={name: value}).json()
-            assert page["total"] == 0, (name, value)
-        assert client.get("/api/quotes", params={"actor": value}).json()["total"] == 0
-        assert client.get("/api/articles", params={"q": value}).json()["total"] == 0
-        assert client.get("/api/actors", params={"q": value}).json()["total"] == 0
-        assert client.get(f"/api/dyads/{quote(value, safe='')}/IRQ/timeline").json()["periods"] == []
-    assert client.get("/api/stats").json()["counts"]["events"] == 12
 
 
 def test_quotes_with_speaker_and_anonymous_flag(client: httpx.Client) -> None:
@@ -337,14 +324,6 @@ def test_post_extracts_and_stores_articles(client: httpx.Client) -> None:
     assert report["failures"][0]["name"] == "request#2"
     assert client.get("/api/stats").json()["counts"]["articles"] == 13
 
-
-def test_the_token_is_never_logged(server: LiveServer, client: httpx.Client) -> None:
-    client.post("/api/articles", content=b"{", headers={"Authorization": f"Bearer {TOKEN}",
-                                                       "Content-Type": "application/json"})
-    client.post("/api/articles?token=" + TOKEN[:4], json={}, headers={"Authorization": f"Bearer {TOKEN}x"})
-    log = server.log.read_text(errors="replace")
-    assert "POST /api/articles" in log  # the access log is there
-    assert TOKEN not in log
 
 def test_writes_are_disabled_without_a_configured_token(tmp_path: Path) -> None:
     db = tmp_path / "readonly.duckdb"
