@@ -210,7 +210,7 @@ def test_stage_from_config_reads_the_user_kb(tmp_path, nlp) -> None:  # type: ig
         '"sector": "REB", "aliases": ["Ahmad Karimzada"], "tenures": []}\n', encoding="utf-8")
     from eventwire.pipeline import PipelineConfig
 
-    stage = ActorStage.from_config(PipelineConfig(extra={"kb": str(tmp_path)}))
+    stage = ActorStage.from_config(PipelineConfig(kb=str(tmp_path)))
     article = Article(id="z", text="The rebel commander Ahmad Karimzada said on Monday that his men had "
                                    "taken the valley.", published="2020-01-01")
     stage(article, nlp(article.text))

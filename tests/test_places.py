@@ -192,7 +192,7 @@ def test_gazetteer_loads_once_and_indexes_names() -> None:
 
 
 def test_from_config_reads_population_threshold() -> None:
-    stage = PlaceStage.from_config(PipelineConfig(extra={"places_min_population": 15000}))
+    stage = PlaceStage.from_config(PipelineConfig(places_min_population=15000))
     assert stage.min_population == 15000
     assert stage.name == "places"
 

@@ -6,7 +6,7 @@ no engine and not the pipeline) lets each of them import it without importing on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from eventwire.model import Article, Failure
 
@@ -29,7 +29,10 @@ class PipelineConfig:
     doc_timeout: float | None = 120.0
     # Combine the trained event-type model (events/model/) with the lexicon coder; False: rules alone.
     event_model: bool = True
-    extra: dict[str, object] = field(default_factory=dict)
+    # The actor stage's user knowledge base directory (None: $EVENTWIRE_KB, else the default user KB).
+    kb: str | None = None
+    # The places gazetteer leaves out populated places smaller than this (None: its default, 500).
+    places_min_population: int | None = None
 
 
 def timed_out(article: Article) -> Failure | None:

@@ -89,9 +89,8 @@ class ActorStage:
 
     @classmethod
     def from_config(cls, config: object) -> ActorStage:
-        """The stage with the shipped KB plus the user KB (``config.extra['kb']``, $EVENTWIRE_KB or the default)."""
-        extra = getattr(config, "extra", {}) or {}
-        user_kb = extra.get("kb") if isinstance(extra, dict) else None
+        """The stage with the shipped KB plus the user KB (``config.kb``, $EVENTWIRE_KB or the default)."""
+        user_kb = getattr(config, "kb", None)
         directory = Path(str(user_kb)).expanduser() if user_kb else default_user_kb()
         return cls(cached_kb((str(directory),)), load_agents([directory]))
 

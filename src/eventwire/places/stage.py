@@ -135,8 +135,7 @@ class PlaceStage:
 
     @classmethod
     def from_config(cls, config: PipelineConfig) -> PlaceStage:
-        value = config.extra.get("places_min_population", DEFAULT_MIN_POPULATION)
-        return cls(min_population=int(value))  # type: ignore[call-overload]
+        return cls(min_population=config.places_min_population or DEFAULT_MIN_POPULATION)
 
     @property
     def gazetteer(self) -> Gazetteer:
