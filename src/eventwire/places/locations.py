@@ -35,7 +35,8 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.config import PipelineConfig
 from eventwire.model import Article, Event, Place
-from eventwire.places.gazetteer import Gazetteer, read_table, read_words
+from eventwire.places.gazetteer import Gazetteer
+from eventwire.places.tables import read_table, read_words
 
 LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "at", "inside", "outside", "around", "across", "throughout",
                                    "within", "into", "along", "over", "off", "on", "through"})

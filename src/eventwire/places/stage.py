@@ -38,14 +38,8 @@ from eventwire.config import PipelineConfig
 from eventwire.knowledge.countries import COUNTRY_POINTS
 from eventwire.model import Article, Place
 from eventwire.nlp import CASED_TEXT
-from eventwire.places.gazetteer import (
-    DEFAULT_MIN_POPULATION,
-    Candidate,
-    Gazetteer,
-    normalize,
-    read_table,
-    read_words,
-)
+from eventwire.places.gazetteer import Candidate, Gazetteer
+from eventwire.places.tables import DEFAULT_MIN_POPULATION, normalize, read_table, read_words
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entities that may be place names the recogniser misread ("Hadley" as a person, "Niger state" as a product).
