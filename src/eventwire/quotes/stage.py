@@ -27,6 +27,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.model import Actor, Article, Quote
@@ -133,7 +134,7 @@ class _Extraction:
         self.doc = doc
         self.lines = lines(self.text)
         self.line_starts = [s for s, _ in self.lines]
-        self.token_starts = [t.idx for t in doc]
+        self.token_starts: list[int] = doc.to_array(IDX).tolist()  # without building a Token per word
         self.marked: list[MarkedQuote] = []
         # doc.ents builds a new tuple of Spans over the whole doc on every access; read once per article.
         self.ents: tuple[Span, ...] = doc.ents
@@ -1005,6 +1006,8 @@ class _Extraction:
         seen_channels: list[_Channel] = []
         previous: list[tuple[_Candidate, Quote]] = []
         for cand in candidates:
+            if not any(end > start for start, end in self.parts_of(cand)):
+                continue  # quotation marks with nothing between them ("“ ”") quote nothing
             actor = self.actor_for(cand)
             channel = self.channels(cand)
             head = cand.speaker_head
