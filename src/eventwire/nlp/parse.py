@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+# The doc last asked about and its ranges (several stages ask for the same doc in turn); one tuple, swapped
+# whole, so threads reading other docs never see a half-written cache.
+_last: tuple[Doc | None, list[tuple[int, int]]] = (None, [])
+
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of the sentences, also cut at blank lines (a headline is not part of the lead)."""
+    global _last
+    cached = _last
+    if cached[0] is not doc:
+        cached = (doc, _sentences(doc))
+        _last = cached
+    return list(cached[1])
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     for sent in doc.sents:
         start = sent.start
