@@ -78,21 +78,32 @@ class EventStage:
         events: list[Event] = []
         first = len(article.events) + 1
         last_date: str | None = None  # the latest explicit date, for "then"
+        # Sentences without events whose time expressions are not read yet: only an anchored expression
+        # ("then", "two days later") of a later event needs their dates, so most are never read.
+        unread: list[tuple[int, int]] = []
         for start, end in sentences(doc):
             if end <= start:
                 continue
             s_start = doc[start].idx
             s_end = doc[end - 1].idx + len(doc[end - 1])
-            times = find_times(article.text[s_start:s_end], article.published, offset=s_start)
             cands = self._complete(self.coder.code(article, doc, (start, end)))
             if self.combine is not None:
                 cands = self.combine(article, doc, (start, end), cands)
+            if not cands:
+                unread.append((s_start, s_end))
+                continue
+            times = find_times(article.text[s_start:s_end], article.published, offset=s_start)
+            if unread and any(t.kind == "anchored" for t in times):
+                for u_start, u_end in unread:
+                    last_date = _latest_date(find_times(article.text[u_start:u_end], article.published,
+                                                        offset=u_start), last_date)
+                unread = []
             for cand in sorted(cands, key=lambda c: c.token.i):
                 events.append(self._event(article, doc, cand, (s_start, s_end), times, events, last_date,
                                           first + len(events)))
-            explicit = [t.value for t in times if t.value and t.kind == "absolute"]
-            if explicit:
-                last_date = explicit[-1]
+            dated = _latest_date(times, None)
+            if dated:
+                last_date, unread = dated, []
         return events
 
     def _complete(self, cands: list[Candidate]) -> list[Candidate]:
@@ -149,6 +160,12 @@ class EventStage:
                     return event.date
             return last_date if not types else None
         return last_date
+
+
+def _latest_date(times: list[TimeExpression], last_date: str | None) -> str | None:
+    """The last explicit date among a sentence's time expressions, else ``last_date``."""
+    explicit = [t.value for t in times if t.value and t.kind == "absolute"]
+    return explicit[-1] if explicit else last_date
 
 
 def _governs(doc: Doc, trigger: Token, expression: TimeExpression) -> bool:
