@@ -210,6 +210,7 @@ def test_reported_must_is_a_request(pipeline: Pipeline) -> None:
 def test_unknown_attacker_is_an_unidentified_armed_force_where_it_happened(pipeline: Pipeline) -> None:
     event = top(code(pipeline, "A roadside bomb near Baghdad killed two American soldiers."))
     assert event.event == "ASSAULT" and event.actor[0].sector == "UAF" and codes(event.actor) == {"IRQ"}
+    assert event.actor[0].text == "unidentified attackers"  # the place gives the country, it is not the actor
     assert codes(event.recipient) == {"USA"}
 
 

@@ -10,6 +10,9 @@ from eventwire.events.lexicon import Entry
 from eventwire.events.parties import _place_country_at
 from eventwire.model import Article, Party
 
+# The text of the party violence with no named perpetrator is coded to (sector UAF of the country where it happened).
+UNIDENTIFIED_ATTACKERS = "unidentified attackers"
+
 
 class RoleMixin:
     def _weapon_mode(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> None:
@@ -58,8 +61,9 @@ class RoleMixin:
                 code = (actor.country if actor else None) or _place_country_at(article, t.idx, t.idx + len(t)) \
                     or self._phrase_code(article, t)
                 if code:
-                    start, end = self._np_bounds(t)
-                    cand.source = [Party(None, article.text[start:end], code, "UAF")]
+                    # The place only gives the country: the actor is not the place, and no words of the text
+                    # name it, so its text says what it is (as the implied police are "police").
+                    cand.source = [Party(None, UNIDENTIFIED_ATTACKERS, code, "UAF")]
                     cand.unattributed = True
                     return
 
