@@ -372,3 +372,12 @@ def test_withdrawn_forces_are_the_source_of_a_passive_withdrawal(pipeline: Pipel
 def test_weapon_gives_the_assault_mode(pipeline: Pipeline) -> None:
     assert top(code(pipeline, "Rebels killed two soldiers in a bomb attack.")).mode == "explosives"
     assert top(code(pipeline, "Troops shelled the town with artillery.")).mode == "heavy-weapons"
+
+
+def test_a_dateline_is_never_a_party(pipeline: Pipeline) -> None:
+    # The parser makes the dateline the subject; the story's own subject is its appositive or a second subject.
+    [signed] = code(pipeline, "ISTANBUL — Ukraine and Russia signed separate agreements with Turkey on Friday.",
+                    "2022-07-22")
+    assert [p.text for p in signed.actor] == ["Ukraine", "Russia"]
+    [attack] = code(pipeline, "KABUL, May 3 — Taliban fighters attacked a checkpoint.", "2022-05-03")
+    assert [p.text for p in attack.actor] == ["Taliban fighters"]

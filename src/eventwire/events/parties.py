@@ -54,6 +54,13 @@ class PartyMixin:
         """Parties for a noun phrase and its conjuncts; only actor-like phrases count."""
         if head is None:
             return []
+        if _is_dateline(head):
+            # "ISTANBUL — Ukraine and Russia signed ...": the parser makes the dateline the subject and the real
+            # subject its appositive. The dateline is where the story was filed, never a party.
+            head = next((c for c in head.children if c.dep_ == "appos"), None) or next(
+                (c for c in head.head.children if c.dep_ == head.dep_ and c.i > head.i), None)
+            if head is None:
+                return []
         excluded = {(p.actor, p.code, p.text) for p in exclude}
         result: list[Party] = []
         for token in [head, *head.conjuncts]:
@@ -513,4 +520,17 @@ def _phrase_root(token: Token) -> Token:
             break
     return token
 
+
+_DATELINE_MARKS = frozenset({"—", "–", "-", "--", ","})
+
+
+def _is_dateline(token: Token) -> bool:
+    """A place name in capitals opening a line and followed by a dash or a comma ("KABUL —", "GENEVA, May 3 -")."""
+    doc = token.doc
+    if not (token.text.isupper() and len(token.text) > 1 and token.is_alpha):
+        return False
+    first = token.left_edge.i
+    opens_line = first == 0 or "\n" in doc[first - 1].text or doc[first - 1].text_with_ws.endswith("\n")
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return opens_line and after is not None and after.text in _DATELINE_MARKS
 
