@@ -153,6 +153,20 @@ def test_no_import_cycles() -> None:
     assert not paid, f"no longer cycles: remove them from KNOWN_CYCLES: {sorted(sorted(c) for c in paid)}"
 
 
+# The stages and what they read, and what runs or serves them: a stage never imports the latter (the pipeline
+# passes it its configuration), so a stage can be used, tested and replaced on its own.
+STAGE_PACKAGES = ("actors", "places", "quotes", "events", "petrarch", "nlp", "knowledge", "time")
+RUNNERS = ("eventwire.pipeline", "eventwire.engines", "eventwire.jobs", "eventwire.cli", "eventwire.store",
+           "eventwire.web", "eventwire.watch", "eventwire.export", "eventwire.eval")
+
+
+def test_stages_do_not_import_what_runs_them() -> None:
+    graph = import_graph()
+    wrong = {name: sorted(target for target in targets if target.startswith(RUNNERS))
+             for name, targets in graph.items() if name.split(".")[1:2] and name.split(".")[1] in STAGE_PACKAGES}
+    assert not {name: targets for name, targets in wrong.items() if targets}
+
+
 def line_counts() -> dict[str, int]:
     return {str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
             for path in sorted(PACKAGE.rglob("*.py"))}
