@@ -381,3 +381,13 @@ def test_a_dateline_is_never_a_party(pipeline: Pipeline) -> None:
     assert [p.text for p in signed.actor] == ["Ukraine", "Russia"]
     [attack] = code(pipeline, "KABUL, May 3 — Taliban fighters attacked a checkpoint.", "2022-05-03")
     assert [p.text for p in attack.actor] == ["Taliban fighters"]
+
+
+def test_the_accused_is_the_actor_of_the_act_they_are_accused_of(pipeline: Pipeline) -> None:
+    events = code(pipeline, "Russia accused Ukraine of shelling Donetsk.", "2024-05-01")
+    accuse = next(e for e in events if e.event == "ACCUSE")
+    assault = next(e for e in events if e.event == "ASSAULT")
+    assert (codes(accuse.actor), codes(accuse.recipient)) == ({"RUS"}, {"UKR"})
+    assert codes(assault.actor) == {"UKR"}
+    blamed = code(pipeline, "Kyiv blamed Moscow for attacking the port of Odesa.", "2022-07-22")
+    assert codes(next(e for e in blamed if e.event == "ASSAULT").actor) == {"RUS"}

@@ -354,6 +354,13 @@ class PartyMixin:
             if current.dep_ in ("conj", "advcl", "acomp") and current.head is not current:
                 current = current.head
                 continue
+            if current.dep_ == "pcomp" and current.head.lower_ in ("of", "for", "with") \
+                    and current.head.head.pos_ == "VERB":
+                # "accused Ankara of shelling", "blamed Moscow for attacking", "charged him with inciting": the
+                # object of the verb the gerund's preposition hangs on is who does the act.
+                obj = next((c for c in current.head.head.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    return obj, False, current.head.head
             return None, False, current
         return None, False, current
 
