@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.config import PipelineConfig
@@ -220,9 +221,13 @@ class PlaceStage:
             for i in range(ent.start, ent.end):
                 owner[i] = ent
         added: list[Toponym] = []
-        for token in doc:
-            if covered[token.i]:
+        # Only tokens spelt like a name's first word are looked at (from the ORTH ids, without building the
+        # other Tokens: this walk over every token was most of the stage's time).
+        firsts = {doc.vocab.strings[text] for text in by_first}
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            if orth not in firsts or covered[i]:
                 continue
+            token = doc[i]
             for model in by_first.get(token.text, {}).values():
                 end = token.i + len(model.span)
                 if end > len(doc) or any(covered[token.i:end]) or doc[token.i:end].text != model.span.text:
