@@ -167,6 +167,15 @@ def test_stages_do_not_import_what_runs_them() -> None:
     assert not {name: targets for name, targets in wrong.items() if targets}
 
 
+def test_actors_and_places_read_shared_knowledge_not_each_other() -> None:
+    # Countries live in eventwire.knowledge; the pipeline hands the actors stage the places gazetteer.
+    graph = import_graph()
+    crossing = {name: sorted(t for t in targets if t.startswith(other))
+                for mine, other in (("eventwire.actors", "eventwire.places"), ("eventwire.places", "eventwire.actors"))
+                for name, targets in graph.items() if name.startswith(mine)}
+    assert not {name: targets for name, targets in crossing.items() if targets}
+
+
 def line_counts() -> dict[str, int]:
     return {str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
             for path in sorted(PACKAGE.rglob("*.py"))}

@@ -44,8 +44,9 @@ StageFactory = Callable[[Language, PipelineConfig], Stage]
 
 def _actor_stage(nlp: Language, config: PipelineConfig) -> Stage:
     from eventwire.actors import ActorStage
+    from eventwire.places.gazetteer import Gazetteer
 
-    return ActorStage.from_config(config)
+    return ActorStage.from_config(config, place_names=Gazetteer.load)
 
 
 def _place_stage(nlp: Language, config: PipelineConfig) -> Stage:

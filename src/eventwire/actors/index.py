@@ -15,7 +15,7 @@ case-restored copy, see :mod:`eventwire.nlp.truecase`), so case tests ("a capita
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from eventwire.actors.kb import KnowledgeBase
     from eventwire.actors.resolve import Resolver
     from eventwire.actors.scan import AliasScanner
-    from eventwire.places.gazetteer import Gazetteer
 
 DEFINITE = frozenset({"the", "these", "those", "both", "this", "that"})
 INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many"})
@@ -79,6 +78,30 @@ class Context:
     former: bool = False
 
 
+class PlaceCandidate(Protocol):
+    """What the actor steps read of a gazetteer entry."""
+
+    kind: str
+    population: int
+
+
+class PlaceNames(Protocol):
+    """Place names by surface form (the places gazetteer, handed in by the pipeline): the candidates for a name,
+    each with whether it matched an alternate name."""
+
+    def candidates(self, name: str) -> Sequence[tuple[PlaceCandidate, bool]]: ...
+
+
+class _NoPlaceNames:
+    """No place names: a stage run on its own, without the pipeline's gazetteer."""
+
+    def candidates(self, name: str) -> Sequence[tuple[PlaceCandidate, bool]]:
+        return ()
+
+
+NO_PLACE_NAMES: PlaceNames = _NoPlaceNames()
+
+
 class Knowledge(Protocol):
     """What the steps read and never change (the :class:`~eventwire.actors.stage.ActorStage`): the KB, the
     agents table, the resolver, the alias scanners, the sourcing cues and the places gazetteer."""
@@ -90,7 +113,7 @@ class Knowledge(Protocol):
     sourcing: SourcingCues
 
     @property
-    def gazetteer(self) -> Gazetteer: ...
+    def gazetteer(self) -> PlaceNames: ...
 
 
 class ArticleIndex:

@@ -39,6 +39,7 @@ Each step is a module over one per-article :class:`~eventwire.actors.index.Artic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +49,7 @@ from spacy.tokens import Doc
 from eventwire.actors.agents import AgentTable, load_agents, load_sourcing
 from eventwire.actors.countries import Countries
 from eventwire.actors.descriptions import Descriptions
-from eventwire.actors.index import ArticleIndex, Cluster, day
+from eventwire.actors.index import NO_PLACE_NAMES, ArticleIndex, Cluster, day
 from eventwire.actors.kb import KnowledgeBase, cached_kb, default_user_kb
 from eventwire.actors.objects import Objects
 from eventwire.actors.people import People
@@ -58,7 +59,7 @@ from eventwire.actors.scan import AliasScanner
 from eventwire.model import Actor, Article
 
 if TYPE_CHECKING:
-    from eventwire.places.gazetteer import Gazetteer
+    from eventwire.actors.index import PlaceNames
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 
@@ -72,27 +73,28 @@ class ActorStage:
 
     name = "actors"
 
-    def __init__(self, kb: KnowledgeBase, agents: AgentTable | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, agents: AgentTable | None = None,
+                 place_names: Callable[[], PlaceNames] | None = None) -> None:
         self.kb = kb
         self.agents = agents if agents is not None else load_agents()
         self.resolver = Resolver(kb, self.agents)
         self.scanner = AliasScanner(kb)
         self.sourcing = load_sourcing()
+        # How to get the place names that rule out a place as a misspelt country ("Columbia"): the pipeline
+        # hands in the places gazetteer, so the actors package never imports the places package.
+        self._place_names = place_names
 
     @cached_property
-    def gazetteer(self) -> Gazetteer:
-        """The places gazetteer, which rules out a place name as a misspelt country ("Columbia")."""
-        # Imported here: the places package reads the actors' country table, so a top-level import is a cycle.
-        from eventwire.places.gazetteer import Gazetteer
-
-        return Gazetteer.load()
+    def gazetteer(self) -> PlaceNames:
+        """The place names known to the pipeline (none when the stage runs without them)."""
+        return self._place_names() if self._place_names is not None else NO_PLACE_NAMES
 
     @classmethod
-    def from_config(cls, config: object) -> ActorStage:
+    def from_config(cls, config: object, place_names: Callable[[], PlaceNames] | None = None) -> ActorStage:
         """The stage with the shipped KB plus the user KB (``config.kb``, $EVENTWIRE_KB or the default)."""
         user_kb = getattr(config, "kb", None)
         directory = Path(str(user_kb)).expanduser() if user_kb else default_user_kb()
-        return cls(cached_kb((str(directory),)), load_agents([directory]))
+        return cls(cached_kb((str(directory),)), load_agents([directory]), place_names)
 
     def __call__(self, article: Article, doc: Doc) -> None:
         clusters = self.find(article, doc)
