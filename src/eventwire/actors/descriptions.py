@@ -33,7 +33,7 @@ from eventwire.actors.index import (
 from eventwire.actors.kb import DEMONYM
 from eventwire.actors.people import People
 from eventwire.actors.pronouns import PRONOUNS
-from eventwire.nlp.english import LOCATIVE_WORDS, PATRON_WORDS
+from eventwire.nlp.english import LOCATIVE_WORDS, PATRON_WORDS, PERSON_PRONOUNS, POSSESSIVE_PRONOUNS, THIRD_PERSON
 
 # Dependency labels of the words that belong to a noun phrase on the left of its head.
 _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss", "quantmod", "predet", "npadvmod",
@@ -43,7 +43,7 @@ _GENERIC = frozenset({"any", "every", "each", "no", "such", "whatever"})
 # Heads that speak for whoever owns them ("their leaders", "its spokesman").
 _SPEAKERS_FOR = frozenset({"leader", "spokesman", "spokeswoman", "spokesperson", "member", "representative"})
 # Possessive determiners whose actor owns the description ("its forces").
-_POSSESSIVES = frozenset({"its", "their"})
+_POSSESSIVES = (POSSESSIVE_PRONOUNS & THIRD_PERSON) - PERSON_PRONOUNS
 # Words by which a named group is referred to again ("the group said"), and how many sentences back.
 _GROUP_WORDS = frozenset({"group", "movement"})
 _GROUP_WINDOW = 3

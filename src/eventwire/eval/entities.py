@@ -31,9 +31,18 @@ from pathlib import Path
 
 from eventwire.errors import GoldFormatError
 from eventwire.model import Article
+from eventwire.nlp.english import (
+    INDEPENDENT_POSSESSIVES,
+    OBJECT_PRONOUNS,
+    PERSON_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
+    SUBJECT_PRONOUNS,
+    THIRD_PERSON,
+)
 
 TYPES: tuple[str, ...] = ("Person", "Organisation", "Location", "Nationality")
-_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "it", "its"})
+_PRONOUNS = ((SUBJECT_PRONOUNS | OBJECT_PRONOUNS | POSSESSIVE_PRONOUNS) & THIRD_PERSON) | (
+    INDEPENDENT_POSSESSIVES & PERSON_PRONOUNS)
 _NAME_STOPWORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "al", "el", "to", "bin", "ibn"})
 
 

@@ -12,6 +12,10 @@ from spacy.tokens import Token
 from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITIONS, NOMINAL_POS, QUANT
 from eventwire.events.lexicon import Entry, Lexicon
 from eventwire.model import Actor, Article, Party
+from eventwire.nlp.english import FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
+
+# Subject pronouns that may stand for an actor named before ("Syria says it will ..."); not "I" or "you".
+_SUBJECT_PRONOUNS = SUBJECT_PRONOUNS - SECOND_PERSON - FIRST_PERSON_SINGULAR
 
 
 class PartyMixin:
@@ -287,7 +291,7 @@ class PartyMixin:
     def _pronoun_antecedent(pronoun: Token) -> Token | None:
         """The actor a pronoun subject most likely means: the subject of the verb of saying or
         of the control verb above its clause ("Syria says it will ...")."""
-        if pronoun.lower_ not in ("he", "she", "it", "they", "we") or pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        if pronoun.lower_ not in _SUBJECT_PRONOUNS or pronoun.dep_ not in ("nsubj", "nsubjpass"):
             return None
         clause = pronoun.head
         for _ in range(6):

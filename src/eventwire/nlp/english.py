@@ -6,6 +6,11 @@
   way from or to one.
 - :data:`THIRD_PERSON_PRONOUNS`: each third-person pronoun and what it stands for ("person", "group" or
   "body": a country, organisation or group named as one).
+- :data:`PERSON_PRONOUNS`: the third-person pronouns that stand for one person ("he", "her", "himself").
+- The personal pronouns by case (:data:`SUBJECT_PRONOUNS`, :data:`OBJECT_PRONOUNS`,
+  :data:`POSSESSIVE_PRONOUNS` for the determiners, :data:`INDEPENDENT_POSSESSIVES`) and by person
+  (:data:`FIRST_PERSON_SINGULAR`, :data:`FIRST_PERSON_PLURAL`, :data:`SECOND_PERSON`, :data:`THIRD_PERSON`);
+  a stage builds its own list from these by set algebra.
 """
 
 from __future__ import annotations
@@ -34,3 +39,21 @@ DIRECTION_WORDS: frozenset[str] = _CLASSES["direction"]
 THIRD_PERSON_PRONOUNS: dict[str, str] = {word: kind.split("-", 1)[1] for kind in ("pronoun-person", "pronoun-group",
                                                                                   "pronoun-body")
                                          for word in _CLASSES[kind]}
+PERSON_PRONOUNS: frozenset[str] = _CLASSES["pronoun-person"]
+
+
+def _pronouns(case: str | None = None, persons: tuple[str, ...] = ()) -> frozenset[str]:
+    """The words of the ``pronoun-CASE-PERSON`` classes with this case (any if None) and one of these persons."""
+    return frozenset(word for name, words in _CLASSES.items() if name.count("-") == 2 and name.startswith("pronoun-")
+                     and (case is None or name.split("-")[1] == case)
+                     and (not persons or name.split("-")[2] in persons) for word in words)
+
+
+SUBJECT_PRONOUNS: frozenset[str] = _pronouns("subject")
+OBJECT_PRONOUNS: frozenset[str] = _pronouns("object")
+POSSESSIVE_PRONOUNS: frozenset[str] = _pronouns("possessive")
+INDEPENDENT_POSSESSIVES: frozenset[str] = _pronouns("independent")
+FIRST_PERSON_SINGULAR: frozenset[str] = _pronouns(persons=("1s",))
+FIRST_PERSON_PLURAL: frozenset[str] = _pronouns(persons=("1p",))
+SECOND_PERSON: frozenset[str] = _pronouns(persons=("2",))
+THIRD_PERSON: frozenset[str] = _pronouns(persons=("3s", "3p"))

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from eventwire.nlp.english import (
+    OBJECT_PRONOUNS,
+    PERSON_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
+    SUBJECT_PRONOUNS,
+    THIRD_PERSON,
+)
 from eventwire.petrarch.patterns import Mention
 
-PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "its", "their"})
+# Pronouns whose subject is taken from the controlling clause; "its"/"their" stand for a body, not a person.
+PRONOUNS = SUBJECT_PRONOUNS | (OBJECT_PRONOUNS & THIRD_PERSON) | (
+    (POSSESSIVE_PRONOUNS & THIRD_PERSON) - PERSON_PRONOUNS)
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 # Clause links through which an infinitive, participle or conjoined verb shares its governor's subject.
 SUBJECT_LINKS = frozenset({"xcomp", "conj", "acomp", "advcl", "pcomp", "prep"})

@@ -16,19 +16,28 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from eventwire.model import Actor, Quote
+from eventwire.nlp import english
+from eventwire.nlp.english import (
+    FIRST_PERSON_SINGULAR,
+    OBJECT_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
+    SECOND_PERSON,
+    SUBJECT_PRONOUNS,
+    THIRD_PERSON,
+)
 from eventwire.quotes.marks import MarkedQuote
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Dependents kept in a speaker's noun phrase (titles, names, determiners); clauses and appositives are left out.
 NP_LEFT_DEPS = ("compound", "amod", "det", "poss", "nummod", "nmod", "quantmod", "case", "punct", "advmod")
 NP_RIGHT_DEPS = ("compound", "flat", "case")
-PRONOUNS = {"he", "she", "they", "him", "her", "them", "i", "we", "it"}
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# Pronouns a quote or a cue-less paragraph may resolve back to a named speaker.
+PRONOUNS = (SUBJECT_PRONOUNS - SECOND_PERSON) | (OBJECT_PRONOUNS & THIRD_PERSON)
+PERSON_PRONOUNS = (SUBJECT_PRONOUNS | OBJECT_PRONOUNS) & english.PERSON_PRONOUNS
 # How far back (in paragraphs) a cue-less quote paragraph looks for its speaker.
 INHERIT_PARAGRAPHS = 3
 # Personal pronouns that can stand for a speaker (demonstratives and relatives cannot).
-SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i", "it", "you", "him", "her", "them", "us",
-                    "his", "their", "its", "our", "my"}
+SPEAKER_PRONOUNS = SUBJECT_PRONOUNS | (OBJECT_PRONOUNS - FIRST_PERSON_SINGULAR) | (POSSESSIVE_PRONOUNS - SECOND_PERSON)
 # Names the parser or the entity recogniser marks as able to speak.
 SPEAKER_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 # Common nouns in these endings name people ("economist", "historian") even when not listed.

@@ -8,9 +8,10 @@ from spacy.tokens import Doc, Token
 
 from eventwire.events.magnitudes.lexicon import MagnitudeLexicon, Predicate
 from eventwire.events.magnitudes.numbers import Count, NumberReader
+from eventwire.nlp.english import OBJECT_PRONOUNS, PERSON_PRONOUNS, SUBJECT_PRONOUNS
 
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
-_ONE_PERSON = frozenset({"he", "she", "him", "her", "another"})
+_ONE_PERSON = ((SUBJECT_PRONOUNS | OBJECT_PRONOUNS) & PERSON_PRONOUNS) | {"another"}
 _OTHER_TIME = frozenset({"after", "before", "since", "earlier", "ago", "previously"})
 _SINGULAR_DETS = frozenset({"a", "an", "the", "one", "this", "that", "another", "each", "every"})
 
