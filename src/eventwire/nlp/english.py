@@ -9,7 +9,8 @@
 - :data:`PERSON_PRONOUNS`: the third-person pronouns that stand for one person ("he", "her", "himself").
 - The personal pronouns by case (:data:`SUBJECT_PRONOUNS`, :data:`OBJECT_PRONOUNS`,
   :data:`POSSESSIVE_PRONOUNS` for the determiners, :data:`INDEPENDENT_POSSESSIVES`) and by person
-  (:data:`FIRST_PERSON_SINGULAR`, :data:`FIRST_PERSON_PLURAL`, :data:`SECOND_PERSON`, :data:`THIRD_PERSON`);
+  (:data:`FIRST_PERSON_SINGULAR`, :data:`FIRST_PERSON_PLURAL`, :data:`SECOND_PERSON`, :data:`THIRD_PERSON`,
+  :data:`THIRD_PERSON_PLURAL`);
   a stage builds its own list from these by set algebra.
 """
 
@@ -57,3 +58,4 @@ FIRST_PERSON_SINGULAR: frozenset[str] = _pronouns(persons=("1s",))
 FIRST_PERSON_PLURAL: frozenset[str] = _pronouns(persons=("1p",))
 SECOND_PERSON: frozenset[str] = _pronouns(persons=("2",))
 THIRD_PERSON: frozenset[str] = _pronouns(persons=("3s", "3p"))
+THIRD_PERSON_PLURAL: frozenset[str] = _pronouns(persons=("3p",))

@@ -18,12 +18,14 @@ from spacy.tokens import Span, Token
 from eventwire.model import Actor, Quote
 from eventwire.nlp import english
 from eventwire.nlp.english import (
+    FIRST_PERSON_PLURAL,
     FIRST_PERSON_SINGULAR,
     OBJECT_PRONOUNS,
     POSSESSIVE_PRONOUNS,
     SECOND_PERSON,
     SUBJECT_PRONOUNS,
     THIRD_PERSON,
+    THIRD_PERSON_PLURAL,
 )
 from eventwire.quotes.marks import MarkedQuote
 
@@ -34,6 +36,13 @@ NP_RIGHT_DEPS = ("compound", "flat", "case")
 # Pronouns a quote or a cue-less paragraph may resolve back to a named speaker.
 PRONOUNS = (SUBJECT_PRONOUNS - SECOND_PERSON) | (OBJECT_PRONOUNS & THIRD_PERSON)
 PERSON_PRONOUNS = (SUBJECT_PRONOUNS | OBJECT_PRONOUNS) & english.PERSON_PRONOUNS
+# Agreement of a pronoun with a speaker: one person ("he", "his"), no person ("it", "its"), not a person
+# ("it", "their"), and the plural pronouns ("they", "them", "we").
+_ONE_PERSON = (SUBJECT_PRONOUNS | OBJECT_PRONOUNS | POSSESSIVE_PRONOUNS) & english.PERSON_PRONOUNS
+_NOT_PERSON = ((SUBJECT_PRONOUNS | POSSESSIVE_PRONOUNS) & THIRD_PERSON) - english.PERSON_PRONOUNS
+_NO_PERSON = _NOT_PERSON - THIRD_PERSON_PLURAL
+_PLURAL = ((SUBJECT_PRONOUNS | OBJECT_PRONOUNS) & THIRD_PERSON_PLURAL) | (SUBJECT_PRONOUNS & FIRST_PERSON_PLURAL)
+_PLURAL_SUBJECTS = _PLURAL & SUBJECT_PRONOUNS
 # How far back (in paragraphs) a cue-less quote paragraph looks for its speaker.
 INHERIT_PARAGRAPHS = 3
 # Personal pronouns that can stand for a speaker (demonstratives and relatives cannot).
@@ -419,12 +428,12 @@ class Speakers:
             return False
         actor = self.article.actor_by_id(quote.speaker)
         person = (actor.kind == "person") if actor is not None else (
-            head.ent_type_ == "PERSON" or head.lower_ in PERSON_PRONOUNS | {"his"}
+            head.ent_type_ == "PERSON" or head.lower_ in _ONE_PERSON
             or self.lex.nouns.get(head.lemma_.lower()) == "source")
-        if pronoun.lower_ in ("it", "its"):
-            return not person and head.lower_ not in PERSON_PRONOUNS | {"his"}
-        if pronoun.lower_ in PERSON_PRONOUNS | {"his"}:
-            return person and head.lower_ not in ("it", "its", "they", "their")
+        if pronoun.lower_ in _NO_PERSON:
+            return not person and head.lower_ not in _ONE_PERSON
+        if pronoun.lower_ in _ONE_PERSON:
+            return person and head.lower_ not in _NOT_PERSON
         return True
 
     def antecedent(self, head: Token, previous: list[tuple[_Candidate, Quote]]) -> Quote | None:
@@ -433,13 +442,13 @@ class Speakers:
         definite = any(c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det")
         if not pronoun and not (definite and self.lex.nouns.get(head.lemma_.lower()) == "source"):
             return None
-        plural = head.lower_ in ("they", "them", "we") or head.tag_ in ("NNS", "NNPS")
+        plural = head.lower_ in _PLURAL or head.tag_ in ("NNS", "NNPS")
         found: tuple[int, Quote] | None = None
         for prev_cand, prev_quote in reversed(previous):
             prev_head = prev_cand.speaker_head
             if prev_head is None or prev_cand.inherited or prev_cand.speaker_span is None:
                 continue
-            if (prev_head.tag_ in ("NNS", "NNPS") or prev_head.lower_ in ("they", "we")) != plural:
+            if (prev_head.tag_ in ("NNS", "NNPS") or prev_head.lower_ in _PLURAL_SUBJECTS) != plural:
                 continue
             if pronoun and not self.agrees(head, prev_cand, prev_quote):
                 continue
