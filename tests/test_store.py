@@ -198,3 +198,14 @@ def test_reingesting_the_sample_corpus_is_a_no_op(tmp_path: Path, pipeline: Pipe
                 f'SELECT count(*) FROM (SELECT article_id, {key} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
             ).fetchone()[0]
             assert dupes == 0, table
+
+
+def test_a_new_database_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    # A creation killed half-way leaves only the temporary file, which the next creation replaces.
+    db = tmp_path / "new.duckdb"
+    (tmp_path / ".new.duckdb.creating").write_bytes(b"half-written by a killed process")
+    with Store(db) as store:
+        assert store.counts()["articles"] == 0
+    assert not (tmp_path / ".new.duckdb.creating").exists()
+    with Store(db, read_only=True) as store:  # the file at the path is a whole eventwire database
+        assert store.counts()["articles"] == 0

@@ -10,6 +10,7 @@ recorded in ``meta`` and checked on open.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,39 @@ _INDEXES = (
 )
 
 
+def _create_database(path: Path) -> None:
+    """Create a new database with its whole schema under a temporary name, then move it into place.
+
+    A process killed while creating it (SIGKILL, power loss) leaves no half-made file at ``path``, only a
+    temporary file that the next creation replaces: a file at ``path`` always opens as an eventwire database.
+    """
+    partial = path.with_name(f".{path.name}.creating")
+    for leftover in (partial, partial.with_name(partial.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(partial)) as con:
+            create_schema(con)
+    except duckdb.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"cannot create {path}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc}") from exc
+    os.replace(partial, path)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table, index and the schema version of a new database, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    for name in (*RECORD_TABLES, "failures", *DERIVED_TABLES):
+        con.execute(create_table_sql(name))
+    for statement in _INDEXES:
+        con.execute(statement)
+    ensure_source_tables(con)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    con.execute("COMMIT")
+
+
 class Store:
     """A DuckDB database of extracted articles."""
 
@@ -62,6 +96,8 @@ class Store:
             self.read_only = True
             self.con = open_dataset(self.path)
             return
+        if not read_only and self.path != ":memory:" and not Path(self.path).exists():
+            _create_database(Path(self.path))
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -91,15 +127,7 @@ class Store:
             return
         if self.read_only:
             raise StoreError(f"{self.path} is not an eventwire database")
-        self.con.execute("BEGIN TRANSACTION")
-        self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        for name in (*RECORD_TABLES, "failures", *DERIVED_TABLES):
-            self.con.execute(create_table_sql(name))
-        for statement in _INDEXES:
-            self.con.execute(statement)
-        ensure_source_tables(self.con)
-        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        self.con.execute("COMMIT")
+        create_schema(self.con)
 
     # -- writing ------------------------------------------------------------
     def known_ids(self, ids: Iterable[str]) -> set[str]:
