@@ -17,7 +17,7 @@ import pytest
 from conftest import shared_path
 from eventwire.engines.dataset import ParquetSink, run_dataset_local
 from eventwire.jobs import extract
-from eventwire.model import Article, Failure
+from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Failure
 from eventwire.pipeline import Pipeline, PipelineConfig
 from eventwire.store import Store
 from eventwire.store.parquet import load_dataset, part_files
@@ -124,12 +124,13 @@ def test_query_commands_read_the_dataset_directly(ray_out: Path, extracted: tupl
                                                   ) -> None:
     articles, _ = extracted
     with Store(ray_out, read_only=True) as store:
-        rows, total = query_events(store.con, Filters(limit=1000))
+        rows, total = query_events(store.con, Filters(limit=1000, min_confidence=0))  # doubtful ones too
         assert total == sum(len(a.events) for a in articles)
         assert {(r["article_id"], r["id"]) for r in rows} == {(a.id, e.id) for a in articles for e in a.events}
         aggregated, _ = query_aggregated_events(store.con, Filters(limit=1000))
         assert sum(r["num_mentions"] for r in aggregated) == store.con.execute(
-            "SELECT count(*) FROM events WHERE NOT negated AND NOT hypothetical").fetchone()[0]
+            "SELECT count(*) FROM events WHERE NOT negated AND NOT hypothetical AND confidence >= ?",
+            [DOUBTFUL_CONFIDENCE]).fetchone()[0]
 
 
 def test_ingest_from_parquet_loads_once(ray_out: Path, tmp_path: Path) -> None:
@@ -215,8 +216,8 @@ def test_cli_run_local_then_query_and_load(corpus: Path, tmp_path: Path) -> None
 
     done = run("run", "--engine", "local", str(corpus), "-o", str(out), "--num-cpus", "1", "--chunk-size", "3")
     assert f"{len(NEWS) + 1} articles, 2 failures from 3 files" in done.stderr
-    events = [json.loads(line) for line in run("events", "--db", str(out), "--all", "--format", "json",
-                                                 "--limit", "1000").stdout.splitlines()]
+    listed = run("events", "--db", str(out), "--all", "--min-confidence", "0", "--format", "json", "--limit", "1000")
+    events = [json.loads(line) for line in listed.stdout.splitlines()]
     assert len(events) == len(_dataset_rows(out, "events"))
     loaded = run("ingest", "--from-parquet", str(out), "--db", str(tmp_path / "db.duckdb"))
     assert f"{len(NEWS) + 1} stored, 0 already stored, 2 failures" in loaded.stderr
