@@ -29,8 +29,8 @@ from datetime import date, timedelta
 
 import duckdb
 
-from eventwire.model import DOUBTFUL_CONFIDENCE, MAGNITUDE_KINDS
-from eventwire.store.records import to_arrow
+from eventwire.model import MAGNITUDE_KINDS
+from eventwire.store.records import FACTUAL_EVENTS, to_arrow
 
 DEFAULT_WINDOW_DAYS = 1
 
@@ -48,7 +48,7 @@ SELECT article_id, id, event,
        coalesce(CAST(location.geonameid AS VARCHAR), lower(trim(location.name))) AS location_key,
        event_day
 FROM events
-WHERE NOT coalesce(negated, false) AND NOT coalesce(hypothetical, false) AND confidence >= {DOUBTFUL_CONFIDENCE}
+WHERE {FACTUAL_EVENTS}
 ORDER BY event, actor_key, recipient_key, event_day NULLS LAST, article_id, id
 """
 

@@ -15,6 +15,7 @@ import duckdb
 
 from eventwire.errors import EventwireError
 from eventwire.model import DOUBTFUL_CONFIDENCE
+from eventwire.store.records import FACTUAL_EVENTS
 
 EVENT_COLUMNS = (
     "article_id", "id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger",
@@ -422,7 +423,7 @@ def top_dyads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str,
         "SELECT source, target, count(*) AS events, round(avg(goldstein), 2) AS goldstein FROM ("
         "SELECT ac AS source, unnest(recipient_codes) AS target, goldstein FROM ("
         "SELECT unnest(actor_codes) AS ac, recipient_codes, goldstein FROM events "
-        f"WHERE NOT negated AND NOT hypothetical AND confidence >= {DOUBTFUL_CONFIDENCE})) WHERE source <> target "
+        f"WHERE {FACTUAL_EVENTS})) WHERE source <> target "
         "GROUP BY source, target ORDER BY events DESC, source, target LIMIT ?"
     ), [limit])
 
@@ -472,7 +473,7 @@ def actor_network(con: duckdb.DuckDBPyConnection, key: str, limit: int = 15) -> 
         "WITH hits AS (SELECT article_id, id, goldstein, actor, recipient, actor_keys, recipient_keys, "
         "actor_names, recipient_names, list_contains(actor_keys, ?) AS me_source, "
         "list_contains(recipient_keys, ?) AS me_target FROM events "
-        f"WHERE NOT negated AND NOT hypothetical AND confidence >= {DOUBTFUL_CONFIDENCE} "
+        f"WHERE {FACTUAL_EVENTS} "
         "AND (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?))), "
         "others AS ("
         "SELECT article_id, id, goldstein, 'source' AS my_side, unnest(recipient_keys) AS k, "

@@ -17,7 +17,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from eventwire.model import Article, Failure
+from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Failure
+
+# The events that count as having happened, for aggregates, dyads and actor networks: affirmed, not
+# hypothetical, and not doubtful (confidence at least the contract's threshold).
+FACTUAL_EVENTS = ("NOT coalesce(negated, false) AND NOT coalesce(hypothetical, false) "
+                  f"AND confidence >= {DOUBTFUL_CONFIDENCE}")
 
 # 2: derived tables ``stories`` (near-duplicate clusters) and ``event_aggregates``/``aggregated_events``.
 # 3: cross-article actor keys (``actors.actor_key``, ``events.actor_keys``/``recipient_keys``, see ``actor_key``)
