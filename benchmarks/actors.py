@@ -25,6 +25,7 @@ from eventwire.model import Article
 from eventwire.nlp import load_nlp, parse_many
 from eventwire.nlp.truecase import restorer
 from eventwire.pipeline import Pipeline, PipelineConfig
+from eventwire.places.gazetteer import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,10 +78,12 @@ def main() -> None:
     others = Pipeline(PipelineConfig(disabled=("actors",)), nlp=nlp)
     started = time.perf_counter()
     for article, doc in zip(articles, docs, strict=True):
-        others._annotate(Article.from_dict(article.to_dict()), doc)
+        copy = Article.from_dict(article.to_dict())
+        for other in others.stages:
+            other(copy, doc)
     other_seconds = time.perf_counter() - started
 
-    stage = ActorStage(kb, agents)
+    stage = ActorStage(kb, agents, place_names=Gazetteer.load)  # as the pipeline builds it
     started = time.perf_counter()
     actors = 0
     for article, doc in zip(articles, docs, strict=True):
