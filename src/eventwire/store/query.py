@@ -255,21 +255,34 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
     return int(con.cursor().execute(sql, params).fetchone()[0])
 
 
+def _columns(names: tuple[str, ...], table: str = "") -> str:
+    """A SELECT list of ``names``, quoted (and qualified by ``table`` when given)."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(f'{prefix}"{c}"' for c in names)
+
+
+def _page(con: duckdb.DuckDBPyConnection, columns: str, source: str, params: list[Any], order: str, limit: int,
+          offset: int) -> tuple[list[dict[str, Any]], int]:
+    """THE paged listing: ``limit`` rows of ``source`` (a table or join and its WHERE clause, bound by
+    ``params``) from ``offset`` in ``order``, and how many rows match in all."""
+    rows = _rows(con, f"SELECT {columns} FROM {source} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset])
+    return rows, _count(con, f"SELECT count(*) FROM {source}", params)
+
+
+# Events newest first; the article and event ids make the order total, so pages never overlap.
+_EVENT_ORDER = "event_day DESC NULLS LAST, article_id, id"
+
+
 def query_events(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
     """Matching events, newest first, and the total number matching."""
     where, params = event_where(filters)
-    columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-    rows = _rows(con, f"SELECT {columns} FROM events{where} ORDER BY event_day DESC NULLS LAST, article_id, id "
-                      "LIMIT ? OFFSET ?", [*params, filters.limit, filters.offset])
-    return rows, _count(con, f"SELECT count(*) FROM events{where}", params)
+    return _page(con, _columns(EVENT_COLUMNS), f"events{where}", params, _EVENT_ORDER, filters.limit, filters.offset)
 
 
 def query_quotes(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
     where, params = quote_where(filters)
-    columns = ", ".join(f'"{c}"' for c in QUOTE_COLUMNS)
-    rows = _rows(con, f"SELECT {columns} FROM quotes{where} ORDER BY published DESC NULLS LAST, article_id, start "
-                      "LIMIT ? OFFSET ?", [*params, filters.limit, filters.offset])
-    return rows, _count(con, f"SELECT count(*) FROM quotes{where}", params)
+    return _page(con, _columns(QUOTE_COLUMNS), f"quotes{where}", params, "published DESC NULLS LAST, article_id, start",
+                 filters.limit, filters.offset)
 
 
 def query_actors(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
@@ -281,9 +294,7 @@ def query_actors(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list
         "bool_or(a.anonymous) AS anonymous, count(DISTINCT a.article_id) AS articles, "
         f"sum(a.num_mentions) AS mentions FROM actors a{where} GROUP BY key"
     )
-    rows = _rows(con, f"SELECT * FROM ({grouped}) ORDER BY mentions DESC, name, key LIMIT ? OFFSET ?",
-                 [*params, filters.limit, filters.offset])
-    return rows, _count(con, f"SELECT count(*) FROM ({grouped})", params)
+    return _page(con, "*", f"({grouped})", params, "mentions DESC, name, key", filters.limit, filters.offset)
 
 
 # -- articles -----------------------------------------------------------------------------------
@@ -302,10 +313,8 @@ def article_where(filters: Filters) -> tuple[str, list[Any]]:
 def query_articles(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[dict[str, Any]], int]:
     """Matching articles (metadata and record counts, no text), newest first, and the total matching."""
     where, params = article_where(filters)
-    columns = ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS)
-    rows = _rows(con, f"SELECT {columns} FROM articles{where} ORDER BY published DESC NULLS LAST, id "
-                      "LIMIT ? OFFSET ?", [*params, filters.limit, filters.offset])
-    return rows, _count(con, f"SELECT count(*) FROM articles{where}", params)
+    return _page(con, _columns(ARTICLE_COLUMNS), f"articles{where}", params, "published DESC NULLS LAST, id",
+                 filters.limit, filters.offset)
 
 
 def article_record(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
@@ -448,21 +457,15 @@ def actor_events(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
     """Events in which the actor is a source or a target, newest first, and their number."""
     where = (" WHERE (list_contains(actor_keys, ?) OR list_contains(recipient_keys, ?)) "
              f"AND confidence >= {DOUBTFUL_CONFIDENCE}")
-    columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-    rows = _rows(con, f"SELECT {columns} FROM events{where} ORDER BY event_day DESC NULLS LAST, article_id, id "
-                      "LIMIT ? OFFSET ?", [key, key, limit, offset])
-    return rows, _count(con, f"SELECT count(*) FROM events{where}", [key, key])
+    return _page(con, _columns(EVENT_COLUMNS), f"events{where}", [key, key], _EVENT_ORDER, limit, offset)
 
 
 def actor_quotes(con: duckdb.DuckDBPyConnection, key: str, limit: int = 100,
                  offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Quotes the actor is the speaker of, newest first, and their number."""
-    columns = ", ".join(f'q."{c}"' for c in QUOTE_COLUMNS)
-    body = ("SELECT {} FROM quotes q JOIN actors a ON q.article_id = a.article_id AND q.speaker = a.id "
-            "WHERE a.actor_key = ?")
-    rows = _rows(con, body.format(columns) + " ORDER BY q.published DESC NULLS LAST, q.article_id, q.start "
-                 "LIMIT ? OFFSET ?", [key, limit, offset])
-    return rows, _count(con, body.format("count(*)"), [key])
+    source = "quotes q JOIN actors a ON q.article_id = a.article_id AND q.speaker = a.id WHERE a.actor_key = ?"
+    return _page(con, _columns(QUOTE_COLUMNS, "q"), source, [key], "q.published DESC NULLS LAST, q.article_id, q.start",
+                 limit, offset)
 
 
 def actor_network(con: duckdb.DuckDBPyConnection, key: str, limit: int = 15) -> list[dict[str, Any]]:
@@ -548,10 +551,7 @@ def dyad_events(con: duckdb.DuckDBPyConnection, a: str, b: str, filters: Filters
                 directed: bool = False) -> tuple[list[dict[str, Any]], int]:
     """The events between ``a`` and ``b`` (see :func:`dyad_where`), newest first, and their number."""
     where, params = dyad_where(a, b, filters, directed)
-    columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-    rows = _rows(con, f"SELECT {columns} FROM events{where} ORDER BY event_day DESC NULLS LAST, article_id, id "
-                      "LIMIT ? OFFSET ?", [*params, filters.limit, filters.offset])
-    return rows, _count(con, f"SELECT count(*) FROM events{where}", params)
+    return _page(con, _columns(EVENT_COLUMNS), f"events{where}", params, _EVENT_ORDER, filters.limit, filters.offset)
 
 
 AGGREGATED_EVENT_COLUMNS = (
@@ -602,8 +602,5 @@ def query_aggregated_events(con: duckdb.DuckDBPyConnection, filters: Filters) ->
     and all source URLs, and ``mentions``: the ``(article_id, event_id)`` of every event row it stands for.
     """
     where, params = aggregated_event_where(filters)
-    columns = ", ".join(f'"{c}"' for c in AGGREGATED_EVENT_COLUMNS)
-    rows = _rows(con, f"SELECT {columns} FROM aggregated_events{where} "
-                      "ORDER BY num_mentions DESC, event_day DESC NULLS LAST, id LIMIT ? OFFSET ?",
-                 [*params, filters.limit, filters.offset])
-    return rows, _count(con, f"SELECT count(*) FROM aggregated_events{where}", params)
+    return _page(con, _columns(AGGREGATED_EVENT_COLUMNS), f"aggregated_events{where}", params,
+                 "num_mentions DESC, event_day DESC NULLS LAST, id", filters.limit, filters.offset)
