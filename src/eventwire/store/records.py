@@ -30,7 +30,8 @@ FACTUAL_EVENTS = ("NOT coalesce(negated, false) AND NOT coalesce(hypothetical, f
 # 4: event magnitudes: ``events.magnitudes`` and ``killed``/``injured``/``arrested``, and on
 #    ``aggregated_events`` the largest figures and the per-kind median, maximum and number of reports;
 #    ``quotes.parts``, the fragments of a split or multi-paragraph quote (contract 1.1).
-SCHEMA_VERSION = 4
+# 5: ``inherited`` on places and event locations (contract 1.1: a location taken from elsewhere in the sentence).
+SCHEMA_VERSION = 5
 
 _PARTY = pa.struct([("actor", pa.string()), ("text", pa.string()), ("code", pa.string()), ("sector", pa.string())])
 _MAGNITUDE = pa.struct([("kind", pa.string()), ("value", pa.int64()), ("at_least", pa.bool_()),
@@ -40,6 +41,7 @@ FIGURE_COLUMNS: tuple[str, ...] = ("killed", "injured", "arrested")
 _PLACE_FIELDS = [
     ("name", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("country", pa.string()),
     ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()), ("geonameid", pa.int64()),
+    ("inherited", pa.bool_()),
 ]
 
 SCHEMAS: dict[str, pa.Schema] = {
