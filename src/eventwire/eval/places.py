@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,36 +87,61 @@ class GoldArticle:
     published: str | None = None
 
 
-def read_geovirus(path: str | Path) -> tuple[list[GoldArticle], int]:
-    """The gold articles of a GeoVirus XML file, and the number of toponyms whose offsets could not be aligned."""
+def _xml_root(path: str | Path, what: str) -> Any:
     try:
-        root = ElementTree.parse(str(path)).getroot()
+        return ElementTree.parse(str(path)).getroot()
     except (OSError, ElementTree.ParseError) as exc:
-        raise GoldFormatError(f"{path}: not a readable GeoVirus XML file: {exc}") from exc
+        raise GoldFormatError(f"{path}: not a readable {what} XML file: {exc}") from exc
+
+
+# Reads one <article> element of a file (the file, the element, its number, its text) into a gold article and the
+# number of its toponyms whose offsets could not be aligned.
+_ArticleReader = Callable[[str | Path, Any, int, str], tuple[GoldArticle, int]]
+
+
+def _read_articles(path: str | Path, root: Any, read_article: _ArticleReader) -> tuple[list[GoldArticle], int]:
+    """The gold articles under ``root`` (each <article> needs a <text>), and how many toponyms were misaligned."""
     articles: list[GoldArticle] = []
     misaligned = 0
     for number, node in enumerate(root.iter("article"), 1):
         text = node.findtext("text")
         if text is None:
             raise GoldFormatError(f"{path}: article {number} has no <text>")
-        toponyms: list[GoldToponym] = []
-        for location in node.iter("location"):
-            try:
-                name = location.findtext("name") or ""
-                start, end = int(location.findtext("start") or ""), int(location.findtext("end") or "")
-                lat, lon = float(location.findtext("lat") or ""), float(location.findtext("lon") or "")
-            except ValueError as exc:
-                raise GoldFormatError(f"{path}: article {number}: location {name!r} has a bad number: {exc}") \
-                    from exc
-            aligned = _align(text, name, start, end)
-            if aligned is None:
-                misaligned += 1
-                aligned = (start, end)
-            toponyms.append(GoldToponym(name, aligned[0], aligned[1], lat, lon))
-        articles.append(GoldArticle(f"geovirus-{number}", text, toponyms))
+        article, bad = read_article(path, node, number, text)
+        articles.append(article)
+        misaligned += bad
     if not articles:
         raise GoldFormatError(f"{path}: no <article> elements found")
     return articles, misaligned
+
+
+def _gold_span(text: str, name: str, start: int, end: int) -> tuple[int, int, bool]:
+    """Where ``name`` is in ``text`` near the given offsets (see :func:`_align`) and True; the given offsets and
+    False when it cannot be found there."""
+    aligned = _align(text, name, start, end)
+    return (start, end, False) if aligned is None else (aligned[0], aligned[1], True)
+
+
+def read_geovirus(path: str | Path, root: Any = None) -> tuple[list[GoldArticle], int]:
+    """The gold articles of a GeoVirus XML file, and the number of toponyms whose offsets could not be aligned."""
+    return _read_articles(path, _xml_root(path, "GeoVirus") if root is None else root, _geovirus_article)
+
+
+def _geovirus_article(path: str | Path, node: Any, number: int, text: str) -> tuple[GoldArticle, int]:
+    misaligned = 0
+    toponyms: list[GoldToponym] = []
+    for location in node.iter("location"):
+        try:
+            name = location.findtext("name") or ""
+            start, end = int(location.findtext("start") or ""), int(location.findtext("end") or "")
+            lat, lon = float(location.findtext("lat") or ""), float(location.findtext("lon") or "")
+        except ValueError as exc:
+            raise GoldFormatError(f"{path}: article {number}: location {name!r} has a bad number: {exc}") \
+                from exc
+        start, end, aligned = _gold_span(text, name, start, end)
+        misaligned += 0 if aligned else 1
+        toponyms.append(GoldToponym(name, start, end, lat, lon))
+    return GoldArticle(f"geovirus-{number}", text, toponyms), misaligned
 
 
 def _align(text: str, name: str, start: int, end: int) -> tuple[int, int] | None:
@@ -259,11 +285,9 @@ def read_gold(path: str | Path) -> tuple[list[GoldArticle], int]:
     articles: list[GoldArticle] = []
     misaligned = 0
     for file in files:
-        try:
-            root = ElementTree.parse(str(file)).getroot()
-        except (OSError, ElementTree.ParseError) as exc:
-            raise GoldFormatError(f"{file}: not a readable gold XML file: {exc}") from exc
-        found, bad = read_geowebnews(file, root) if root.find(".//toponyms") is not None else read_geovirus(file)
+        root = _xml_root(file, "gold")
+        reader = read_geowebnews if root.find(".//toponyms") is not None else read_geovirus
+        found, bad = reader(file, root)
         articles.extend(found)
         misaligned += bad
     return articles, misaligned
@@ -272,49 +296,38 @@ def read_gold(path: str | Path) -> tuple[list[GoldArticle], int]:
 def read_geowebnews(path: str | Path, root: Any = None) -> tuple[list[GoldArticle], int]:
     """The gold articles of a GeoWebNews-style XML file, and the number of toponyms whose offsets could not
     be aligned."""
-    if root is None:
-        try:
-            root = ElementTree.parse(str(path)).getroot()
-        except (OSError, ElementTree.ParseError) as exc:
-            raise GoldFormatError(f"{path}: not a readable GeoWebNews XML file: {exc}") from exc
-    articles: list[GoldArticle] = []
+    return _read_articles(path, _xml_root(path, "GeoWebNews") if root is None else root, _geowebnews_article)
+
+
+def _geowebnews_article(path: str | Path, node: Any, number: int, text: str) -> tuple[GoldArticle, int]:
     misaligned = 0
-    for number, node in enumerate(root.iter("article"), 1):
-        text = node.findtext("text")
-        if text is None:
-            raise GoldFormatError(f"{path}: article {number} has no <text>")
-        article_id = node.get("id") or f"{Path(path).stem}-{number}"
-        toponyms: list[GoldToponym] = []
-        for element in node.iter("toponym"):
-            phrase = element.findtext("phrase") or ""
-            kind = (element.findtext("type") or "Literal").strip()
-            if kind not in PLACE_TYPES and kind not in NON_PLACE_TYPES:
-                raise GoldFormatError(f"{path}: article {article_id}: toponym {phrase!r} has unknown type {kind!r}")
-            gaztag = element.find("gaztag")
-            where = gaztag if gaztag is not None else element
-            try:
-                start, end = int(element.findtext("start") or ""), int(element.findtext("end") or "")
-                lat, lon = _number(where.findtext("lat")), _number(where.findtext("lon"))
-                ident = (gaztag.get("geonameid") if gaztag is not None else None) or element.findtext("geonamesID")
-                geonameid = int(ident) if ident and ident.strip() else None
-            except ValueError as exc:
-                raise GoldFormatError(f"{path}: article {article_id}: toponym {phrase!r} has a bad number: {exc}") \
-                    from exc
-            if kind in PLACE_TYPES and geonameid is None and (lat is None or lon is None):
-                raise GoldFormatError(f"{path}: article {article_id}: place {phrase!r} has neither a GeoNames id "
-                                      "nor coordinates")
-            aligned = _align(text, phrase, start, end)
-            if aligned is None:
-                misaligned += 1
-                aligned = (start, end)
-            toponyms.append(GoldToponym(phrase, aligned[0], aligned[1], lat, lon, kind, geonameid,
-                                        (element.findtext("country") or "").strip() or None,
-                                        (element.findtext("feature") or "").strip() or None))
-        articles.append(GoldArticle(article_id, text, toponyms, node.findtext("title"), node.get("url"),
-                                    node.get("outlet"), node.get("published")))
-    if not articles:
-        raise GoldFormatError(f"{path}: no <article> elements found")
-    return articles, misaligned
+    article_id = node.get("id") or f"{Path(path).stem}-{number}"
+    toponyms: list[GoldToponym] = []
+    for element in node.iter("toponym"):
+        phrase = element.findtext("phrase") or ""
+        kind = (element.findtext("type") or "Literal").strip()
+        if kind not in PLACE_TYPES and kind not in NON_PLACE_TYPES:
+            raise GoldFormatError(f"{path}: article {article_id}: toponym {phrase!r} has unknown type {kind!r}")
+        gaztag = element.find("gaztag")
+        where = gaztag if gaztag is not None else element
+        try:
+            start, end = int(element.findtext("start") or ""), int(element.findtext("end") or "")
+            lat, lon = _number(where.findtext("lat")), _number(where.findtext("lon"))
+            ident = (gaztag.get("geonameid") if gaztag is not None else None) or element.findtext("geonamesID")
+            geonameid = int(ident) if ident and ident.strip() else None
+        except ValueError as exc:
+            raise GoldFormatError(f"{path}: article {article_id}: toponym {phrase!r} has a bad number: {exc}") \
+                from exc
+        if kind in PLACE_TYPES and geonameid is None and (lat is None or lon is None):
+            raise GoldFormatError(f"{path}: article {article_id}: place {phrase!r} has neither a GeoNames id "
+                                  "nor coordinates")
+        start, end, aligned = _gold_span(text, phrase, start, end)
+        misaligned += 0 if aligned else 1
+        toponyms.append(GoldToponym(phrase, start, end, lat, lon, kind, geonameid,
+                                    (element.findtext("country") or "").strip() or None,
+                                    (element.findtext("feature") or "").strip() or None))
+    return GoldArticle(article_id, text, toponyms, node.findtext("title"), node.get("url"), node.get("outlet"),
+                       node.get("published")), misaligned
 
 
 def _number(value: str | None) -> float | None:
