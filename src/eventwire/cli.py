@@ -35,13 +35,12 @@ from eventwire.cli_queries import (
     quotes_command,
 )
 from eventwire.errors import EventwireError, StoreLockedError
+from eventwire.exit_codes import EXIT_INTERNAL, EXIT_NOTHING, EXIT_OK, EXIT_USER
 from eventwire.jobs import IngestSummary, extract, ingest
 from eventwire.model import Failure
 from eventwire.pipeline import PipelineConfig
 from eventwire.store import DEFAULT_DB, Store
 from eventwire.store.query import Filters, query_actors, query_events, query_quotes
-
-EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_NOTHING = 0, 1, 2, 3
 
 app = typer.Typer(
     name="eventwire", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,

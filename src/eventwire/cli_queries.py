@@ -9,22 +9,21 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from eventwire.exit_codes import EXIT_OK
 from eventwire.model import DOUBTFUL_CONFIDENCE
 from eventwire.store import DEFAULT_DB, Store
 from eventwire.store.query import Filters, event_summary_rows, query_actors, query_events, query_quotes
-
-# The command line's exit code for success (a reader closing the pipe early is no error): as in eventwire.cli.
-EXIT_OK = 0
 
 
 class OutputFormat(StrEnum):
@@ -123,6 +122,19 @@ def _write_rows(rows: list[dict[str, Any]], table_rows: list[dict[str, Any]], fm
         _print_table(console, f"{title} ({len(rows)} of {total})", table_rows)
 
 
+# A query of eventwire.store.query: a page of rows and how many match in all.
+_Query = Callable[[duckdb.DuckDBPyConnection, Filters], tuple[list[dict[str, Any]], int]]
+
+
+def _list(db: str, query: _Query, filters: Filters, fmt: OutputFormat, title: str,
+          table_rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> None:
+    """What the query commands share: run ``query`` on the store read-only and print its rows (``table_rows``
+    turns them into the columns of a table or CSV; JSON lines always carry the rows whole)."""
+    with Store(db, read_only=True) as store:
+        rows, total = query(store.con, filters)
+    _emit(rows, table_rows(rows) if table_rows else rows, fmt, title, total)
+
+
 def _filters(actor: str | None, recipient: str | None, type_: str | None, since: str | None, until: str | None,
              outlet: str | None, limit: int, article: str | None = None) -> Filters:
     return Filters(actor=actor, recipient=recipient, type=type_, since=since, until=until, outlet=outlet,
@@ -163,9 +175,7 @@ def events_command(
     if not all_modalities:
         filters.negated = False
         filters.hypothetical = False
-    with Store(db, read_only=True) as store:
-        rows, total = query_events(store.con, filters)
-    _emit(rows, _event_rows(rows), fmt, "events", total)
+    _list(db, query_events, filters, fmt, "events", _event_rows)
 
 
 def quotes_command(
@@ -173,9 +183,7 @@ def quotes_command(
     outlet: OutletFilter = None, limit: LimitOption = 50, fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List stored quotes; --actor matches the speaker."""
-    with Store(db, read_only=True) as store:
-        rows, total = query_quotes(store.con, _filters(actor, None, None, since, until, outlet, limit))
-    _emit(rows, _quote_rows(rows), fmt, "quotes", total)
+    _list(db, query_quotes, _filters(actor, None, None, since, until, outlet, limit), fmt, "quotes", _quote_rows)
 
 
 def actors_command(
@@ -183,6 +191,4 @@ def actors_command(
     outlet: OutletFilter = None, limit: LimitOption = 50, fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List actors across stored articles, most mentioned first."""
-    with Store(db, read_only=True) as store:
-        rows, total = query_actors(store.con, _filters(actor, None, None, since, until, outlet, limit))
-    _emit(rows, rows, fmt, "actors", total)
+    _list(db, query_actors, _filters(actor, None, None, since, until, outlet, limit), fmt, "actors")

@@ -24,6 +24,7 @@ from eventwire.actors.importers import FORMATS, import_file
 from eventwire.actors.kb import default_user_kb, load_kb
 from eventwire.actors.resolve import Resolver
 from eventwire.errors import EventwireError
+from eventwire.exit_codes import EXIT_USER
 
 kb_app = typer.Typer(no_args_is_help=True, help="Inspect and extend the actor knowledge base.")
 err = Console(stderr=True)
@@ -148,4 +149,4 @@ def check_command(kb: KbOption = None) -> None:
               f"{len(knowledge.errors) + len(agents.errors)} malformed lines; loaded in {elapsed:.2f}s "
               f"(user KB: {directory})", highlight=False)
     if knowledge.errors or agents.errors:
-        raise typer.Exit(2)  # a user error in the CLI's exit codes
+        raise typer.Exit(EXIT_USER)
