@@ -33,6 +33,7 @@ described in the README (``## PETRARCH interoperability``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -528,61 +529,52 @@ class PetrarchCoder:
             if element.kind == "compound":
                 continue
             if element.kind == "skip":
-                skipped = region.skip_phrase(position)
-                if skipped is None:
-                    return False
-                position = skipped
-                continue
-            if element.kind in ("source", "target"):
-                found = region.find_mention(position, mentions, element.joined)
-                if found is None:
-                    return False
-                roles.setdefault(element.kind, found[0])
-                position = found[1]
-                continue
-            if element.kind == "prep" and not forward:
-                for word in reversed([w for w in element.words if w not in ("$", "+", "%", "^")]):
-                    found = region.find(self._alternatives(word), position, False)
-                    if found is None:
-                        return False
-                    position = found[1]
-                continue
-            if element.kind == "prep":
-                preposition, rest = element.words[0], element.words[1:]
+                after = region.skip_phrase(position)
+            elif element.kind in ("source", "target"):
+                after = region.bind_mention(position, mentions, element.joined, element.kind, roles)
+            elif element.kind == "prep" and not forward:
+                after = self._match_words(reversed([w for w in element.words if w not in MARKER_WORDS]), region,
+                                          position, mentions, roles)
+            elif element.kind == "prep":
                 # "(TO ...)" is a prepositional phrase: the infinitive's "to" does not open one.
-                found = region.find([(preposition,)], position, element.joined,
+                found = region.find([(element.words[0],)], position, element.joined,
                                     accept=lambda i: is_preposition(sent.doc[i]))
-                if found is None:
-                    return False
-                position = found[1]
-                for word in rest:
-                    if word in ("$", "+"):
-                        mention = region.find_mention(position, mentions, False)
-                        if mention is None:
-                            return False
-                        roles.setdefault("source" if word == "$" else "target", mention[0])
-                        position = mention[1]
-                        continue
-                    if word in ("%", "^"):
-                        continue
-                    found = region.find(self._alternatives(word), position, False)
-                    if found is None:
-                        return False
-                    position = found[1]
-                continue
-            if element.kind == "phrase":
-                sequences = self._phrase_alternatives(element.words)
-            elif element.kind == "synset":
-                sequences = self.synsets.get(element.words[0], [])
+                after = None if found is None else self._match_words(element.words[1:], region, found[1], mentions,
+                                                                     roles)
             else:
-                sequences = [match_words(element.words)]
-            if not forward:
-                sequences = [tuple(reversed(s)) for s in sequences]
-            found = region.find(sequences, position, element.joined)
-            if found is None:
+                found = region.find(self._element_sequences(element, forward), position, element.joined)
+                after = None if found is None else found[1]
+            if after is None:
                 return False
-            position = found[1]
+            position = after
         return True
+
+    def _element_sequences(self, element: PatternElement, forward: bool) -> list[tuple[str, ...]]:
+        """The word sequences a phrase, synset or word element matches, in matching order."""
+        if element.kind == "phrase":
+            sequences = self._phrase_alternatives(element.words)
+        elif element.kind == "synset":
+            sequences = self.synsets.get(element.words[0], [])
+        else:
+            sequences = [match_words(element.words)]
+        return sequences if forward else [tuple(reversed(s)) for s in sequences]
+
+    def _match_words(self, words: Iterable[str], region: Region, position: int, mentions: list[Mention],
+                     roles: dict[str, int]) -> int | None:
+        """A prepositional phrase's words one after another, each anywhere after the last (``$``/``+`` a source or
+        target mention, ``%``/``^`` nothing): the position after the last, or None when one is missing."""
+        for word in words:
+            if word in ("$", "+"):
+                after = region.bind_mention(position, mentions, False, "source" if word == "$" else "target", roles)
+            elif word in ("%", "^"):
+                continue
+            else:
+                found = region.find(self._alternatives(word), position, False)
+                after = None if found is None else found[1]
+            if after is None:
+                return None
+            position = after
+        return position
 
     def _alternatives(self, word: str) -> list[tuple[str, ...]]:
         return list(self.synsets.get(word, [])) if word.startswith("&") else [match_words((word,))]

@@ -178,6 +178,16 @@ class Region:
             return token, end
         return None
 
+    def bind_mention(self, position: int, mentions: list[Mention], adjacent: bool, role: str,
+                     roles: dict[str, int]) -> int | None:
+        """:meth:`find_mention`, its token bound to ``role`` (unless bound already): the position after the mention,
+        or None when there is none."""
+        found = self.find_mention(position, mentions, adjacent)
+        if found is None:
+            return None
+        roles.setdefault(role, found[0])
+        return found[1]
+
 
 def regular_inflections(word: str) -> set[str]:
     """Regular English inflections of a verb (over-generation is harmless: only real words occur)."""
