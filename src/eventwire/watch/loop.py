@@ -49,7 +49,7 @@ from eventwire.store import sources as state
 from eventwire.store.dedup import StoryClusterer, signature, signature_from_hashvalues
 from eventwire.watch.fetch import Fetched, Fetcher, Politeness, Stopped
 from eventwire.watch.sources import read_listing
-from eventwire.watch.urls import canonical_link, normalize_url
+from eventwire.watch.urls import canonical_link, normalize_or_none
 
 # A re-published article scoring at least this (estimated Jaccard similarity of word 3-shingles) against one
 # already stored is the same text (a new headline, timestamp or footer around it) and is not stored again.
@@ -284,7 +284,7 @@ class Watcher:
         if not fetched.ok or fetched.body is None:
             self._fail(url, fetched.reason or "no body", fetched.status, result)
             return None
-        final = _normal_or_none(fetched.final_url)
+        final = normalize_or_none(fetched.final_url)
         canonical = canonical_link(fetched.body, final or url)
         aliases = [u for u in dict.fromkeys((final, canonical)) if u and u != url]
         known = state.url_states(self.con, aliases)
@@ -390,9 +390,3 @@ def url_source(con: duckdb.DuckDBPyConnection, url: str) -> str:
 def _known(con: duckdb.DuckDBPyConnection, article_id: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM articles WHERE id = ?", [article_id]).fetchall()[0][0])
 
-
-def _normal_or_none(url: str) -> str | None:
-    try:
-        return normalize_url(url)
-    except WatchError:
-        return None

@@ -20,10 +20,8 @@ from lxml import etree
 from eventwire.errors import DocumentError, WatchError
 from eventwire.ingest.document import normalize_published
 from eventwire.ingest.feeds import _entry_date, check_safe_xml, html_to_text
-from eventwire.watch.urls import check_http_url, normalize_url
+from eventwire.watch.urls import check_http_url, link_tags, normalize_or_none, normalize_url
 
-_FEED_LINK = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(rb"""([a-zA-Z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _FEED_TYPES = (b"application/rss+xml", b"application/atom+xml", b"application/feed+json", b"application/rdf+xml")
 _COMMENT = re.compile(r"\s#")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<!--)", re.IGNORECASE)
@@ -104,12 +102,8 @@ def _sitemap(root: etree._Element, base: str) -> Listing | None:
             name = _local(child.tag)
             if name and child.text and child.text.strip() and name not in fields:
                 fields[name] = child.text.strip()
-        location = fields.get("loc")
-        if not location:
-            continue
-        try:
-            url = normalize_url(location, base)
-        except WatchError:
+        url = normalize_or_none(fields["loc"], base) if fields.get("loc") else None
+        if url is None:
             continue
         if kind == "sitemapindex":
             listing.sources.append(url)
@@ -126,12 +120,8 @@ def _feed(body: bytes, base: str) -> Listing | None:
         return None
     listing = Listing("feed", title=parsed.feed.get("title") or None)
     for entry in parsed.entries:
-        link = entry.get("link")
-        if not link:
-            continue
-        try:
-            url = normalize_url(link, base)
-        except WatchError:
+        url = normalize_or_none(entry["link"], base) if entry.get("link") else None
+        if url is None:
             continue
         published = _entry_date(entry)
         title = html_to_text(entry.get("title", "")) or None
@@ -144,14 +134,12 @@ def _feed(body: bytes, base: str) -> Listing | None:
 
 def _page(body: bytes, base: str) -> Listing:
     listing = Listing("page")
-    for tag in _FEED_LINK.finditer(body[:262144]):
-        attributes = {m[1].lower(): (m[2] or m[3] or m[4] or b"") for m in _ATTRIBUTE.finditer(tag[0])}
+    for attributes in link_tags(body, 262144):
         if b"alternate" in attributes.get(b"rel", b"").lower().split() and \
                 attributes.get(b"type", b"").lower().strip() in _FEED_TYPES and attributes.get(b"href"):
-            try:
-                listing.sources.append(normalize_url(attributes[b"href"].decode("utf-8", "replace"), base))
-            except WatchError:
-                continue
+            url = normalize_or_none(attributes[b"href"].decode("utf-8", "replace"), base)
+            if url is not None:
+                listing.sources.append(url)
     return listing
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_module
 import posixpath
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -17,7 +18,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 from eventwire.errors import WatchError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_CANONICAL = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([a-zA-Z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
@@ -75,6 +76,22 @@ def normalize_url(url: str, base: str | None = None) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query), doseq=True), ""))
 
 
+def normalize_or_none(url: str, base: str | None = None) -> str | None:
+    """:func:`normalize_url`, or None when ``url`` is not an http(s) URL: a bad link in a feed, sitemap or page is
+    passed over, not an error."""
+    try:
+        return normalize_url(url, base)
+    except WatchError:
+        return None
+
+
+def link_tags(html: bytes, limit: int) -> Iterator[dict[bytes, bytes]]:
+    """The attributes (names lower-cased, values as written) of each ``<link>`` tag in the first ``limit`` bytes of
+    a page."""
+    for tag in _LINK_TAG.finditer(html[:limit]):
+        yield {m[1].lower(): (m[2] or m[3] or m[4] or b"") for m in _ATTRIBUTE.finditer(tag[0])}
+
+
 def host_of(url: str) -> str:
     """``host[:port]`` of a URL, the unit of politeness (rate limit, robots.txt)."""
     parts = urlsplit(url)
@@ -83,11 +100,7 @@ def host_of(url: str) -> str:
 
 def canonical_link(html: bytes, base: str) -> str | None:
     """The normalised ``<link rel="canonical" href>`` of a page (in its first 64 KB), or None."""
-    for tag in _CANONICAL.finditer(html[:65536]):
-        attributes = {m[1].lower(): (m[2] or m[3] or m[4] or b"") for m in _ATTRIBUTE.finditer(tag[0])}
+    for attributes in link_tags(html, 65536):
         if b"canonical" in attributes.get(b"rel", b"").lower().split() and attributes.get(b"href"):
-            try:
-                return normalize_url(html_module.unescape(attributes[b"href"].decode("utf-8", "replace")), base)
-            except WatchError:
-                return None
+            return normalize_or_none(html_module.unescape(attributes[b"href"].decode("utf-8", "replace")), base)
     return None
