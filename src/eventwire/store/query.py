@@ -138,6 +138,12 @@ def _party_terms(column: str) -> str:
             f"list_transform({column}, lambda p: upper(coalesce(p.code, '') || coalesce(p.sector, ''))))")
 
 
+def _actor_row_terms(alias: str) -> str:
+    """:func:`actor_clause`'s codes of an ``actors`` row (as ``alias``): its country, and country + sector."""
+    return (f"list_value(upper(coalesce({alias}.country, '')), "
+            f"upper(coalesce({alias}.country, '') || coalesce({alias}.sector, '')))")
+
+
 def _party_clause(column: str, value: str, params: list[Any]) -> str:
     """:func:`actor_clause` on the ``aggregated_events`` table (a party's id is matched through the event rows
     the aggregate stands for)."""
@@ -216,8 +222,7 @@ def quote_where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.actor:
         # The speaker's codes and id come from its actor row.
         speaker = "FROM actors sa WHERE sa.article_id = quotes.article_id AND sa.id = quotes.speaker"
-        terms = (f"coalesce((SELECT list_value(upper(coalesce(sa.country, '')), "
-                 f"upper(coalesce(sa.country, '') || coalesce(sa.sector, ''))) {speaker}), [])")
+        terms = f"coalesce((SELECT {_actor_row_terms('sa')} {speaker}), [])"
         search = "lower(coalesce(speaker_name, '') || chr(31) || coalesce(speaker_text, ''))"
         key = f"EXISTS (SELECT 1 {speaker} AND sa.actor_key = ?)"
         where.clauses.append(actor_clause(filters.actor, terms, search, key, where.params))
@@ -230,8 +235,8 @@ def quote_where(filters: Filters) -> tuple[str, list[Any]]:
 def actor_where(filters: Filters) -> tuple[str, list[Any]]:
     where = _Where()
     if filters.actor:
-        terms = "list_value(upper(coalesce(a.country, '')), upper(coalesce(a.country, '') || coalesce(a.sector, '')))"
-        where.clauses.append(actor_clause(filters.actor, terms, "lower(a.name)", "a.actor_key = ?", where.params))
+        where.clauses.append(actor_clause(filters.actor, _actor_row_terms("a"), "lower(a.name)", "a.actor_key = ?",
+                                          where.params))
     if filters.article:
         where.add("a.article_id = ?", filters.article)
     if filters.anonymous is not None:
