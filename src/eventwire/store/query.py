@@ -7,6 +7,7 @@ user text. Column and table names come only from the fixed lists below.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -184,6 +185,17 @@ class _Where:
         if filters.search and text_column:
             self.add(f"lower({prefix}{text_column}) LIKE ? ESCAPE '\\'", _contains(filters.search))
 
+    def coding(self, filters: Filters, party_clause: Callable[[str, str, list[Any]], str]) -> None:
+        """What an event is coded as: its actor and recipient (each matched by ``party_clause(column, value,
+        params)``), its type and quad class; shared by events and aggregated events."""
+        for column, value in (("actor", filters.actor), ("recipient", filters.recipient)):
+            if value:
+                self.clauses.append(party_clause(column, value, self.params))
+        if filters.type:
+            self.add("event = ?", filters.type.upper())
+        if filters.quad is not None:
+            self.add("quad = ?", int(filters.quad))
+
     def confidence(self, filters: Filters) -> None:
         if filters.min_confidence and filters.min_confidence > 0:
             self.add("confidence >= ?", float(filters.min_confidence))
@@ -201,13 +213,7 @@ class _Where:
 
 def event_where(filters: Filters) -> tuple[str, list[Any]]:
     where = _Where()
-    for column, value in (("actor", filters.actor), ("recipient", filters.recipient)):
-        if value:
-            where.clauses.append(_event_party_clause(column, value, where.params))
-    if filters.type:
-        where.add("event = ?", filters.type.upper())
-    if filters.quad is not None:
-        where.add("quad = ?", int(filters.quad))
+    where.coding(filters, _event_party_clause)
     for column, flag in (("negated", filters.negated), ("hypothetical", filters.hypothetical)):
         if flag is not None:
             where.add(f"{column} = ?", flag)
@@ -576,13 +582,7 @@ def aggregated_event_where(filters: Filters) -> tuple[str, list[Any]]:
     where = _Where()
     if filters.negated or filters.hypothetical:
         where.add("false")
-    for column, value in (("actor", filters.actor), ("recipient", filters.recipient)):
-        if value:
-            where.clauses.append(_party_clause(column, value, where.params))
-    if filters.type:
-        where.add("event = ?", filters.type.upper())
-    if filters.quad is not None:
-        where.add("quad = ?", int(filters.quad))
+    where.coding(filters, _party_clause)
     if filters.since:
         where.add("last_day >= ?", _day(filters.since, "since"))
     if filters.until:
