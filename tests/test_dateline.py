@@ -130,6 +130,10 @@ TABLE: list[tuple[str, str, Parts | None]] = [
      None),
     ('The UN said on Friday that aid convoys were blocked.', '',
      None),
+    ('Monday, May 3 — Officials met in the capital to discuss the budget.', 'TP',
+     None),
+    ('By Jane Doe, Reuters — The talks resumed on Monday.', 'P',
+     None),
 ]
 
 

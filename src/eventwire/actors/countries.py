@@ -11,7 +11,6 @@ automaton and the KB's fuzzy country look-up.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from spacy.tokens import Span as SpacySpan
@@ -20,6 +19,7 @@ from spacy.tokens import Token
 from eventwire.actors.index import Cluster, Step, acts, locative, token_end, trim, word_forms
 from eventwire.actors.kb import CAPITAL, DEMONYM
 from eventwire.actors.normalize import name_key
+from eventwire.nlp.dateline import find_dateline, line_start, opening_dateline
 from eventwire.nlp.english import DIRECTION_WORDS, LOCATIVE_WORDS
 
 # Heads that make a description the country's government itself.
@@ -35,13 +35,6 @@ _PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "re
                           "governorate", "capital", "river", "mountain", "lake", "valley", "dam", "camp", "base",
                           "airport", "border", "desert", "plain", "coast", "peninsula", "square", "road", "highway",
                           "crossing", "checkpoint", "refinery", "oilfield", "gulf", "strait", "canal", "bay"})
-# A dateline: a place in capitals, maybe a date, then the outlet in parentheses and a dash.
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?\s*\((?P<outlet>[^(),\n]{2,60})"
-                       r"(?:,[^()\n]{0,40})?\)\s*[—–-]")
-_DATELINE_ANY_CASE = re.compile(_DATELINE.pattern, re.IGNORECASE)
-# What follows the place of a dateline: a date or an outlet in parentheses, then a dash.
-_DATELINE_TAIL = re.compile(r"(?:,\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^()\n]{2,60}\))?\s*[—–-]\s",
-                            re.IGNORECASE)
 
 
 class Countries(Step):
@@ -229,15 +222,12 @@ class Countries(Step):
 
     def dateline_outlet(self) -> None:
         """The news outlet of a dateline: "BAGHDAD, May 14, 2018 (Al-Rafidain News) —", "WASHINGTON (AP) —"."""
-        # A lower-case article's dateline has no capitals to recognise it by: any case then.
-        pattern = _DATELINE if self.index.cased is self.index.text else _DATELINE_ANY_CASE
-        match = pattern.search(self.text, 0, 600)
-        if match is None:
+        found = opening_dateline(self.text, within=600)
+        if found is None or found.outlet is None:
             return
-        start, end = match.span("outlet")
-        surface = self.text[start:end].strip()
-        end = start + len(surface)
-        if len(surface) < 2 or not self.free(start, end):
+        start, end = found.outlet
+        surface = self.text[start:end]
+        if not self.free(start, end):
             return
         resolution = self.resolver.resolve(surface, ("organization",), self.day)
         entity = resolution.entity
@@ -301,8 +291,9 @@ class Countries(Step):
 
     def dateline_at(self, start: int, end: int) -> bool:
         """Whether a place name opens a line as a dateline does, in any case ("manila, aug 19 (wire) -")."""
-        line_start = self.text.rfind("\n", 0, start) + 1
-        return not self.text[line_start:start].strip() and _DATELINE_TAIL.match(self.text, end) is not None
+        surface = self.text[start:end]
+        found = find_dateline(self.text, line_start(self.text, start), is_place=lambda place: place == surface)
+        return found is not None and found.place is not None and found.place[0] <= start and end <= found.place[1]
 
     def names_a_place(self, span: SpacySpan) -> bool:
         """Whether a capital modifies a word for a place or thing ("Harare airport", "the Kabul road"), not

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from eventwire.errors import DocumentError
@@ -12,13 +12,9 @@ from eventwire.ingest.document import make_article
 from eventwire.ingest.encoding import decode_report
 from eventwire.ingest.limits import Limits
 from eventwire.model import Article
+from eventwire.nlp.dateline import find_dateline
 
 _TITLE = re.compile(r"\A[ \t]*([^\n]{1,300}?)[ \t]*\r?\n[ \t]*\r?\n")
-# A wire-style dateline opening the first paragraph: "BAGHDAD, May 14, 2018 (Outlet, translated) —".
-_DATELINE = re.compile(
-    r"[A-Z][A-Z .'’-]{1,40},\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})"
-    r"\s*(?:\((?P<outlet>[^)\n]{2,80})\))?\s*[—–-]"
-)
 
 
 def title_line(text: str) -> str | None:
@@ -28,21 +24,15 @@ def title_line(text: str) -> str | None:
 
 
 def dateline(text: str) -> tuple[date | None, str | None]:
-    """The publication date and outlet of a dateline opening the first paragraph (after any title)."""
+    """The publication date and outlet of a dateline opening the first paragraph (after any title):
+    "BAGHDAD, May 14, 2018 (Al-Rafidain News, translated) —" gives 2018-05-14 and "Al-Rafidain News"; a date
+    without its year gives no date."""
     title = _TITLE.match(text)
-    match = _DATELINE.match(text, title.end() if title else 0)
-    if not match:
+    found = find_dateline(text, title.end() if title else 0)
+    if found is None:
         return None, None
-    published = None
-    for layout in ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y"):
-        try:
-            published = datetime.strptime(match["date"], layout).date()
-            break
-        except ValueError:
-            continue
-    # "(Al-Rafidain News, translated)" names the outlet before the comma.
-    outlet = match["outlet"].split(",")[0].strip() if match["outlet"] else None
-    return published, outlet or None
+    outlet = text[found.outlet[0]:found.outlet[1]] if found.outlet else None
+    return found.day(text), outlet
 
 
 def read_text(path: Path, limits: Limits) -> Iterator[Article]:

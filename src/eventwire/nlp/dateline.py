@@ -282,6 +282,9 @@ def _fits(place: Case, region: Case) -> bool:
 
 
 def _holds_other_words(text: str, span: tuple[int, int]) -> bool:
+    """Whether a would-be place holds a word of another kind of line opener ("WASHINGTON POST", "BREAKING NEWS"),
+    or is an agency's name or a day's ("Monday, May 3 —")."""
     words = re.findall(r"[^\W\d_]+", text[span[0]:span[1]])
     return any(w.casefold() in _NOT_PLACE for w in words) or (
-        len(words) == 1 and words[0].casefold() in AGENCIES)
+        len(words) == 1 and (words[0].casefold() in AGENCIES or words[0].lower() in MONTHS
+                             or words[0].lower() in WEEKDAYS))

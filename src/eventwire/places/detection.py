@@ -14,21 +14,19 @@ location: :mod:`eventwire.places.locations` leaves it out.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.nlp import CASED_TEXT
+from eventwire.nlp.dateline import opening_dateline
 from eventwire.places.gazetteer import Candidate, Gazetteer
 from eventwire.places.tables import normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entities that may be place names the recogniser misread ("Hadley" as a person, "Niger state" as a product).
 MISREAD_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT"})
-# How many characters at the start of an article may hold its dateline ("SPRINGFIELD, Mass. (AP) —").
-DATELINE_CHARS = 80
 # Kinds a generic word after a name may stand for when the gazetteer lists the name without it ("Kaduna city").
 _ADMIN_KINDS = frozenset({"city", "capital", "admin1", "admin2"})
 # Generic words that follow too many names of other things to license a place ("Apple Road", "Lake Street").
@@ -86,7 +84,7 @@ class Detection:
     def detect(self, doc: Doc) -> list[Toponym]:
         found: list[Toponym] = []
         taken = [False] * len(doc)
-        dateline = _dateline_end(_opening(doc))
+        dateline = self._dateline(doc)
         # Where the recogniser saw places: a name listed with one of them is licensed to be a place too.
         # Kept on the doc, not the stage: one stage object may serve several threads.
         place_tokens = doc.user_data[_PLACE_TOKENS] = {
@@ -109,13 +107,13 @@ class Detection:
                 # "Harare", "Hadley"): such a name is taken as a place when it is well known or stands where
                 # places stand ("in Agawam", "Northampton and Hadley", "Malappuram and Kannur districts").
                 if ent.label_ not in PLACE_LABELS:
-                    if not self._place_name_here(span, span.start_char < dateline, ent.label_):
+                    if not self._place_name_here(span, _inside(span, dateline), ent.label_):
                         continue
                     place_tokens.update(range(span.start, span.end))
                 span = self._extend(span, taken)
                 candidates = self._lookup(span)
                 surface = _span_text(span)
-                if surface.isupper() and len(surface) <= 3 and span.start_char >= dateline:
+                if surface.isupper() and len(surface) <= 3 and not _inside(span, dateline):
                     # An acronym ("EU", "AU") is no town written in lower case ("Eu", France); "US" and "DRC"
                     # reach their countries through aliases, whose names differ.
                     candidates = [(c, a) for c, a in candidates
@@ -223,6 +221,12 @@ class Detection:
                 taken[i] = True
         return best
 
+    def _dateline(self, doc: Doc) -> tuple[int, int]:
+        """Where the text's dateline lies ("BEIRUT, Lebanon (AP) —", after a title line too), (0, 0) without one.
+        The gazetteer confirms a place the line alone cannot ("Washington — The Senate ...")."""
+        found = opening_dateline(_doc_text(doc), is_place=lambda name: bool(self.gazetteer.candidates(name)))
+        return (found.start, found.end) if found is not None else (0, 0)
+
     def _place_name_here(self, span: Span, in_dateline: bool = False, misread: str | None = None) -> bool:
         """A capitalised name that the gazetteer knows as a primary name and that stands in a place's slot:
         any well-known name, or a smaller one after a locative preposition, in a list with places, before
@@ -265,7 +269,7 @@ class Detection:
                 return False
         return False
 
-    def _gazetteer_matches(self, doc: Doc, taken: list[bool], dateline: int = 0) -> list[Toponym]:
+    def _gazetteer_matches(self, doc: Doc, taken: list[bool], dateline: tuple[int, int] = (0, 0)) -> list[Toponym]:
         gazetteer = self.gazetteer
         matches: list[Toponym] = []
         tagged = doc.has_annotation("TAG")
@@ -279,7 +283,7 @@ class Detection:
                 if any(taken[i:i + length]) or not _capitalised(_word(span[-1])):
                     continue
                 key = normalize(span.text)
-                in_dateline = span.end_char <= dateline
+                in_dateline = _inside(span, dateline)
                 if key in self._not_places:
                     continue
                 # A lone word must be tagged a proper noun: "Man" opening a sentence is not the city. A
@@ -390,23 +394,12 @@ def _split(ent: Span, separators: frozenset[str]) -> list[Span]:
     return parts
 
 
-_DATELINE = re.compile(r"^[^\n]{2,%d}?(?:\s[—–-]{1,2}\s|\((?:AP|AFP|Reuters|UPI|dpa|IANS|PTI|Xinhua)\))"  # noqa: UP031
-                       % DATELINE_CHARS)
-
-
-def _dateline_end(text: str) -> int:
-    """Where the dateline ends ("BEIRUT, Lebanon (AP) — "), or 0 when the text opens without one."""
-    match = _DATELINE.match(text)
-    return match.end() if match else 0
+def _inside(span: Span, dateline: tuple[int, int]) -> bool:
+    return dateline[0] <= span.start_char and span.end_char <= dateline[1]
 
 
 def _doc_text(doc: Doc) -> str:
     return doc.user_data.get(_TEXT) or doc.text  # type: ignore[no-any-return]
-
-
-def _opening(doc: Doc) -> str:
-    """The first characters of the text, enough to hold a dateline."""
-    return _doc_text(doc)[:DATELINE_CHARS + 40] if _TEXT in doc.user_data else doc[:60].text
 
 
 def _place_tokens(doc: Doc) -> set[int]:

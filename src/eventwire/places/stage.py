@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 from eventwire.config import PipelineConfig
 from eventwire.knowledge.countries import COUNTRY_POINTS
 from eventwire.model import Article, Place
-from eventwire.places.detection import _TEXT, Detection, Toponym, _dateline_end, _doc_text, _opening
+from eventwire.places.detection import _TEXT, Detection, Toponym, _doc_text
 from eventwire.places.gazetteer import Candidate, Gazetteer
 from eventwire.places.tables import DEFAULT_MIN_POPULATION, normalize, read_table, read_words
 
@@ -104,7 +104,7 @@ class PlaceStage(Detection):
         votes: dict[str, float] = {}
         for country in countries:
             votes[country] = votes.get(country, 0.0) + 0.5
-        dateline_end = _dateline_end(_opening(toponyms[0].span.doc) if toponyms else "")
+        dateline = self._dateline(toponyms[0].span.doc) if toponyms else (0, 0)
         # Pass 1: toponyms with a single candidate (or a country) fix the context.
         for toponym in toponyms:
             single = _single_reading(toponym)
@@ -112,7 +112,7 @@ class PlaceStage(Detection):
                 toponym.resolved = single
                 _note(toponym.resolved, countries, divisions)
                 if toponym.resolved.country:
-                    weight = 2.0 if toponym.start < dateline_end else 1.0
+                    weight = 2.0 if dateline[0] <= toponym.start < dateline[1] else 1.0
                     votes[toponym.resolved.country] = votes.get(toponym.resolved.country, 0.0) + weight
         # The article's focus: the country named most (the dateline counts double), when there is one.
         ranking = sorted(votes.items(), key=lambda item: -item[1])

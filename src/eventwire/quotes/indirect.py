@@ -13,13 +13,12 @@ import re
 
 from spacy.tokens import Token
 
+from eventwire.nlp.dateline import find_dateline
 from eventwire.quotes.marks import MarkedQuote
 from eventwire.quotes.speakers import SUBJECT_DEPS, _Candidate
 
 # Words outside the marks needed to call an embedded quote part of a paraphrase (mixed).
 MIXED_MIN_WORDS = 1
-# "BAGHDAD, May 14, 2018 (Al-Rafidain News, translated) — ": a dateline opening the first paragraph.
-DATELINE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ .'-]+(?:,[^\n—–]{0,80}?|\s*\([^)\n]{1,40}\))\s+(?:[—–]|--?)\s*")
 # A cognition cue under one of these conjunctions states a condition, not a report ("if they believe ...").
 CONDITIONAL = {"if", "unless", "whether", "when", "once", "until"}
 # A complement opening with one of these is a free relative or an embedded question, reported
@@ -106,8 +105,8 @@ class IndirectQuotes:
         """Content never starts with a dateline ("ADEN, January 16, 2024 (Gulf Wire) — ")."""
         if start != self.lines[self.line_of(start)][0]:
             return start
-        match = DATELINE.match(self.text, start, end)
-        return match.end() if match else start
+        found = find_dateline(self.text, start)
+        return found.body if found is not None and found.body <= end else start
 
     def clause_span(self, heads: list[Token], line: int, cue: Token) -> tuple[int, int] | None:
         line_start, line_end = self.lines[line]
