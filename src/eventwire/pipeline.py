@@ -218,15 +218,21 @@ class Pipeline:
 
 def as_article(item: str | Article, *, id: str | None = None, title: str | None = None, url: str | None = None,
                outlet: str | None = None, published: str | None = None, language: str | None = "en") -> Article:
-    """An :class:`Article` for a text and its metadata (an Article passes through unchanged)."""
+    """An :class:`Article` for a text and its metadata (an Article passes through unchanged).
+
+    Mojibake is repaired as ingest repairs it (``ingest.encoding.repair_text``, with a warning): the
+    repaired text is the article's text, so every offset points into it.
+    """
     if isinstance(item, Article):
         return item
     if not isinstance(item, str):
         raise TypeError(f"expected a text (str) or an Article, got {type(item).__name__}")
+    from eventwire.ingest.encoding import repair_text
     from eventwire.ingest.ids import article_id
 
-    return Article(id=id or article_id(item), text=item, title=title, url=url, outlet=outlet,
-                   published=published, language=language)
+    text, repairs = repair_text(item)
+    return Article(id=id or article_id(text), text=text, title=repair_text(title)[0] if title else title, url=url,
+                   outlet=outlet, published=published, language=language, warnings=repairs)
 
 
 def load(**config: object) -> Pipeline:

@@ -128,13 +128,22 @@ def plover_gsr_command(
                                                      "(all also reports each part).")] = "all",
     no_model: Annotated[bool, typer.Option("--no-model", help="Code with the rules alone, without the trained "
                                                               "event-type model.")] = False,
+    transform: Annotated[list[str] | None, typer.Option(
+        "--transform", help="Also score the texts put through a transform (repeatable or a comma list): lower, "
+                            "upper, title, mojibake, mojibake-quotes, nopunct, linebreaks.")] = None,
 ) -> None:
     """Event coding per split part: top-type accuracy, macro-F1, source/target country and sector accuracy."""
+    from eventwire.errors import GoldFormatError
     from eventwire.eval.plover import evaluate, render
+    from eventwire.eval.transforms import transform_names
     from eventwire.pipeline import Pipeline, PipelineConfig
 
+    try:
+        transforms = transform_names(transform or ())
+    except GoldFormatError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--transform") from exc
     report = evaluate([Path(g) for g in gold], Pipeline(PipelineConfig(model=model, event_model=not no_model)),
-                      part=part)
+                      part=part, transforms=transforms)
     if output_format is ReportFormat.json:
         return _print_json(report)
     typer.echo(render(report))

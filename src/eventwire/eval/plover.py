@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -258,8 +259,10 @@ def score_parts(records: list[dict[str, Any]], articles: list[Article]) -> dict[
     return report
 
 
-def evaluate(path: Path | list[Path], pipeline: Any = None, part: str = "all") -> dict[str, Any]:
-    """Run the pipeline over a gold file (or files, or directories of them) and score each part."""
+def evaluate(path: Path | list[Path], pipeline: Any = None, part: str = "all",
+             transforms: Sequence[str] = ()) -> dict[str, Any]:
+    """Run the pipeline over a gold file (or files, or directories of them) and score each part; with
+    ``transforms`` (names in :mod:`eventwire.eval.transforms`) also score the texts put through each."""
     from eventwire.pipeline import Pipeline
 
     paths = path if isinstance(path, list) else [path]
@@ -267,14 +270,74 @@ def evaluate(path: Path | list[Path], pipeline: Any = None, part: str = "all") -
     if not records:
         raise GoldFormatError(f"no gold records in the {part} part of {', '.join(map(str, paths))}")
     pipe = pipeline or Pipeline()
-    articles = [Article(id=str(r.get("id") or i), text=str(r["text"]),
-                        published=str(r["date"])[:10] if r.get("date") else None)
-                for i, r in enumerate(records, 1)]
-    annotated = list(pipe.pipe(articles))
+    annotated = list(pipe.pipe(_articles(records, [str(r["text"]) for r in records])))
     report = score_parts(records, annotated)
+    if transforms:
+        report["robustness"] = robustness(records, annotated, pipe, transforms)
     report["file"] = ", ".join(map(str, paths))
     report["part"] = part
     return report
+
+
+def _articles(records: list[dict[str, Any]], texts: list[str]) -> list[Article]:
+    """Articles as ``nlp(text)`` makes them (mojibake repaired, as ingest repairs it)."""
+    from eventwire.pipeline import as_article
+
+    return [as_article(text, id=str(r.get("id") or i), published=str(r["date"])[:10] if r.get("date") else None)
+            for i, (r, text) in enumerate(zip(records, texts, strict=True), 1)]
+
+
+ROBUSTNESS_FIGURES = ("top_type_accuracy", "source_country_accuracy", "target_country_accuracy")
+
+
+def robustness(records: list[dict[str, Any]], clean: list[Article], pipeline: Any,
+               names: Sequence[str]) -> dict[str, Any]:
+    """Per transform and part: the gold figures on the transformed texts, their drop from the clean texts'
+    figures, and the share of records whose top event keeps the clean text's type, source codes and target
+    codes (over records whose clean top event has codes on that side). The last needs no gold parties, so it
+    measures the corpus's source and target countries too."""
+    from eventwire.eval.transforms import apply
+
+    base = score_parts(records, clean)
+    result: dict[str, Any] = {}
+    for name in names:
+        texts = [apply(name, str(r["text"])) for r in records]
+        articles = list(pipeline.pipe(_articles(records, texts)))
+        scored = score_parts(records, articles)
+        same = [_same_top(top_event(a.events), top_event(b.events)) for a, b in zip(clean, articles, strict=True)]
+        parts: dict[str, Any] = {}
+        for part in (*PARTS, "all"):
+            chosen = [s for r, s in zip(records, same, strict=True)
+                      if part == "all" or part_of(str(r.get("id"))) == part]
+            if not chosen:
+                continue
+            before, after = (base, scored) if part == "all" else (base["parts"][part], scored["parts"][part])
+            figures: dict[str, Any] = {"records": len(chosen)}
+            for key in ROBUSTNESS_FIGURES:
+                figures[key] = after[key]
+                figures[f"{key}_drop"] = (round(before[key] - after[key], 3)
+                                          if before[key] is not None and after[key] is not None else None)
+            for index, side in enumerate(("type", "source", "target")):
+                kept = [s[index] for s in chosen if s[index] is not None]
+                figures[f"same_{side}"] = round(sum(kept) / len(kept), 3) if kept else None
+            parts[part] = figures
+        result[name] = {"changed": sum(t != str(r["text"]) for t, r in zip(texts, records, strict=True)),
+                        "parts": parts}
+    return result
+
+
+def _same_top(clean: Event | None, other: Event | None) -> tuple[bool, bool | None, bool | None]:
+    """Whether ``other`` has ``clean``'s type, source codes and target codes (None: ``clean`` has none there)."""
+    same_type = (clean.event if clean else NONE) == (other.event if other else NONE)
+    sides: list[bool | None] = []
+    for side in ("actor", "recipient"):
+        codes = _party_codes(clean, side)
+        sides.append(codes == _party_codes(other, side) if codes else None)
+    return same_type, sides[0], sides[1]
+
+
+def _party_codes(event: Event | None, side: str) -> set[str]:
+    return {_root(p.code) for p in getattr(event, side) if p.code} if event else set()
 
 
 def render(report: dict[str, Any]) -> str:
@@ -308,4 +371,28 @@ def render(report: dict[str, Any]) -> str:
     lines += ["", "  confusion (rows gold, columns top event)", "  " + " " * 10 + " ".join(f"{s:>4}" for s in short)]
     for gold, row in report["confusion"]["rows"].items():
         lines.append(f"  {gold:<10}" + " ".join(f"{row.get(p, 0) or '.':>4}" for p in labels))
+    if report.get("robustness"):
+        lines += ["", *render_robustness(report["robustness"])]
     return "\n".join(lines)
+
+
+def render_robustness(robustness: dict[str, Any]) -> list[str]:
+    """The transforms' table: each figure on the transformed texts with its drop from the clean texts, and
+    the share of top events that keep the clean text's type, source and target codes."""
+    def cell(figures: dict[str, Any], key: str) -> str:
+        value, drop = figures[key], figures[f"{key}_drop"]
+        return "n/a" if value is None else f"{value:.3f} ({0.0 - drop:+.3f})"
+
+    def share(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    lines = ["  robustness: figures on transformed texts (change from the clean texts); same top event as clean",
+             f"  {'transform':<16}{'changed':>8}  {'part':<9}{'top type':>17}{'source':>17}{'target':>17}"
+             f"{'same type':>10}{'same src':>9}{'same tgt':>9}"]
+    for name, entry in robustness.items():
+        for part, figures in entry["parts"].items():
+            lines.append(f"  {name:<16}{entry['changed']:>8}  {part:<9}"
+                         + "".join(f"{cell(figures, key):>17}" for key in ROBUSTNESS_FIGURES)
+                         + "".join(f"{share(figures[f'same_{side}']):>{w}}"
+                                   for side, w in (("type", 10), ("source", 9), ("target", 9))))
+    return lines

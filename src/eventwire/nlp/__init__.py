@@ -5,10 +5,12 @@ loads the model and turns a text into one :class:`spacy.tokens.Doc` whose
 character offsets are those of the text, splitting long texts into pieces so
 spaCy's length limit is never hit.
 
-A text written in lower case is parsed from a case-restored copy of the same
-length (:mod:`eventwire.nlp.truecase`): the returned ``Doc`` still has the
-original text (``doc.text == text``) with the restored parse's tags, lemmas,
-dependencies and entities, and ``doc.user_data["cased_text"]`` holds the copy.
+A text written in lower case (or a headline in capitals or Title Case) is parsed
+from a case-restored copy of the same length (:mod:`eventwire.nlp.truecase`),
+with typographic apostrophes inside words made straight: the returned ``Doc``
+still has the original text (``doc.text == text``) with the copy's parse (tags,
+lemmas, dependencies and entities), and ``doc.user_data["cased_text"]`` holds
+the copy.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ MAX_PIECE_CHARS = 20_000
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_CURLY_APOSTROPHE = re.compile(r"(?<=[^\W\d_])’(?=[^\W\d_])")
 
 
 def model_name(requested: str | None = None) -> str:
@@ -104,9 +107,10 @@ def parse_many(nlp: Language, texts: list[str], batch_size: int = 32) -> list[Do
     from eventwire.nlp.truecase import needs_restoring, restorer
 
     cased = [restorer(nlp).restore(text) if needs_restoring(text) else text for text in texts]
+    copies = [_straight_apostrophes(text) for text in cased]
     pieces: list[str] = []
     owners: list[int] = []
-    for index, text in enumerate(cased):
+    for index, text in enumerate(copies):
         for piece in split_text(text):
             pieces.append(piece)
             owners.append(index)
@@ -114,14 +118,24 @@ def parse_many(nlp: Language, texts: list[str], batch_size: int = 32) -> list[Do
     for owner, doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size), strict=True):
         parsed[owner].append(doc)
     docs = [docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False) for docs in parsed]
-    return [doc if copy == text else with_text(doc, text) for doc, copy, text in zip(docs, cased, texts, strict=True)]
+    return [doc if copy == text else with_text(doc, text, cased if cased != text else None)
+            for doc, copy, cased, text in zip(docs, copies, cased, texts, strict=True)]
 
 
-def with_text(doc: Doc, text: str) -> Doc:
-    """A Doc over ``text`` (which differs from ``doc.text`` only in letter case) with ``doc``'s annotation."""
+def _straight_apostrophes(text: str) -> str:
+    """``text`` with each typographic apostrophe inside a word ("Serbia’s", "don’t") straight, as the parser's
+    training text writes it: with "’s" the small English model reads "Serbia" as an apposition, not a
+    possessor. One character for one, so offsets are unchanged."""
+    return _CURLY_APOSTROPHE.sub("'", text) if "’" in text else text
+
+
+def with_text(doc: Doc, text: str, cased: str | None = None) -> Doc:
+    """A Doc over ``text`` (of ``doc.text``'s length: only letter case and apostrophes differ) with ``doc``'s
+    annotation; the case-restored copy ``cased``, when there is one, is kept as ``user_data["cased_text"]``."""
     words = [text[token.idx:token.idx + len(token.text)] for token in doc]
     spaces = [bool(token.whitespace_) for token in doc]
     result = Doc(doc.vocab, words=words, spaces=spaces)
     result.from_array(_PARSE_ATTRS, numpy.asarray(doc.to_array(_PARSE_ATTRS)))
-    result.user_data[CASED_TEXT] = doc.text
+    if cased is not None:
+        result.user_data[CASED_TEXT] = cased
     return result

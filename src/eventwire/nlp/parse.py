@@ -2,11 +2,25 @@
 
 - :func:`sentences`: the token ranges of an article's sentences, also cut at blank lines and at a title's
   line break, so that a headline is never read as part of the lead.
+- :func:`line_continues`: whether a single line break is inside a sentence (a hard line break of a scraped
+  PDF or e-mail) rather than the end of a title line; read from the text alone, so the case restorer asks
+  it too.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from spacy.tokens import Doc, Token
+
+_OPEN_WORDS = frozenset(
+    word for line in (Path(__file__).parent / "data" / "open_words.txt").read_text(encoding="utf-8").splitlines()
+    if (word := line.split("#", 1)[0].strip().lower()))
+# A line of a hard-wrapped paragraph fills at least this share of the paragraph's width.
+_WRAPPED_SHARE = 0.75
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_FIRST_WORD = re.compile(r"\s*(\S+)")
 
 # The doc last asked about and its ranges (several stages ask for the same doc in turn); one tuple, swapped
 # whole, so threads reading other docs never see a half-written cache.
@@ -39,5 +53,42 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _ends_title(doc: Doc, token: Token) -> bool:
-    previous = doc[token.i - 1]
-    return previous.text not in ",;:-"
+    return not line_continues(doc.text, token.idx + token.text.index("\n"))
+
+
+def line_continues(text: str, newline: int) -> bool:
+    """Whether the sentence goes on after the single line break at ``text[newline]``: the line before ends
+    with a comma, colon or hyphen, or with a word no title ends with (``data/open_words.txt``), or the next
+    line starts in lower case in a cased line, or the paragraph is hard-wrapped (three lines or more, and the
+    line before is as wide as its other lines and its next word would not have fitted)."""
+    start = text.rfind("\n", 0, newline) + 1
+    before = text[start:newline].rstrip()
+    if not before:
+        return False
+    if before[-1] in ",;:-–—(/&":
+        return True
+    last = _LAST_WORD.search(before)
+    if last is not None and before[-1].isalpha() and last.group(1).lower() in _OPEN_WORDS:
+        return True
+    following = _FIRST_WORD.match(text, newline + 1)
+    if following is None or "\n" in text[newline + 1:following.start(1)]:
+        return False
+    word = following.group(1)
+    if word[:1].islower() and any(c.isupper() for c in before):
+        return True
+    return _hard_wrapped(text, start, newline, len(word))
+
+
+def _hard_wrapped(text: str, start: int, newline: int, next_word: int) -> bool:
+    """Whether the line ``text[start:newline]`` is one of a paragraph wrapped at a fixed width."""
+    first = text.rfind("\n\n", 0, start)
+    last = text.find("\n\n", newline)
+    lines = text[first + 1 if first >= 0 else 0:last if last >= 0 else len(text)].strip("\n").split("\n")
+    if len(lines) < 3:
+        return False
+    line = text[start:newline].rstrip()
+    widths = [len(x.rstrip()) for x in lines[:-1]]
+    if len(line) in widths:
+        widths.remove(len(line))  # the paragraph's width is measured on its other lines
+    width = max(widths, default=0)
+    return width > 0 and len(line) >= _WRAPPED_SHARE * width and len(line) + 1 + next_word > width

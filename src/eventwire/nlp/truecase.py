@@ -41,6 +41,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from eventwire.nlp.english import NAME_PARTICLES
+from eventwire.nlp.parse import line_continues
 
 DATA_DIR = Path(__file__).parent / "data"
 # Below this share of capitalised words (among words of letters) a stretch is "lower case"; cased news
@@ -48,8 +49,10 @@ DATA_DIR = Path(__file__).parent / "data"
 LOWER_SHARE = 0.03
 # Fewer words than this say too little to call a paragraph lower case on its own.
 MIN_WORDS = 12
-# A line of this many words or more all in capitals is restored too (a headline in capitals).
+# A line of this many words or more all in capitals or in Title Case is restored too (a headline).
 MIN_CAPS_WORDS = 4
+# At least this share of a Title Case line's words, and of its function words, start with a capital.
+TITLE_SHARE = 0.8
 CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000
 _POS = ("noun", "verb", "adj", "adv")
@@ -61,6 +64,10 @@ _PREFIXES = ("counter", "under", "inter", "super", "cross", "over", "anti", "pos
              "mis", "out", "dis", "sub", "mid", "re", "un", "co", "de")
 # Words remembered as known or not; past this many the memory is cleared (a crawl meets many names).
 _KNOWN_CACHE = 200_000
+# Words that Title Case capitalises and prose does not (inside a sentence).
+_TITLE_FUNCTION_WORDS = frozenset({"the", "of", "to", "and", "in", "on", "for", "with", "at", "by", "from", "a", "an",
+                                   "as", "is", "are", "was", "were", "has", "have", "had", "will", "its", "their",
+                                   "into", "over", "after", "but", "or", "be", "been", "that", "which"})
 _WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*(?P<first>[^\W\d_])")
@@ -84,13 +91,24 @@ def needs_restoring(text: str) -> bool:
 
 def _lower_paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """Lines to restore in an otherwise cased text: long lower-case paragraphs, and lines in capitals
-    ("POLICE ARREST 14 IN LAHORE"), which are restored from their lower case."""
+    ("POLICE ARREST 14 IN LAHORE") or in Title Case ("Police Arrest 14 In Lahore"), which are restored from
+    their lower case."""
     for paragraph in _PARAGRAPH.finditer(text):
         piece = paragraph.group(0)
         words = _WORD.findall(piece)
-        if (len(words) >= MIN_WORDS and mostly_lower(piece)) or (len(words) >= MIN_CAPS_WORDS and all(
-                w.isupper() for w in words) and len(piece.lower()) == len(piece)):
+        if (len(words) >= MIN_WORDS and mostly_lower(piece)) or (len(words) >= MIN_CAPS_WORDS and (all(
+                w.isupper() for w in words) or title_case(words)) and len(piece.lower()) == len(piece)):
             yield paragraph.start(), paragraph.end()
+
+
+def title_case(words: list[str]) -> bool:
+    """Whether these words are written in Title Case: nearly all start with a capital, function words
+    ("Of", "The", "To") included, which cased prose capitalises only at a sentence start."""
+    capitalised = sum(w[0].isupper() for w in words)
+    if capitalised < TITLE_SHARE * len(words):
+        return False
+    function = [w for w in words[1:] if w.lower() in _TITLE_FUNCTION_WORDS]
+    return len(function) >= 1 and sum(w[0].isupper() for w in function) >= TITLE_SHARE * len(function)
 
 
 def mostly_lower(text: str) -> bool:
@@ -161,6 +179,14 @@ class EnglishWords:
         word = word.lower()
         return word in STOP_WORDS or any(word in self.bases[pos] for pos in ("verb", "adj", "adv"))
 
+    def ordinary_form(self, word: str) -> bool:
+        """:meth:`ordinary`, or an inflection of a verb or adjective ("accused", "pelted", "larger")."""
+        word = word.lower()
+        if self.ordinary(word):
+            return True
+        return any(word.endswith(old) and word[:len(word) - len(old)] + new in self.bases[pos]
+                   for pos in ("verb", "adj") for old, new in self.rules[pos] if old)
+
 
 class CaseRestorer:
     """Restores capitals in lower-case text (see the module docstring); build it with :func:`restorer`."""
@@ -186,7 +212,8 @@ class CaseRestorer:
         chars = None
         for start, end in _lower_paragraphs(text):
             chars = chars if chars is not None else list(text)
-            chars[start:end] = self._restore(text[start:end].lower())
+            piece = text[start:end]
+            chars[start:end] = _keep_marked_capitals(piece, self._restore(piece.lower()))
         return "".join(chars) if chars is not None else text
 
     def _restore(self, text: str) -> str:
@@ -220,7 +247,7 @@ class CaseRestorer:
             after_title = n > 0 and words[n - 1].group(0) in self.title_words and \
                 lower[words[n - 1].end():match.start()] == " "
             if word in self.given_names or (after_title and len(word) >= 3 and word not in self.title_words
-                                            and not self.english.ordinary(word)):
+                                            and not self.english.ordinary_form(word)):
                 _capitalise(chars, match.start())
         # A surname that is also a word after a restored given name ("yahya saree"), and the other parts of a
         # hyphenated name one part of which was restored ("hapag-lloyd").
@@ -228,14 +255,19 @@ class CaseRestorer:
             gap = lower[match.end():following.start()]
             word = following.group(0)
             if not chars[match.start()].isupper() or chars[following.start()].isupper() or len(word) < 3 or \
-                    named[following.start()] or word in self.title_words or self.english.ordinary(word):
+                    named[following.start()] or word in self.title_words or self.english.ordinary_form(word):
                 continue
-            if (gap == " " and match.group(0) in self.given_names) or gap == "-":
+            if (gap == " " and match.group(0) in self.given_names) or (gap == "-" and not self.english.known(word)):
                 _capitalise(chars, following.start())
         for match in _DOTTED_ACRONYM.finditer(lower):
             for i in range(match.start(), match.end()):
                 chars[i] = _upper(chars[i])
         for match in _SENTENCE_START.finditer(lower):
+            opener = lower[match.start():match.start("first")]
+            # A hard line break inside a sentence starts no sentence ("sent the\ntroops").
+            if opener.count("\n") == 1 and not any(c in ".!?" for c in opener) and \
+                    line_continues(lower, match.start() + opener.index("\n")):
+                continue
             _capitalise(chars, match.start("first"))
         return "".join(chars)
 
@@ -274,6 +306,24 @@ class CaseRestorer:
         before = lower[:start].rstrip()
         opens_clause = not before or before[-1] in ",;:.!?(" or before.rsplit(None, 1)[-1] in _CLAUSE_OPENERS
         return third_person and opens_clause
+
+
+def _keep_marked_capitals(original: str, restored: str) -> str:
+    """``restored`` with the capitals a Title Case line still tells apart from its style kept: acronyms
+    ("NATO", "U.N.") and capitals inside a word ("McCain"). In a line all in capitals nothing is marked."""
+    words = _WORD.findall(original)
+    if all(w.isupper() for w in words):
+        return restored
+    chars = list(restored)
+    for match in _WORD.finditer(original):
+        word = match.group(0)
+        if len(word) >= 2 and word.isupper():
+            chars[match.start():match.end()] = word
+        else:
+            for offset, char in enumerate(word[1:], 1):
+                if char.isupper():
+                    chars[match.start() + offset] = char
+    return "".join(chars)
 
 
 def _same_length_case(char: str) -> bool:
