@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 import spacy
+from spacy.tokens import Span
 
 from eventwire.nlp.dateline import AGENCIES, find_dateline, opening_dateline, token_in_dateline
 
@@ -206,6 +207,19 @@ def test_token_in_dateline() -> None:
     lower = nlp("kyiv, ukraine, may 3 (ap) -- russian drones struck.")
     assert [t.text for t in lower if token_in_dateline(t)] == ["kyiv", ",", "ukraine", ",", "may", "3", "(", "ap",
                                                                 ")", "--"]
+
+
+def test_token_in_dateline_takes_the_parse_entities_as_word_for_a_place() -> None:
+    nlp = spacy.blank("en")
+    for text, label, inside in (("Washington — The Senate voted.", "GPE", ["Washington", "—"]),
+                                ("kabul — taliban fighters attacked.", "GPE", ["kabul", "—"]),
+                                ("Washington — The Senate voted.", "PERSON", []),
+                                ("US — which has troops — agreed.", "GPE", [])):
+        doc = nlp(text)
+        doc.ents = [Span(doc, 0, 1, label=label)]
+        assert [t.text for t in doc if token_in_dateline(t)] == inside, text
+    doc = nlp("EU — The bloc agreed.")
+    assert [t.text for t in doc if token_in_dateline(t, is_place=lambda name: name == "EU")] == ["EU", "—"]
 
 
 def test_agency_list_is_read_from_its_data_file() -> None:

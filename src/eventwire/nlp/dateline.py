@@ -64,6 +64,8 @@ AGENCIES: frozenset[str] = _WORDS["outlet"]
 _NOT_PLACE = _WORDS["not-place"]
 _PARTICLES = NAME_PARTICLES | _WORDS["particle"]
 
+# Entity labels of the parse that vouch for a place (token_in_dateline).
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _MAX_PLACE_WORDS = 4
 _MAX_PLACE_CHARS = 40
 _MAX_REGION_WORDS = 5
@@ -226,9 +228,21 @@ def line_start(text: str, index: int) -> int:
 
 
 def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bool:
-    """Whether a token lies inside the dateline opening its line ("ISTANBUL" in "ISTANBUL — Ukraine and ...")."""
-    text = token.doc.text
-    found = find_dateline(text, line_start(text, token.idx), is_place=is_place)
+    """Whether a token lies inside the dateline opening its line ("ISTANBUL" in "ISTANBUL — Ukraine and ...").
+
+    Without ``is_place``, the parse's entities confirm a place the line alone cannot: every token of it in a
+    GPE, LOC or FAC entity ("Washington — The Senate ...", "kabul — taliban fighters ...").
+    """
+    doc = token.doc
+    text = doc.text
+    start = line_start(text, token.idx)
+
+    def recognised(name: str) -> bool:
+        at = text.find(name, start)
+        span = doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
+        return span is not None and all(t.ent_type_ in _PLACE_LABELS for t in span)
+
+    found = find_dateline(text, start, is_place=is_place or recognised)
     return found is not None and found.contains(token.idx, token.idx + len(token.text))
 
 
