@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, build_db, chromium, live_server
+from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, build_db, served
 
 pytestmark = pytest.mark.browser
 
@@ -21,37 +21,14 @@ README_SCREENSHOT = REPO / "docs" / "screenshot.png"
 if not CHROMIUM.exists():
     pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
+# `browser` and `page` (no request leaves the server, no script error, no dialog) come from conftest.py.
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
-    build_db(db)
-    with live_server(db) as live:
+    with served(tmp_path_factory, "browser", build_db) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched  # type: ignore[misc]
-
-
-@pytest.fixture
-def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    # Every request must go to this server: the UI works offline, with no CDN.
-    foreign: list[str] = []
-    context.on("request", lambda request: None if request.url.startswith(server.url) else foreign.append(request.url))
-    errors: list[str] = []
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("dialog", lambda dialog: errors.append(f"dialog opened: {dialog.message}"))
-    yield tab
-    context.close()
-    assert foreign == []
-    assert errors == []
 
 
 def shoot(page: Page, name: str) -> Path:

@@ -12,41 +12,27 @@ import pytest
 from eventwire.store import Store
 from eventwire.store.aggregate import refresh_derived
 from support.magnitudes import ARTICLES
-from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
+from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, served
 
 pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists():
     pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db: Path = tmp_path_factory.mktemp("magnitudes-browser") / "m.duckdb"
+def _build(db: Path) -> None:
     with Store(db) as store:
         store.write_batch(ARTICLES)
         refresh_derived(store.con)
-    with live_server(db) as live:
-        yield live
 
 
+# `browser` and `page` (no request leaves the server, no script error, no dialog) come from conftest.py.
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched  # type: ignore[misc]
-
-
-@pytest.fixture
-def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert errors == []
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with served(tmp_path_factory, "magnitudes-browser", _build) as live:
+        yield live
 
 
 def test_clicking_a_figure_shows_the_event_record(page: Page) -> None:

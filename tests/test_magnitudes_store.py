@@ -124,13 +124,7 @@ def test_cli_min_killed(db: Path) -> None:
 @pytest.fixture(scope="module")
 def server(db: Path) -> Iterator[LiveServer]:
     with live_server(db) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as http:
-        yield http
+        yield live  # `client`, on this server, comes from conftest.py
 
 
 def test_api_min_killed(client: httpx.Client) -> None:

@@ -21,23 +21,16 @@ import pytest
 
 from eventwire.web import api as web_api
 from support.hostile import build_hostile_db
-from support.web import LiveServer, build_db, live_server
+from support.web import LiveServer, build_db, live_server, served
 
 TOKEN = "Tk-9f3a1c7e5b2d4a6f8e0c1b3d5f7a9c2e"  # distinctive, so a leak in a log is unambiguous
 
 
+# `client`, on this server, comes from conftest.py.
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("security") / "security.duckdb"
-    build_hostile_db(db)
-    with live_server(db, token=TOKEN) as live:
+    with served(tmp_path_factory, "security", build_hostile_db, token=TOKEN) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as http:
-        yield http
 
 
 def counts(client: httpx.Client) -> dict[str, int]:

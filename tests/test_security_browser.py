@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from support.hostile import build_hostile_db, hostile_everything, payload
-from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, chromium, live_server
+from support.web import CHROMIUM, CHROMIUM_MISSING, LiveServer, served
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 if not CHROMIUM.exists():
     pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 ARTICLE = hostile_everything()
 KB_KEY = ARTICLE.actors[0].kb_id or ""
@@ -37,29 +38,16 @@ PAGES = [
 ]
 
 
+# `browser` and `page` (no request leaves the server, no script error, no dialog) come from conftest.py.
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("xss") / "xss.duckdb"
-    build_hostile_db(db)
-    with live_server(db) as live:
+    with served(tmp_path_factory, "xss", build_hostile_db) as live:
         yield live
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched  # type: ignore[misc]
-
-
-@pytest.fixture
-def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.url, bypass_csp=True, java_script_enabled=True)
-    tab = context.new_page()
-    dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    yield tab
-    context.close()
-    assert dialogs == []
+def browser_context() -> dict[str, Any]:
+    return {"bypass_csp": True, "java_script_enabled": True}
 
 
 def assert_clean(page: Page, where: str) -> None:

@@ -25,24 +25,18 @@ from support.web import (
     build_db,
     eventwire_command,
     live_server,
+    served,
     talks_article,
 )
 
 TOKEN = "s3cret-token-for-tests"
 
 
+# `client`, on this server, comes from conftest.py.
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("web") / "web.duckdb"
-    build_db(db)
-    with live_server(db, token=TOKEN) as live:
+    with served(tmp_path_factory, "web", build_db, token=TOKEN) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as http:
-        yield http
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 from eventwire.model import Actor, Article, Event, Party, Quote, Span
 from eventwire.store import Store
@@ -191,6 +192,17 @@ def live_server(db: Path, token: str | None = None, ready_timeout: float = 60) -
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def served(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object],
+           token: str | None = None) -> Iterator[LiveServer]:
+    """:func:`live_server` on a database that ``build`` writes into a fresh temporary directory: the body of a
+    test module's ``server`` fixture."""
+    db = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
+    build(db)
+    with live_server(db, token=token) as live:
+        yield live
 
 
 # Debian's Chromium, driven by Playwright; the flags keep it off the network and quiet as root.
