@@ -160,6 +160,12 @@ def test_lower_case_title_between_a_title_word_and_a_name_is_not_a_given_name(pi
     assert restored == "Colombia's government accused Venezuela of sheltering rebels."
 
 
+def test_full_stop_of_an_acronym_or_a_title_starts_no_sentence_in_lower_case(pipeline: Pipeline) -> None:
+    restored = restorer(pipeline.nlp).restore(
+        "a roadside bomb killed one u.s. soldier near kirkuk, gen. omar said. the u.n. said no.")
+    assert restored == "A roadside bomb killed one U.S. soldier near Kirkuk, gen. Omar said. The U.N. said no."
+
+
 def test_hard_line_breaks_stay_inside_the_sentence(pipeline: Pipeline) -> None:
     text = " ".join(sentence for sentence, _ in SENTENCES[:4])
     flat = pipeline.nlp(text)

@@ -302,7 +302,12 @@ def robustness(records: list[dict[str, Any]], clean: list[Article], pipeline: An
     result: dict[str, Any] = {}
     for name in names:
         texts = [apply(name, str(r["text"])) for r in records]
-        articles = list(pipeline.pipe(_articles(records, texts)))
+        # A text the transform leaves alone keeps its clean annotation (the pipeline is deterministic).
+        changed = [i for i, (t, r) in enumerate(zip(texts, records, strict=True)) if t != str(r["text"])]
+        articles = list(clean)
+        redone = pipeline.pipe(_articles([records[i] for i in changed], [texts[i] for i in changed]))
+        for index, article in zip(changed, redone, strict=True):
+            articles[index] = article
         scored = score_parts(records, articles)
         same = [_same_top(top_event(a.events), top_event(b.events)) for a, b in zip(clean, articles, strict=True)]
         parts: dict[str, Any] = {}
@@ -321,8 +326,7 @@ def robustness(records: list[dict[str, Any]], clean: list[Article], pipeline: An
                 kept = [s[index] for s in chosen if s[index] is not None]
                 figures[f"same_{side}"] = round(sum(kept) / len(kept), 3) if kept else None
             parts[part] = figures
-        result[name] = {"changed": sum(t != str(r["text"]) for t, r in zip(texts, records, strict=True)),
-                        "parts": parts}
+        result[name] = {"changed": len(changed), "parts": parts}
     return result
 
 

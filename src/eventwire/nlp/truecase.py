@@ -72,6 +72,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*(?P<first>[^\W\d_])")
 _DOTTED_ACRONYM = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}")
+_ABBREVIATION = re.compile(r"(?<![\w.])([^\W\d_]{2,6})\.(?=\s)")
 
 
 def _data_words(name: str) -> frozenset[str]:
@@ -257,13 +258,16 @@ class CaseRestorer:
             if not chars[match.start()].isupper() or chars[following.start()].isupper() or len(word) < 3 or \
                     named[following.start()] or word in self.title_words or self.english.ordinary_form(word):
                 continue
-            if (gap == " " and match.group(0) in self.given_names) or (gap == "-" and not self.english.known(word)):
+            if (gap == " " and match.group(0) in self.given_names) or gap == "-":
                 _capitalise(chars, following.start())
         for match in _DOTTED_ACRONYM.finditer(lower):
             for i in range(match.start(), match.end()):
                 chars[i] = _upper(chars[i])
+        stops = _abbreviation_stops(lower)
         for match in _SENTENCE_START.finditer(lower):
             opener = lower[match.start():match.start("first")]
+            if match.start() in stops:
+                continue  # "u.s. soldiers", "gen. ali": the full stop of an abbreviation ends no sentence
             # A hard line break inside a sentence starts no sentence ("sent the\ntroops").
             if opener.count("\n") == 1 and not any(c in ".!?" for c in opener) and \
                     line_continues(lower, match.start() + opener.index("\n")):
@@ -306,6 +310,21 @@ class CaseRestorer:
         before = lower[:start].rstrip()
         opens_clause = not before or before[-1] in ",;:.!?(" or before.rsplit(None, 1)[-1] in _CLAUSE_OPENERS
         return third_person and opens_clause
+
+
+def _abbreviation_stops(lower: str) -> set[int]:
+    """Offsets of the full stops that end a dotted acronym ("u.s.") or an abbreviation before a name ("gen.")."""
+    stops = {match.end() - 1 for match in _DOTTED_ACRONYM.finditer(lower)}
+    for match in _ABBREVIATION.finditer(lower):
+        if match.group(1) in _abbreviations():
+            stops.add(match.end() - 1)
+    return stops
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    """Abbreviated titles and ranks whose full stop ends no sentence (``data/title_abbreviations.txt``)."""
+    return _data_words("title_abbreviations.txt")
 
 
 def _keep_marked_capitals(original: str, restored: str) -> str:
