@@ -21,6 +21,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
+from eventwire import Pipeline
+from eventwire.model import Article
 from eventwire.nlp.dateline import AGENCIES, find_dateline, opening_dateline, token_in_dateline
 
 Parts = tuple[str | None, str | None, str | None, str | None, str | None]
@@ -224,3 +226,13 @@ def test_token_in_dateline_takes_the_parse_entities_as_word_for_a_place() -> Non
 
 def test_agency_list_is_read_from_its_data_file() -> None:
     assert {"ap", "reuters", "xinhua", "afp"} <= AGENCIES
+
+
+@pytest.mark.parametrize("text", ["WASHINGTON — Rebels fired two missiles at a ship, the US military said.",
+                                  "Kabul — Taliban fighters attacked a checkpoint in the north, officials said.",
+                                  "kabul — taliban fighters attacked a checkpoint in the north, officials said."])
+def test_indirect_quote_content_starts_after_the_dateline(pipeline: Pipeline, text: str) -> None:
+    # None of the three had its dateline skipped by the quotes stage's own pattern (a comma part or an outlet was
+    # needed); the parse vouches for the title- and lower-case places.
+    article = pipeline(Article(id="d", text=text, published="2024-05-03"))
+    assert [q.text for q in article.quotes] == [text[text.index("—") + 2:text.rindex(",")]]

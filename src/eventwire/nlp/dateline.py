@@ -10,7 +10,8 @@ a separator before the story's first sentence::
 
 :func:`find_dateline` reads one line and returns a :class:`Dateline` with the character span of each part;
 :func:`opening_dateline` finds the first dateline among the lines opening a text; :func:`token_in_dateline` tells
-a parse-based stage whether a token lies inside the dateline of its line.
+a parse-based stage whether a token lies inside the dateline of its line, and :func:`entity_places` lets the parse's
+place entities vouch for a place.
 
 How a line is judged (upper, title and lower case alike; the dashes of unrepaired mojibake count as dashes):
 
@@ -39,7 +40,7 @@ from eventwire.nlp.english import NAME_PARTICLES
 from eventwire.time import MONTHS, WEEKDAYS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 Case = Literal["upper", "title", "lower"]
 PlaceCheck = Callable[[str], bool]
@@ -233,17 +234,23 @@ def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bo
     Without ``is_place``, the parse's entities confirm a place the line alone cannot: every token of it in a
     GPE, LOC or FAC entity ("Washington — The Senate ...", "kabul — taliban fighters ...").
     """
-    doc = token.doc
-    text = doc.text
+    text = token.doc.text
     start = line_start(text, token.idx)
+    found = find_dateline(text, start, is_place=is_place or entity_places(token.doc, start))
+    return found is not None and found.contains(token.idx, token.idx + len(token.text))
+
+
+def entity_places(doc: Doc, start: int) -> PlaceCheck:
+    """An ``is_place`` for the line of ``doc`` starting at ``start``: the parse vouches for a place when every
+    token of it is in a GPE, LOC or FAC entity."""
+    text = doc.text
 
     def recognised(name: str) -> bool:
         at = text.find(name, start)
         span = doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
         return span is not None and all(t.ent_type_ in _PLACE_LABELS for t in span)
 
-    found = find_dateline(text, start, is_place=is_place or recognised)
-    return found is not None and found.contains(token.idx, token.idx + len(token.text))
+    return recognised
 
 
 def _case_of(word: str) -> Case | None:

@@ -13,7 +13,7 @@ import re
 
 from spacy.tokens import Token
 
-from eventwire.nlp.dateline import find_dateline
+from eventwire.nlp.dateline import entity_places, find_dateline
 from eventwire.quotes.marks import MarkedQuote
 from eventwire.quotes.speakers import SUBJECT_DEPS, _Candidate
 
@@ -105,7 +105,7 @@ class IndirectQuotes:
         """Content never starts with a dateline ("ADEN, January 16, 2024 (Gulf Wire) — ")."""
         if start != self.lines[self.line_of(start)][0]:
             return start
-        found = find_dateline(self.text, start)
+        found = find_dateline(self.text, start, is_place=entity_places(self.doc, start))
         return found.body if found is not None and found.body <= end else start
 
     def clause_span(self, heads: list[Token], line: int, cue: Token) -> tuple[int, int] | None:
