@@ -16,32 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
+import sys
 from pathlib import Path
 
-from eventwire.events.magnitudes import MagnitudeStage
-from eventwire.ingest import read_inputs
-from eventwire.model import Article
-from eventwire.nlp import parse_many
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_costs import ROOT, articles_of, news_texts, pipeline_seconds, stage_seconds
+
 from eventwire.pipeline import Pipeline, PipelineConfig
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 GOLD = ROOT / "tests" / "gold" / "magnitudes" / "magnitudes.jsonl"
-
-
-def news(limit: int) -> list[str]:
-    found = [a.text for a in read_inputs([str(ROOT / "src" / "eventwire" / "data" / "sample")])
-             if isinstance(a, Article)]
-    iraq = SHARED / "corpus" / "iraq-us-presence.txt"
-    if iraq.exists():
-        found.append(iraq.read_text(encoding="utf-8"))
-    geovirus = SHARED / "eval" / "GeoVirus.xml"
-    if geovirus.exists():
-        from eventwire.eval.places import read_geovirus
-
-        found.extend(g.text for g in read_geovirus(geovirus)[0])
-    return found[:limit]
+PUBLISHED = "2024-01-01"
 
 
 def conflict(limit: int) -> list[str]:
@@ -49,27 +33,10 @@ def conflict(limit: int) -> list[str]:
     return [" ".join(snippets[i:i + 8]) for i in range(0, len(snippets), 8)][:limit]
 
 
-def pipeline_time(pipeline: Pipeline, corpus: list[str]) -> float:
-    articles = [Article(id=str(i), text=t, published="2024-01-01") for i, t in enumerate(corpus)]
-    start = time.process_time()
-    pipeline.annotate_batch(articles)
-    return time.process_time() - start
-
-
 def stage_time(pipeline: Pipeline, corpus: list[str]) -> tuple[float, int]:
     """Seconds the magnitudes stage takes on articles the earlier stages have annotated, and magnitudes found."""
-    articles = [Article(id=str(i), text=t, published="2024-01-01") for i, t in enumerate(corpus)]
-    docs = parse_many(pipeline.nlp, corpus)
-    names = [s.name for s in pipeline.stages]
-    earlier = pipeline.stages[:names.index("magnitudes")]
-    for article, doc in zip(articles, docs, strict=True):
-        for stage in earlier:
-            stage(article, doc)
-    magnitudes = MagnitudeStage.from_config(pipeline.config)
-    start = time.process_time()
-    for article, doc in zip(articles, docs, strict=True):
-        magnitudes(article, doc)
-    spent = time.process_time() - start
+    articles = articles_of(corpus, PUBLISHED)
+    spent = stage_seconds(pipeline, articles)["magnitudes"]
     return spent, sum(len(e.magnitudes) for a in articles for e in a.events)
 
 
@@ -80,9 +47,9 @@ def main() -> None:
     args = parser.parse_args()
 
     pipeline = Pipeline(PipelineConfig())
-    pipeline_time(pipeline, news(3))  # warm-up: loads every stage's tables
-    for name, corpus in (("news", news(args.articles)), ("conflict", conflict(args.articles))):
-        whole = min(pipeline_time(pipeline, corpus) for _ in range(args.repeat))
+    pipeline_seconds(pipeline, news_texts(3), PUBLISHED)  # warm-up: loads every stage's tables
+    for name, corpus in (("news", news_texts(args.articles)), ("conflict", conflict(args.articles))):
+        whole = min(pipeline_seconds(pipeline, corpus, PUBLISHED) for _ in range(args.repeat))
         alone, found = min(stage_time(pipeline, corpus) for _ in range(args.repeat))
         characters = sum(len(t) for t in corpus)
         print(f"{name}: {len(corpus)} texts, {characters:,} characters, {found} magnitudes; pipeline {whole:.2f} s, "

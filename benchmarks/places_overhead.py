@@ -18,13 +18,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_costs import articles_of, stage_seconds
+
 from eventwire.eval.places import read_geovirus
-from eventwire.model import Article
-from eventwire.nlp import parse_many
 from eventwire.pipeline import Pipeline, PipelineConfig
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -54,17 +53,7 @@ def gazetteer_load(cache_dir: str) -> tuple[float, float, int, int, int]:
 
 def account(pipeline: Pipeline, corpus: list[str]) -> dict[str, float]:
     """CPU seconds spent parsing and in each stage over ``corpus``."""
-    spent: dict[str, float] = defaultdict(float)
-    articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
-    start = time.process_time()
-    docs = parse_many(pipeline.nlp, [a.text for a in articles])
-    spent["parse"] += time.process_time() - start
-    for article, doc in zip(articles, docs, strict=True):
-        for stage in pipeline.stages:
-            start = time.process_time()
-            stage(article, doc)
-            spent[stage.name] += time.process_time() - start
-    return spent
+    return stage_seconds(pipeline, articles_of(corpus))
 
 
 def main() -> None:

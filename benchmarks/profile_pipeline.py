@@ -21,11 +21,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_costs import stage_seconds
 from synthetic_news import generate
 
 from eventwire.engines.local import run_local
 from eventwire.model import Article
-from eventwire.nlp import load_nlp, parse_many
+from eventwire.nlp import load_nlp
 from eventwire.pipeline import Pipeline, PipelineConfig
 
 
@@ -35,17 +36,8 @@ def articles(count: int, words: int, seed: int = 1) -> list[Article]:
 
 
 def per_stage(pipeline: Pipeline, batch: list[Article]) -> dict[str, float]:
-    """Seconds spent parsing and in each stage over ``batch`` (one process)."""
-    costs: dict[str, float] = {}
-    start = time.perf_counter()
-    docs = parse_many(pipeline.nlp, [a.text for a in batch], batch_size=pipeline.config.batch_size)
-    costs["parse (spaCy)"] = time.perf_counter() - start
-    for stage in pipeline.stages:
-        start = time.perf_counter()
-        for article, doc in zip(batch, docs, strict=True):
-            stage(article, doc)
-        costs[stage.name] = time.perf_counter() - start
-    return costs
+    """Seconds (wall clock) spent parsing and in each stage over ``batch`` (one process)."""
+    return stage_seconds(pipeline, batch, clock=time.perf_counter)
 
 
 def bare_spacy(texts: list[str], processes: int) -> float:

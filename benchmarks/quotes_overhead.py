@@ -20,55 +20,24 @@ the machine does not count; wall-clock totals on busy shared cores varied by
 from __future__ import annotations
 
 import argparse
-import time
+import sys
 from pathlib import Path
 
-from eventwire.ingest import read_inputs
-from eventwire.model import Article
-from eventwire.nlp import parse_many
-from eventwire.pipeline import Pipeline, PipelineConfig
-from eventwire.quotes import QuoteStage
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_costs import ROOT, articles_of, news_texts, pipeline_seconds, stage_seconds
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from eventwire.pipeline import Pipeline, PipelineConfig
 
 
 def texts(limit: int) -> list[str]:
-    found = [a.text for a in read_inputs([str(ROOT / "src" / "eventwire" / "data" / "sample")])
-             if isinstance(a, Article)]
     gold = ROOT / "tests" / "gold" / "quotes"
-    found.extend(p.read_text(encoding="utf-8") for p in sorted(gold.glob("202[56]-*.txt")))
-    iraq = SHARED / "corpus" / "iraq-us-presence.txt"
-    if iraq.exists():
-        found.append(iraq.read_text(encoding="utf-8"))
-    geovirus = SHARED / "eval" / "GeoVirus.xml"
-    if geovirus.exists():
-        from eventwire.eval.places import read_geovirus
-
-        found.extend(g.text for g in read_geovirus(geovirus)[0])
-    return found[:limit]
-
-
-def run(pipeline: Pipeline, corpus: list[str]) -> float:
-    articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
-    start = time.process_time()
-    pipeline.annotate_batch(articles)
-    return time.process_time() - start
+    return news_texts(limit, (p.read_text(encoding="utf-8") for p in sorted(gold.glob("202[56]-*.txt"))))
 
 
 def stage_alone(pipeline: Pipeline, corpus: list[str]) -> tuple[float, int]:
     """Seconds the quotes stage takes on articles already parsed and annotated by the earlier stages."""
-    articles = [Article(id=str(i), text=t) for i, t in enumerate(corpus)]
-    docs = parse_many(pipeline.nlp, corpus)
-    earlier = [s for s in pipeline.stages if s.name != "quotes"]
-    for article, doc in zip(articles, docs, strict=True):
-        for stage in earlier:
-            stage(article, doc)
-    quotes = QuoteStage.from_config(pipeline.config)
-    start = time.process_time()
-    for article, doc in zip(articles, docs, strict=True):
-        quotes(article, doc)
-    return time.process_time() - start, sum(len(a.quotes) for a in articles)
+    articles = articles_of(corpus)
+    return stage_seconds(pipeline, articles)["quotes"], sum(len(a.quotes) for a in articles)
 
 
 def main() -> None:
@@ -80,12 +49,12 @@ def main() -> None:
     corpus = texts(args.articles)
     with_quotes = Pipeline(PipelineConfig())
     without = Pipeline(PipelineConfig(disabled=("quotes",)), nlp=with_quotes.nlp)
-    run(with_quotes, corpus[:5])  # warm-up: loads every stage's tables
-    run(without, corpus[:5])
+    pipeline_seconds(with_quotes, corpus[:5])  # warm-up: loads every stage's tables
+    pipeline_seconds(without, corpus[:5])
     timings: dict[str, list[float]] = {"with quotes": [], "without quotes": []}
     for _ in range(args.repeat):
-        timings["without quotes"].append(run(without, corpus))
-        timings["with quotes"].append(run(with_quotes, corpus))
+        timings["without quotes"].append(pipeline_seconds(without, corpus))
+        timings["with quotes"].append(pipeline_seconds(with_quotes, corpus))
     best = {name: min(values) for name, values in timings.items()}
     chars = sum(len(t) for t in corpus)
     print(f"{len(corpus)} articles, {chars} characters, stages: {', '.join(with_quotes.stage_names)}")
