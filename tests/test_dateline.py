@@ -137,6 +137,14 @@ TABLE: list[tuple[str, str, Parts | None]] = [
      None),
     ('By Jane Doe, Reuters — The talks resumed on Monday.', 'P',
      None),
+    ('NEW YORK, May 3, 2024 /PRNewswire/ -- Acme Corp. announced a new plant in Ohio.', 'QPE',
+     ('NEW YORK', None, 'May 3, 2024', 'PRNewswire', '--')),
+    ('Bogota, May 3 (EFE).- Colombian troops clashed with rebels near the border.', '',
+     ('Bogota', None, 'May 3', 'EFE', '.-')),
+    ('(CNN) — A powerful storm battered the coast overnight.', 'P',
+     (None, None, None, 'CNN', '—')),
+    ('WASHINGTON, D.C. — The House passed the bill late on Friday.', 'QPE',
+     ('WASHINGTON', 'D.C.', None, None, '—')),
 ]
 
 

@@ -90,11 +90,15 @@ _DATE = re.compile(
     rf"|(?P<iso>{_YEAR}-\d\d-\d\d)(?![\w])"
     rf"|{_WEEKDAY}(?![\w])",
     re.IGNORECASE)
+_LAST_WORD = re.compile(r"[^\W\d_]+")
 _COMMA = re.compile(rf"{_SPACE}*,{_SPACE}*")
-# "(AP)", "(Al-Rafidain News, translated)": the outlet is the name before a comma.
-_OUTLET = re.compile(rf"{_SPACE}*\({_SPACE}*(?P<outlet>[^(),\n]*[^(),\s])?{_SPACE}*(?:,[^()\n]{{0,40}})?\)")
-# Dashes (also as UTF-8 read as Windows-1252: "â€”", "â€“"), a double hyphen, a hyphen, a colon.
-_SEPARATOR = re.compile(rf"(?P<before>{_SPACE}*)(?P<sep>—|–|―|‒|--+|â€”|â€“|â€\"|-|:)(?P<after>{_SPACE}*)")
+# "(AP)", "(Al-Rafidain News, translated)": the outlet is the name before a comma. Press-release wires write it
+# between slashes ("NEW YORK, May 3, 2024 /PRNewswire/ --").
+_OUTLET = re.compile(rf"{_SPACE}*\({_SPACE}*(?P<outlet>[^(),\n]*[^(),\s])?{_SPACE}*(?:,[^()\n]{{0,40}})?\)"
+                     rf"|{_SPACE}+/(?P<wire>[^\W\d_][^/\n]{{1,40}}?)/")
+# Dashes (also as UTF-8 read as Windows-1252: "â€”", "â€“"), a double hyphen, a hyphen, a colon; after the
+# outlet's parenthesis a full stop may come first ("(EFE).-").
+_SEPARATOR = re.compile(rf"(?P<before>{_SPACE}*)(?P<sep>\.?(?:—|–)|\.-|―|‒|--+|â€”|â€“|â€\"|-|:)(?P<after>{_SPACE}*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +151,8 @@ def find_dateline(text: str, start: int = 0, *, is_place: PlaceCheck | None = No
     line_end = len(text) if newline < 0 else newline
     first = _skip_spaces(text, start, line_end)
     place = _run(text, first, line_end, _MAX_PLACE_WORDS)
+    if place is not None and text[place[0][1] - 1] == "." and len(_LAST_WORD.findall(text, *place[0])[-1]) > 3:
+        place = (place[0][0], place[0][1] - 1), place[1]  # "KABUL.-": the full stop is the separator's ("ST." keeps it)
     pos = first
     regions: list[tuple[int, int]] = []
     date_span: tuple[int, int] | None = None
@@ -166,8 +172,9 @@ def find_dateline(text: str, start: int = 0, *, is_place: PlaceCheck | None = No
             pos = region[0][1]
     outlet_span: tuple[int, int] | None = None
     outlet = _OUTLET.match(text, pos, line_end)
-    if outlet is not None and outlet["outlet"] and len(outlet["outlet"]) >= 2:
-        outlet_span, pos = outlet.span("outlet"), outlet.end()
+    name = "outlet" if outlet is not None and outlet["outlet"] else "wire"
+    if outlet is not None and outlet[name] and len(outlet[name]) >= 2:
+        outlet_span, pos = outlet.span(name), outlet.end()
     outlet_text = text[outlet_span[0]:outlet_span[1]] if outlet_span else ""
     agency = outlet_text.casefold() in AGENCIES
     if place is not None:
