@@ -8,7 +8,7 @@ as JSON, otherwise it is printed as a table.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +29,13 @@ ModelOption = Annotated[str | None, typer.Option("--model", help="spaCy pipeline
 
 def _print_json(report: dict[str, Any]) -> None:
     typer.echo(json.dumps(report, indent=2))
+
+
+def _print_report(report: dict[str, Any], output_format: ReportFormat, render: Callable[[dict[str, Any]], str]) -> None:
+    """The report as JSON (``--format json``), or as the text its module renders."""
+    if output_format is ReportFormat.json:
+        return _print_json(report)
+    typer.echo(render(report))
 
 
 def _print_scores(title: str, key_columns: tuple[str, ...], rows: Iterable[tuple[tuple[str, ...], dict[str, Any]]],
@@ -144,9 +151,7 @@ def plover_gsr_command(
         raise typer.BadParameter(str(exc), param_hint="--transform") from exc
     report = evaluate([Path(g) for g in gold], Pipeline(PipelineConfig(model=model, event_model=not no_model)),
                       part=part, transforms=transforms)
-    if output_format is ReportFormat.json:
-        return _print_json(report)
-    typer.echo(render(report))
+    _print_report(report, output_format, render)
 
 
 @eval_app.command("petr")
@@ -164,8 +169,7 @@ def petr_command(
     report = evaluate(records, dictionaries, model=model, require_dyad=not allow_missing_target)
     if output_format is ReportFormat.json:
         report.pop("details")
-        return _print_json(report)
-    typer.echo(format_report(report))
+    _print_report(report, output_format, format_report)
 
 
 @eval_app.command("entities")
@@ -192,10 +196,7 @@ def coverage_command(output_format: FormatOption = ReportFormat.table) -> None:
     """Ontology coverage of the event lexicon: CAMEO codes and PLOVER types/modes with no trigger sense."""
     from eventwire.eval.coverage import coverage, render
 
-    report = coverage()
-    if output_format is ReportFormat.json:
-        return _print_json(report)
-    typer.echo(render(report))
+    _print_report(coverage(), output_format, render)
 
 
 @eval_app.command("magnitudes")
@@ -212,8 +213,9 @@ def magnitudes_command(
     report = evaluate(gold, model=model)
     if not errors:
         report.pop("tuning_errors")
-    if output_format is ReportFormat.json:
-        return _print_json(report)
-    typer.echo(render(report))
-    for error in report.get("tuning_errors", []):
-        typer.echo(f"{error['id']}: gold {error['gold']} predicted {error['predicted']}: {error['text']}")
+
+    def with_errors(report: dict[str, Any]) -> str:
+        return "\n".join([render(report), *(f"{e['id']}: gold {e['gold']} predicted {e['predicted']}: {e['text']}"
+                                             for e in report.get("tuning_errors", []))])
+
+    _print_report(report, output_format, with_errors)
