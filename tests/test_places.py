@@ -206,16 +206,23 @@ def _event(text: str, trigger: str, sentence_of: str, event_type: str = "ASSAULT
                  sentence=(sentence_start, sentence_start + len(sentence_of)))
 
 
-def test_event_location_from_its_sentence(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
-    text = ("Officials in Baghdad spoke on Monday. In 2014, gunmen stormed Mosul as soldiers fled. "
-            "Troops clashed with militants near Kirkuk, officials in Baghdad said.")
+def located(nlp, stage: PlaceStage, text: str, *events: Event,  # type: ignore[no-untyped-def]
+            locator: EventLocationStage | None = None) -> Article:
+    """``text`` through the places stage, then its ``events`` through the event-location stage."""
     doc = nlp(text)
     article = Article(id="t", text=text)
     stage(article, doc)
+    article.events = list(events)
+    (locator or EventLocationStage())(article, doc)
+    return article
+
+
+def test_event_location_from_its_sentence(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
+    text = ("Officials in Baghdad spoke on Monday. In 2014, gunmen stormed Mosul as soldiers fled. "
+            "Troops clashed with militants near Kirkuk, officials in Baghdad said.")
     stormed = _event(text, "stormed", "In 2014, gunmen stormed Mosul as soldiers fled.")
     clashed = _event(text, "clashed", "Troops clashed with militants near Kirkuk, officials in Baghdad said.")
-    article.events = [stormed, clashed]
-    EventLocationStage()(article, doc)
+    article = located(nlp, stage, text, stormed, clashed)
     assert stormed.location is not None and stormed.location.name == "Mosul"
     assert clashed.location is not None and clashed.location.name == "Kirkuk"
     # The event gets a copy: editing it leaves article.places alone.
@@ -227,26 +234,18 @@ def test_event_location_never_borrowed_from_the_article(nlp, stage: PlaceStage) 
     # names a place or whatever its dateline says.
     text = ("NAIROBI, Kenya (AP) — Protests spread across Kenya. In Kenya, police fired tear gas. "
             "The crowd then attacked a bus.")
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     attacked = _event(text, "attacked", "The crowd then attacked a bus.")
-    article.events = [attacked]
-    EventLocationStage()(article, doc)
+    located(nlp, stage, text, attacked)
     assert attacked.location is None
 
 
 def test_event_location_inherited_through_there_and_the_city(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = ("Protesters marched through Nairobi on Monday. Police fired tear gas in the city. "
             "Militants seized a village in Sagaing region. Soldiers later burned homes there.")
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     fired = _event(text, "fired", "Police fired tear gas in the city.")
     burned = _event(text, "burned", "Soldiers later burned homes there.")
     seized = _event(text, "seized", "Militants seized a village in Sagaing region.")
-    article.events = [fired, burned, seized]
-    EventLocationStage()(article, doc)
+    article = located(nlp, stage, text, fired, burned, seized)
     assert fired.location is not None and fired.location.name == "Nairobi" and fired.location.inherited
     assert burned.location is not None and burned.location.country == "MMR" and burned.location.inherited
     # A place the event's own clause names is not inherited.
@@ -256,27 +255,19 @@ def test_event_location_inherited_through_there_and_the_city(nlp, stage: PlaceSt
 
 def test_event_location_from_elsewhere_in_the_sentence_is_inherited(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = "In Kharkiv, residents queued for water after shells hit a school."
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     hit = _event(text, "hit", text)
-    article.events = [hit]
-    EventLocationStage()(article, doc)
+    located(nlp, stage, text, hit)
     assert hit.location is not None and hit.location.name == "Kharkiv" and hit.location.inherited
 
 
 def test_capitals_and_parties_are_never_event_locations(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = ("Riot police detained dozens of protesters on Rustaveli Avenue. Brussels condemned the crackdown. "
             "Officials held talks with Moscow. Israeli jets struck Beirut overnight.")
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     detained = _event(text, "detained", "Riot police detained dozens of protesters on Rustaveli Avenue.", "COERCE")
     condemned = _event(text, "condemned", "Brussels condemned the crackdown.", "ACCUSE")
     talks = _event(text, "talks", "Officials held talks with Moscow.", "CONSULT")
     struck = _event(text, "struck", "Israeli jets struck Beirut overnight.")
-    article.events = [detained, condemned, talks, struck]
-    EventLocationStage()(article, doc)
+    located(nlp, stage, text, detained, condemned, talks, struck)
     assert detained.location is not None and detained.location.country == "GEO"
     assert not detained.location.inherited
     assert condemned.location is None and talks.location is None
@@ -285,23 +276,15 @@ def test_capitals_and_parties_are_never_event_locations(nlp, stage: PlaceStage) 
 
 def test_event_location_null_when_ambiguous(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = "Talks were held in Oslo. Delegates later went to Geneva. The crowd then attacked a bus."
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     attacked = _event(text, "attacked", "The crowd then attacked a bus.")
-    article.events = [attacked]
-    EventLocationStage()(article, doc)
+    located(nlp, stage, text, attacked)
     assert attacked.location is None
 
 
 def test_event_location_ignores_actor_modifiers(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = "US troops attacked positions in Raqqa."
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     attacked = _event(text, "attacked", text)
-    article.events = [attacked]
-    EventLocationStage.from_config(PipelineConfig())(article, doc)
+    located(nlp, stage, text, attacked, locator=EventLocationStage.from_config(PipelineConfig()))
     assert attacked.location is not None and attacked.location.country == "SYR"
     assert text[attacked.location.start:attacked.location.end] == "Raqqa"
 
@@ -336,10 +319,6 @@ def test_gazetteer_cold_and_warm_start(tmp_path) -> None:  # type: ignore[no-unt
 
 def test_title_of_place_is_no_event_location(nlp, stage: PlaceStage) -> None:  # type: ignore[no-untyped-def]
     text = "Governor JB Pritzker of Illinois praised the police."
-    doc = nlp(text)
-    article = Article(id="t", text=text)
-    stage(article, doc)
     praised = _event(text, "praised", text, "SUPPORT")
-    article.events = [praised]
-    EventLocationStage()(article, doc)
+    located(nlp, stage, text, praised)
     assert praised.location is None
