@@ -153,6 +153,11 @@ def test_title_case_and_capitals_lines_are_parsed_from_restored_case(pipeline: P
     assert restorer(pipeline.nlp).restore(headline.upper()).startswith("Zambia extradites suspected")
     prose = "The head of the United Nations Office for the Coordination of Humanitarian Affairs spoke on Monday."
     assert not needs_restoring(prose)
+    assert not needs_restoring("Joe Biden and Xi Jinping met in Bali on Monday.")
+    # Headline style with the small words in lower case.
+    headline = "Kenya Accuses Somalia of Sheltering Militants After Border Raid"
+    assert restorer(pipeline.nlp).restore(headline) == "Kenya accuses Somalia of sheltering militants after border raid"
+    assert _top(pipeline(headline)) == ("ACCUSE", ["KEN"], ["SOM"])
 
 
 def test_lower_case_title_between_a_title_word_and_a_name_is_not_a_given_name(pipeline: Pipeline) -> None:

@@ -53,6 +53,8 @@ MIN_WORDS = 12
 MIN_CAPS_WORDS = 4
 # At least this share of a Title Case line's words, and of its function words, start with a capital.
 TITLE_SHARE = 0.8
+# A headline in Title Case with its small words in lower case has at most this many words.
+HEADLINE_WORDS = 20
 CITY_POPULATION = 100_000
 BIG_CITY_POPULATION = 1_000_000
 _POS = ("noun", "verb", "adj", "adv")
@@ -104,12 +106,17 @@ def _lower_paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 def title_case(words: list[str]) -> bool:
     """Whether these words are written in Title Case: nearly all start with a capital, function words
-    ("Of", "The", "To") included, which cased prose capitalises only at a sentence start."""
-    capitalised = sum(w[0].isupper() for w in words)
-    if capitalised < TITLE_SHARE * len(words):
+    ("Of", "The", "To") included, which cased prose capitalises only at a sentence start; or, in a line of
+    headline length, every other word does ("Police Arrest 14 in Lahore After Clashes": prose always has a
+    verb or noun in lower case)."""
+    content = [w for w in words if w.lower() not in _TITLE_FUNCTION_WORDS]
+    capitalised = sum(w[0].isupper() for w in content)
+    if not content or capitalised < TITLE_SHARE * len(content):
         return False
     function = [w for w in words[1:] if w.lower() in _TITLE_FUNCTION_WORDS]
-    return len(function) >= 1 and sum(w[0].isupper() for w in function) >= TITLE_SHARE * len(function)
+    if function and sum(w[0].isupper() for w in function) >= TITLE_SHARE * len(function):
+        return True
+    return capitalised == len(content) >= MIN_CAPS_WORDS and len(words) <= HEADLINE_WORDS
 
 
 def mostly_lower(text: str) -> bool:
