@@ -106,7 +106,7 @@ def test_anonymous_us_officials(iraq: Article) -> None:
 
 def test_described_groups_get_country_and_sector(iraq: Article) -> None:
     militants = _actor_of(iraq, "armed militants")
-    assert militants is not None and militants.sector == "UAF" and militants.country is None
+    assert militants is not None and militants.sector == "REB" and militants.country is None
     assert not militants.anonymous
     gunmen = _actor_of(iraq, "gunmen")
     assert gunmen is not None and gunmen.sector == "UAF"

@@ -82,8 +82,8 @@ def test_a_patron_is_no_actor_and_not_the_groups_country(pipeline: Pipeline, tex
     ("Riot police fired tear gas at students in Dhaka.", "students", "EDU"),
     ("Gunmen killed four farmers in Benue state, police said.", "Gunmen", "UAF"),
     ("Gunmen killed four farmers in Benue state, police said.", "four farmers", "AGR"),
-    ("Militants stormed a checkpoint in North Waziristan, the army said.", "Militants", "UAF"),
-    ("Protesters blocked the highway near Cochabamba for a third day.", "Protesters", "OPP"),
+    ("Militants stormed a checkpoint in North Waziristan, the army said.", "Militants", "REB"),
+    ("Protesters blocked the highway near Cochabamba for a third day.", "Protesters", "CVL"),
     ("Security forces opened fire on the crowd in Mandalay, residents said.", "Security forces", "COP"),
     ("Bandits abducted 20 pupils from a school in Kaduna.", "Bandits", "CRM"),
     ("Paramilitary forces were deployed in Srinagar.", "Paramilitary forces", "MIL"),
@@ -202,7 +202,7 @@ def test_possessed_descriptions_belong_to_their_possessor(pipeline: Pipeline) ->
     troops = _actor(_run(pipeline, "Russia said its troops had taken the village of Robotyne."), "its troops")
     assert troops is not None and (troops.country, troops.sector) == ("RUS", "MIL")
     leaders = _actor(_run(pipeline, "Protesters said their leaders had been arrested."), "their leaders")
-    assert leaders is not None and leaders.sector == "OPP"
+    assert leaders is not None and leaders.sector == "CVL"
 
 
 def test_a_place_tagged_as_an_organisation_after_city_of(pipeline: Pipeline) -> None:

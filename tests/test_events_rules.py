@@ -77,7 +77,7 @@ def test_killed_in_police_firing_has_the_police_as_actor(rules: Pipeline) -> Non
     events = code(rules, "Two protesters were killed in police firing in Srinagar, officials said.")
     killing = one(events, "ASSAULT")
     assert [(p.code, p.sector) for p in killing.actor] == [("IND", "COP")]
-    assert [p.sector for p in killing.recipient] == ["OPP"]
+    assert [p.sector for p in killing.recipient] == ["CVL"]
     # "police firing" is how the killing happened, not a second event
     assert len(of_type(events, "ASSAULT")) == 1
 
@@ -243,7 +243,7 @@ def test_both_coders_give_one_code_one_type() -> None:
 
 
 def test_a_sense_whose_type_is_not_its_codes_is_rejected(tmp_path: Path) -> None:
-    for name in ("cameo.tsv", "modality.tsv", "agents.tsv", "weapons.tsv", "grammar.tsv", "intent.tsv",
+    for name in ("cameo.tsv", "modality.tsv", "weapons.tsv", "grammar.tsv", "intent.tsv",
                  "detail.tsv", "nonevents.tsv"):
         (tmp_path / name).write_text((DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "lexicon.tsv").write_text("pos\ttrigger\ttype\tmode\tcameo\tframe\n"

@@ -1,8 +1,9 @@
-"""The agents table: title and role words -> sector, kind of referent and role family.
+"""The actors stage's agents table: title and role words -> sector, kind of referent and role family.
 
-The shipped table is ``data/agents.tsv`` (format in its header); PETRARCH/CAMEO agent dictionaries
-imported with ``eventwire kb import --format petrarch`` add ``agents-*.tsv`` files in the user KB
-directory, in the same format. Phrases are matched on lower-case words or lemmas, longest first.
+The shipped rows are the agent nouns with a type in the shared table (``eventwire.knowledge.agents``,
+``knowledge/data/agent_nouns.tsv``, format in its header); PETRARCH/CAMEO agent dictionaries imported with
+``eventwire kb import --format petrarch`` add ``agents-*.tsv`` files in the user KB directory, with the first
+five fields of that format. Phrases are matched on lower-case words or lemmas, longest first.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from pathlib import Path
 
 from eventwire.actors.kb import DATA_DIR, _data_lines
 from eventwire.errors import DictionaryFormatError
+from eventwire.knowledge.agents import AgentNoun, agent_nouns, read_agent_nouns
 
-AGENT_COLUMNS: tuple[str, ...] = ("phrase", "sector", "type", "role", "title")
-AGENT_TYPES: tuple[str, ...] = ("person", "group", "organization", "modifier")
 # Role families that may stand for one another when a name is checked against the KB.
 _COMPATIBLE: dict[str, frozenset[str]] = {
     "minister": frozenset({"foreign-minister", "defence-minister", "interior-minister", "minister",
@@ -142,47 +142,52 @@ class AgentTable:
         return None
 
 
+def stage_sector(noun: AgentNoun) -> str | None:
+    """The sector the actors stage gives an agent noun of the shared table.
+
+    The shared table uses PLOVER's codes (JRN news media, MED health), but this stage's knowledge base still
+    spells two sectors in CAMEO's: named news outlets are MED (CAMEO's media: ``data/media.tsv`` and the
+    dateline outlets of ``countries.py``), and nothing else may be MED there. So that "the US newspaper" joins
+    "USA Today" (descriptions join the latest named actor of their sector) and MED means one thing in this
+    stage's output, news organisations read as MED and health as CAMEO's HLH, until the knowledge base moves to
+    PLOVER codes.
+    """
+    if noun.sector == "MED":
+        return "HLH"
+    if noun.sector == "JRN" and noun.type == "organization":
+        return "MED"
+    return noun.sector
+
+
+def _agent(noun: AgentNoun, shipped: bool = True) -> Agent | None:
+    """The actors stage's view of an agent noun; None for nouns it makes no actor of (no type). User
+    dictionaries keep the codes they were imported with."""
+    if noun.type is None:
+        return None
+    return Agent(noun.phrase, stage_sector(noun) if shipped else noun.sector, noun.type, noun.role, noun.title)
+
+
 def read_agent_file(path: Path) -> tuple[list[Agent], list[DictionaryFormatError]]:
-    agents: list[Agent] = []
-    errors: list[DictionaryFormatError] = []
-    for number, fields in _data_lines(path):
-        if fields and fields[0] == "phrase":
-            continue
-        if len(fields) != len(AGENT_COLUMNS):
-            errors.append(DictionaryFormatError(str(path), number, f"expected {len(AGENT_COLUMNS)} tab-separated "
-                                                f"fields ({', '.join(AGENT_COLUMNS)}), found {len(fields)}"))
-            continue
-        phrase, sector, kind, role, title = (f.strip() for f in fields)
-        if not phrase:
-            errors.append(DictionaryFormatError(str(path), number, "empty phrase"))
-            continue
-        if kind not in AGENT_TYPES:
-            errors.append(DictionaryFormatError(str(path), number,
-                                                f"type {kind!r} is not one of {', '.join(AGENT_TYPES)}"))
-            continue
-        if title not in ("yes", "no"):
-            errors.append(DictionaryFormatError(str(path), number, f"title must be yes or no, not {title!r}"))
-            continue
-        agents.append(Agent(phrase.lower(), None if sector in ("", "-") else sector, kind,
-                            None if role in ("", "-") else role, title == "yes"))
-    return agents, errors
+    """The agents of a user agent dictionary (``agents-*.tsv``) and a format error for each bad line."""
+    nouns, errors = read_agent_nouns(path)
+    agents = [_agent(noun, shipped=False) for noun in nouns]
+    return [agent for agent in agents if agent is not None], errors
 
 
-def load_agents(user_dirs: Iterable[Path] = (), data_dir: Path = DATA_DIR) -> AgentTable:
-    """The shipped agents table plus ``agents-*.tsv`` files in the user KB directories.
+def load_agents(user_dirs: Iterable[Path] = ()) -> AgentTable:
+    """The shared table's agent nouns with a type, plus ``agents-*.tsv`` files in the user KB directories.
 
     User entries override shipped ones with the same phrase.
     """
-    table = AgentTable()
-    paths = [data_dir / "agents.tsv"]
+    table = AgentTable(agent for agent in map(_agent, agent_nouns()) if agent is not None)
     for directory in user_dirs:
-        if directory.is_dir():
-            paths.extend(sorted(directory.glob("agents-*.tsv")))
-    for path in paths:
-        agents, errors = read_agent_file(path)
-        table.errors.extend(errors)
-        for agent in agents:
-            table.add(agent)
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("agents-*.tsv")):
+            agents, errors = read_agent_file(path)
+            table.errors.extend(errors)
+            for agent in agents:
+                table.add(agent)
     return table
 
 

@@ -274,7 +274,8 @@ def _read_petrarch_actors(path: Path, known_countries: frozenset[str]) -> tuple[
     return list(entities.values()), errors
 
 
-_AGENTS_HEADER = ("# Format: as eventwire/actors/data/agents.tsv (phrase, sector, type, role, title)\n"
+_AGENTS_HEADER = ("# Format: the first five fields of eventwire/knowledge/data/agent_nouns.tsv "
+                  "(phrase, sector, type, role, title)\n"
                   "phrase\tsector\ttype\trole\ttitle\n")
 
 

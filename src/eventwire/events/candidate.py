@@ -15,7 +15,6 @@ from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Party
 # the act they are about, which is not coded as a separate event.
 SPEECH_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN"})
-QUANT = "QUANT"
 # Prepositions whose object can be an event's target when the lexicon frame found none.
 _TARGET_PREPOSITIONS = frozenset({"to", "for", "against", "on", "with", "toward", "towards", "from", "over"})
 

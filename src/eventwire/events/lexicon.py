@@ -1,7 +1,8 @@
-"""The event knowledge: trigger lexicon, CAMEO scores, modality cues and generic actor nouns.
+"""The event knowledge: trigger lexicon, CAMEO scores, modality cues and word classes.
 
 All of it is data under ``eventwire/events/data`` (each file documents its format in its
-header); this module only reads and indexes it. A malformed line raises
+header); this module only reads and indexes it. The generic actor nouns come from the shared agent-noun
+table (:mod:`eventwire.knowledge.agents`). A malformed line raises
 :class:`~eventwire.errors.DictionaryFormatError` with the file and line number.
 """
 
@@ -14,9 +15,13 @@ from pathlib import Path
 
 from eventwire.errors import DictionaryFormatError
 from eventwire.events import cameo
+from eventwire.knowledge.agents import agent_nouns
 from eventwire.model import PLOVER_TYPES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The sector the generic actor nouns give a quantity word ("thousands", "members"): the party is the noun of
+# its "of" phrase.
+QUANT = "QUANT"
 LIGHT = "LIGHT"
 # A sense that codes nothing ("fired 200 workers", "shot a film"): it wins over the trigger's event senses.
 NONE = "NONE"
@@ -189,9 +194,6 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     path = data_dir / "modality.tsv"
     for _number, (cue, kind, where) in _rows(path, 3):
         lexicon.modality[cue.lower()] = (kind, where)
-    path = data_dir / "agents.tsv"
-    for _number, (lemma, sector) in _rows(path, 2):
-        lexicon.agents[lemma.lower()] = sector
     path = data_dir / "weapons.tsv"
     for _number, (word, mode) in _rows(path, 2):
         lexicon.weapons.setdefault(word.lower(), mode)
@@ -199,6 +201,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     for _number, (word, kind) in _rows(data_dir / "grammar.tsv", 2):
         classes.setdefault(kind, set()).add(word.lower())
     lexicon.grammar = {kind: frozenset(words) for kind, words in classes.items()}
+    lexicon.agents = _generic_actor_nouns(lexicon.words("quantity"))
     path = data_dir / "nonevents.tsv"
     for number, (word, kind) in _rows(path, 2):
         if kind not in NONEVENT_CLASSES:
@@ -228,6 +231,14 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         a, r, t, m = (None if v == "-" else v for v in (agree, reject, threaten, mode))
         lexicon.intent[plover] = (a, r, t, m)
     return lexicon
+
+
+def _generic_actor_nouns(quantities: frozenset[str]) -> dict[str, str]:
+    """The party nouns of the shared agent-noun table (knowledge/data/agent_nouns.tsv) -> sector, the fallback
+    when no actor covers a party's noun; quantity words map to QUANT."""
+    nouns = {noun.phrase: noun.sector for noun in agent_nouns() if noun.party and noun.sector}
+    nouns.update(dict.fromkeys(quantities, QUANT))
+    return nouns
 
 
 @lru_cache(maxsize=4)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITIONS, NOMINAL_POS, QUANT
-from eventwire.events.lexicon import Entry, Lexicon
+from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITIONS, NOMINAL_POS
+from eventwire.events.lexicon import QUANT, Entry, Lexicon
 from eventwire.model import Actor, Article, Party
 from eventwire.nlp.english import FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 

@@ -9,13 +9,13 @@ from importlib import resources
 from pathlib import Path
 
 from eventwire.errors import DictionaryFormatError
+from eventwire.knowledge.agents import agent_nouns
 
 DATA = Path(str(resources.files("eventwire.quotes") / "data"))
 
 # A capitalised name (outlet, platform): capitalised words, optionally joined by short function words.
 NAME_PATTERN = r"(?P<name>[A-Z][\w&'’-]*(?:\s+(?:(?:of|the|for|and|de|al|el)\s+)?[A-Z][\w&'’-]*)*)"
 CUE_CLASSES = ("speech", "cognition", "description")
-NOUN_CLASSES = ("source", "outlet", "document", "speaker")
 CUE_NOUN_CLASSES = ("speech", "cognition")
 FRAME_VERB_CLASSES = ("author", "light", "frame")
 
@@ -42,6 +42,7 @@ class Lexicon:
     phrasal_cues: dict[tuple[str, str], str]
     channels: tuple[ChannelPattern, ...]
     anonymity: tuple[re.Pattern[str], ...]
+    # Speaker nouns (lemma) -> source, speaker, outlet or document (knowledge/data/agent_nouns.tsv).
     nouns: dict[str, str]
     # Nominal cues ("claim", "warning") -> class; authorship participles and light verbs (frame_verbs.tsv).
     cue_nouns: dict[str, str]
@@ -127,11 +128,8 @@ def load_lexicon(directory: Path = DATA) -> Lexicon:
             anonymity.append(re.compile(line.strip(), re.IGNORECASE))
         except re.error as exc:
             raise DictionaryFormatError(str(path), number, f"bad regular expression: {exc}") from exc
-    nouns: dict[str, str] = {}
-    path = directory / "source_nouns.tsv"
-    for number, line in _lines(path):
-        key, cls = _classed(path, number, line, NOUN_CLASSES)
-        nouns[key] = cls
+    # Speaker nouns are the one-word rows of the shared agent-noun table that have a speaker class.
+    nouns = {noun.phrase: noun.speaker for noun in agent_nouns() if noun.speaker and noun.one_word}
     cue_nouns: dict[str, str] = {}
     path = directory / "cue_nouns.tsv"
     for number, line in _lines(path):
