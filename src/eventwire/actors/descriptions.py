@@ -1,7 +1,7 @@
 """Descriptions: noun phrases whose head is an agent word (step 4 of the stage).
 
 "US officials", "Iraqi forces", "armed militants", "the two officials", "a source close to the
-ministry" are actors of their own, with the sector of the agent words (``data/agents.tsv``) and the
+ministry" are actors of their own, with the sector of the agent words (``knowledge/data/agent_nouns.tsv``) and the
 country of the nationality words in them. A country's government ("the Iraqi government") joins the
 country; a definite description refers back ("the militants", "the US newspaper"); a title alone ("the
 minister") joins the latest person with a fitting role; an unnamed person used as a source is
