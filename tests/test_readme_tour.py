@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from conftest import REPO, SHARED
+from support.web import free_port, stop
 
 pytestmark = pytest.mark.slow
 
@@ -208,19 +209,13 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(command: str, cwd: Path, env: dict[str, str]) -> Ran:
     """Start the server as written, read /api/stats once it answers, stop it."""
     args = shlex.split(command)
     port = 8000
     if not _port_free(port):
         # Someone else's server holds the default port on this shared machine: same command, another port.
-        port = _free_port()
+        port = free_port()
         args += ["--port", str(port)]
     log = cwd / "serve.log"
     with log.open("wb") as out:
@@ -236,12 +231,7 @@ def _serve(command: str, cwd: Path, env: dict[str, str]) -> Ran:
             except (httpx.TransportError, ValueError, KeyError):
                 time.sleep(0.3)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
     text = log.read_text(encoding="utf-8", errors="replace")
     return Ran(command, 0 if body else 1, body, text, cwd)
 

@@ -186,12 +186,17 @@ def live_server(db: Path, token: str | None = None, ready_timeout: float = 60) -
             time.sleep(0.2)
         yield LiveServer(url, db, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 20) -> None:
+    """Terminate ``process`` and wait for it to exit; killed when it has not after ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextmanager
