@@ -96,6 +96,8 @@ def test_each_stage_reads_the_same_rows() -> None:
         assert quotes.get(row.phrase) == (row.speaker if row.one_word else None), row
     assert {sector for phrase, sector in events.items() if not getattr(agent_nouns().get(phrase), "party", False)} \
         == {QUANT}
+    assert events["thousands"] == events["member"] == QUANT  # events/data/grammar.tsv
+    assert events["militant"] == "REB" and "justice" not in events  # a title whose bare use names no actor
 
 
 @pytest.fixture(scope="module")
