@@ -9,19 +9,13 @@ import pytest
 from eventwire.actors import ActorStage, actor_for_token_span
 from eventwire.model import Actor, Article
 from eventwire.pipeline import Pipeline
+from support.actors import actor_of as _actor_of
 
 
 def _by_name(article: Article, name: str) -> Actor:
     found = [a for a in article.actors if a.name == name]
     assert found, f"no actor named {name!r} in {[a.name for a in article.actors]}"
     return found[0]
-
-
-def _actor_of(article: Article, surface: str, occurrence: int = 0) -> Actor | None:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = article.text.index(surface, start + 1)
-    return actor_for_token_span(article, start, start + len(surface))
 
 
 def _run(pipeline: Pipeline, text: str, published: str | None = "2017-12-20") -> Article:

@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.actors import actor_for_token_span
-from eventwire.model import Actor, Article
+from eventwire.model import Article
 from eventwire.pipeline import Pipeline
+from support.actors import actor_of as _actor
 
 pytestmark = pytest.mark.slow
 
 
 def _run(pipeline: Pipeline, text: str, published: str = "2024-03-05") -> Article:
     return pipeline(Article(id="t", text=text, published=published))
-
-
-def _actor(article: Article, surface: str, occurrence: int = 0) -> Actor | None:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = article.text.index(surface, start + 1)
-    return actor_for_token_span(article, start, start + len(surface))
 
 
 def _countries(article: Article) -> set[str | None]:

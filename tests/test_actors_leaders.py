@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.actors import ActorStage, actor_for_token_span
+from eventwire.actors import ActorStage
 from eventwire.actors.agents import load_agents
 from eventwire.actors.kb import Entity, KnowledgeBase, Tenure, load_kb
 from eventwire.actors.resolve import Resolver
-from eventwire.model import Actor, Article
+from eventwire.model import Article
 from eventwire.pipeline import Pipeline
+from support.actors import actor_of as _actor_of
 
 PERSON = ("person",)
 
@@ -32,13 +33,6 @@ def _leader(eid: str, name: str, start: str, end: str | None) -> Entity:
 
 def _run(pipeline: Pipeline, text: str, published: str | None = None) -> Article:
     return pipeline(Article(id="t", text=text, published=published))
-
-
-def _actor_of(article: Article, surface: str, occurrence: int = 0) -> Actor | None:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = article.text.index(surface, start + 1)
-    return actor_for_token_span(article, start, start + len(surface))
 
 
 # -- surname alone -----------------------------------------------------------------------------------
