@@ -141,6 +141,8 @@ TABLE: list[tuple[str, str, Parts | None]] = [
      ('NEW YORK', None, 'May 3, 2024', 'PRNewswire', '--')),
     ('Bogota, May 3 (EFE).- Colombian troops clashed with rebels near the border.', '',
      ('Bogota', None, 'May 3', 'EFE', '.-')),
+    ('BOGOTÃ\x81, Colombia (AFP) â€” Colombian troops clashed with dissidents.', 'P',
+     ('BOGOTÃ\x81', 'Colombia', None, 'AFP', 'â€”')),
     ('(CNN) — A powerful storm battered the coast overnight.', 'P',
      (None, None, None, 'CNN', '—')),
     ('WASHINGTON, D.C. — The House passed the bill late on Friday.', 'QPE',

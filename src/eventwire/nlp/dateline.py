@@ -76,8 +76,10 @@ _SHORT_ACRONYM = 3
 
 _SPACE = r"[ \t\u00a0]"
 # A word of a place or region: letters, inner apostrophes and periods ("N'DJAMENA", "D.C."), a closing period
-# ("Mass.", "ST."). Letters are any script's, so that "BOGOTÁ" and mojibake such as "SÃƒO" stay one word.
-_WORD = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*\.?")
+# ("Mass.", "ST."). Letters are any script's, so that "BOGOTÁ" and mojibake such as "SÃƒO" stay one word; so do
+# the control characters and replacement marks that bytes undefined in Windows-1252 become ("BOGOTÃ\x81").
+_LETTER = r"(?:[^\W\d_]|[\u0080-\u009f\ufffd])"
+_WORD = re.compile(rf"{_LETTER}+(?:['’.]{_LETTER}+)*\.?")
 # Between two words of one name: a space, a hyphen ("PORT-AU-PRINCE") or a slash ("BEIRUT/DAMASCUS").
 _JOINER = re.compile(rf"{_SPACE}|-|{_SPACE}?/{_SPACE}?")
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
