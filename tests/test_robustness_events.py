@@ -181,11 +181,27 @@ def test_hard_line_breaks_stay_inside_the_sentence(pipeline: Pipeline) -> None:
     assert restore(linebreaks(text.lower())) == linebreaks(restore(text.lower()))
 
 
-def test_a_title_line_still_ends_before_the_lead(pipeline: Pipeline) -> None:
-    text = "Police arrest 14 in Lahore\nPolice in Lahore arrested 14 protesters on Monday during a march."
+@pytest.mark.parametrize("text", [
+    "Police arrest 14 in Lahore\nPolice in Lahore arrested 14 protesters on Monday during a march.",
+    "Death toll rises to 14\nFourteen people were killed when police fired on protesters in Lagos, officials said.",
+    "Protests spread across Iran\nThousands marched in Tehran on Friday.",
+])
+def test_a_title_line_still_ends_before_the_lead(pipeline: Pipeline, text: str) -> None:
     [doc] = parse_many(pipeline.nlp, [text])
-    first, _lead = [doc[s:e].text.strip() for s, e in sentences(doc)]
-    assert first == "Police arrest 14 in Lahore"
+    assert [doc[s:e].text.strip() for s, e in sentences(doc)] == text.split("\n")
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed two\nVillage guards near the town of Zinder on Sunday, officials said.",
+    "Troops withdrew from the besieged\nNorthern town of Kidal on Friday.",
+])
+def test_a_two_line_sentence_wrapped_before_a_capital_is_one_sentence(pipeline: Pipeline, text: str) -> None:
+    [doc] = parse_many(pipeline.nlp, [text])
+    assert len(sentences(doc)) == 1
+
+
+def test_line_continues_reads_the_text_alone() -> None:
+    text = "Police arrest 14 in Lahore\nPolice in Lahore arrested 14 protesters on Monday during a march."
     assert not line_continues(text, text.index("\n"))
     for continued in ("the army said it would send the\ntroops", "The army said it would send more\ntroops",
                       "Protesters marched to the parliament,\nPolice said"):

@@ -19,6 +19,9 @@ _OPEN_WORDS = frozenset(
     if (word := line.split("#", 1)[0].strip().lower()))
 # A line of a hard-wrapped paragraph fills at least this share of the paragraph's width.
 _WRAPPED_SHARE = 0.75
+# Dependencies that only join words of one phrase or clause: across a line break, the sentence goes on.
+_PHRASE_RELATIONS = frozenset({"amod", "nummod", "det", "poss", "case", "aux", "auxpass", "neg", "prt", "dobj",
+                               "agent", "acomp", "quantmod"})
 _LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _FIRST_WORD = re.compile(r"\s*(\S+)")
 
@@ -53,7 +56,20 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _ends_title(doc: Doc, token: Token) -> bool:
-    return not line_continues(doc.text, token.idx + token.text.index("\n"))
+    """Whether the line break ``token`` ends a title line: the text does not go on (:func:`line_continues`) and
+    no word of one line modifies or governs a word of the other as only words of one phrase do ("killed two\n
+    Iraqi youths", "the besieged\nBosnian town"); a title joined to its lead by the parser is linked by looser
+    relations (compound, appos, conj, prep)."""
+    if line_continues(doc.text, token.idx + token.text.index("\n")):
+        return False
+    sent = token.sent
+    start = next((t.i + 1 for t in reversed(doc[sent.start:token.i]) if "\n" in t.text), sent.start)
+    end = next((t.i for t in doc[token.i + 1:sent.end] if "\n" in t.text), sent.end)
+    for word in doc[start:end]:
+        if (word.i < token.i) != (word.head.i < token.i) and word.dep_ in _PHRASE_RELATIONS and word.head.i in \
+                range(start, end):
+            return False
+    return True
 
 
 def line_continues(text: str, newline: int) -> bool:
