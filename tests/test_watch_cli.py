@@ -5,7 +5,6 @@ SIGINT stops after the current article, and the server shows articles as its wat
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import threading
@@ -16,8 +15,8 @@ import duckdb
 import httpx
 import pytest
 
-from support.watch import WAIT, Handler, Site, article_html, article_text, running_site, wait_for
-from support.web import eventwire_command, free_port
+from support.watch import WAIT, Handler, Site, article_html, article_text, running_site, serving_watch, wait_for
+from support.web import eventwire_command
 
 pytestmark = pytest.mark.slow
 def blocking_page(site: Site, path: str, release: threading.Event, body: bytes) -> str:
@@ -152,39 +151,29 @@ def test_sigint_finishes_the_current_article_and_exits_cleanly(tmp_path: Path) -
 
 
 def test_serve_watch_shows_articles_as_they_are_stored(tmp_path: Path) -> None:
-    db = tmp_path / "served.duckdb"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k != "EVENTWIRE_API_TOKEN"}
     with running_site() as site:
         feed = news_feed(site, [50, 51])
-        log = (tmp_path / "serve.log").open("wb")
-        server = subprocess.Popen([*eventwire_command(), "serve", "--db", str(db), "--port", str(port),
-                                   "--watch", feed, "--every", "1s"], stdout=log, stderr=log, env=env)
-        try:
-            with httpx.Client(base_url=base, timeout=60) as http:
-                def latest() -> list[dict[str, object]]:
-                    try:
-                        return http.get("/api/sources").json()["latest"]  # type: ignore[no-any-return]
-                    except httpx.TransportError:
-                        return []
+        with serving_watch(tmp_path / "served.duckdb", feed, tmp_path / "serve.log") as (server, base), \
+                httpx.Client(base_url=base, timeout=60) as http:
+            def latest() -> list[dict[str, object]]:
+                try:
+                    return http.get("/api/sources").json()["latest"]  # type: ignore[no-any-return]
+                except httpx.TransportError:
+                    return []
 
-                wait_for(lambda: len(latest()) == 2, "two stored articles", server)
-                news_feed(site, [50, 51, 52])  # a new item appears in the feed
-                wait_for(lambda: len(latest()) == 3, "the new article", server)
-                payload = http.get("/api/sources").json()
-                assert payload["total"] == 1
-                [source] = payload["items"]
-                assert (source["url"], source["kind"], source["articles"]) == (feed, "feed", 3)
-                assert payload["latest"][0]["title"] == "Story 52"
-                assert http.get("/api/articles").json()["total"] == 3
-                page = http.get("/sources")
-                assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-                assert feed in page.text and "Story 52" in page.text and "/static/watch.js" in page.text
-                assert http.get("/static/watch.js").status_code == 200
-        finally:
-            server.terminate()
-            server.wait(WAIT)
+            wait_for(lambda: len(latest()) == 2, "two stored articles", server)
+            news_feed(site, [50, 51, 52])  # a new item appears in the feed
+            wait_for(lambda: len(latest()) == 3, "the new article", server)
+            payload = http.get("/api/sources").json()
+            assert payload["total"] == 1
+            [source] = payload["items"]
+            assert (source["url"], source["kind"], source["articles"]) == (feed, "feed", 3)
+            assert payload["latest"][0]["title"] == "Story 52"
+            assert http.get("/api/articles").json()["total"] == 3
+            page = http.get("/sources")
+            assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+            assert feed in page.text and "Story 52" in page.text and "/static/watch.js" in page.text
+            assert http.get("/static/watch.js").status_code == 200
         # uvicorn shuts down gracefully, then re-raises SIGTERM; the watcher thread stopped before the database closed.
         assert server.returncode in (0, -signal.SIGTERM)
         assert site.hits["/news/52"] == 1

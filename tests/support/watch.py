@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import random
 import subprocess
 import threading
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 PEOPLE = ("The foreign minister of Kenya", "Ethiopian officials", "The mayor of Lyon", "Brazilian negotiators",
           "A spokesman for the Indonesian navy", "The Chilean president", "Union leaders in Ghana",
@@ -170,6 +172,24 @@ def running_site() -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serving_watch(db: Path, feed: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``eventwire serve --watch FEED --every 1s`` on ``db``, on a free port of 127.0.0.1, without an API token,
+    its output in ``log``: the process and its base URL. Stopped with SIGTERM (and waited for) on exit."""
+    from support.web import eventwire_command, free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "EVENTWIRE_API_TOKEN"}
+    with log.open("wb") as out:
+        server = subprocess.Popen([*eventwire_command(), "serve", "--db", str(db), "--port", str(port),
+                                   "--watch", feed, "--every", "1s"], stdout=out, stderr=out, env=env)
+    try:
+        yield server, f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(WAIT)
 
 
 def flaky(site: Site, path: str, failures: int, status: int, then: bytes) -> str:
