@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from eventwire.model import Article
 from support.trust import build_trust_db
@@ -12,23 +14,15 @@ from support.watch import article_text, running_site
 from support.web import build_db
 
 
-def test_sample_articles_follow_the_contract(tmp_path: Path) -> None:
+@pytest.mark.parametrize("build", [build_db, build_trust_db], ids=["web", "trust"])
+def test_hand_built_articles_follow_the_contract(tmp_path: Path, build: Callable[[Path], list[Article]]) -> None:
     """The hand-built records are consistent: every span slices its article's text."""
-    for article in build_db(tmp_path / "fixture.duckdb"):
+    for article in build(tmp_path / "fixture.duckdb"):
         assert Article.from_dict(article.to_dict()) == article
         for actor in article.actors:
             assert all(article.text[m.start:m.end] == m.text for m in actor.mentions)
         for quote in article.quotes:
             assert article.text[quote.start:quote.end] == quote.text
-        for event in article.events:
-            assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
-
-
-def test_trust_articles_follow_the_contract(tmp_path: Path) -> None:
-    for article in build_trust_db(tmp_path / "trust.duckdb"):
-        assert Article.from_dict(article.to_dict()) == article
-        for actor in article.actors:
-            assert all(article.text[m.start:m.end] == m.text for m in actor.mentions)
         for event in article.events:
             assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
 
