@@ -22,6 +22,7 @@ import spacy
 from spacy.tokens import Span
 
 from eventwire import Pipeline
+from eventwire.ingest.text import dateline as text_dateline
 from eventwire.model import Article
 from eventwire.nlp.dateline import AGENCIES, find_dateline, opening_dateline, token_in_dateline
 
@@ -246,3 +247,22 @@ def test_indirect_quote_content_starts_after_the_dateline(pipeline: Pipeline, te
     # needed); the parse vouches for the title- and lower-case places.
     article = pipeline(Article(id="d", text=text, published="2024-05-03"))
     assert [q.text for q in article.quotes] == [text[text.index("—") + 2:text.rindex(",")]]
+
+
+def test_plain_text_reader_reads_date_and_outlet_in_any_register() -> None:
+    # The reader's own pattern needed capitals, a date right after the place and its year; the outlet came only
+    # with such a date.
+    assert text_dateline("washington (ap) — the senate voted.") == (None, "ap")
+    assert text_dateline("Title\n\nkabul, may 3, 2021 (meridian news) — fighting resumed.") == (
+        date(2021, 5, 3), "meridian news")
+    assert text_dateline("ABUJA, Nigeria, Sept. 5, 2023 (Premium Times) — Gunmen struck.") == (
+        date(2023, 9, 5), "Premium Times")
+    assert text_dateline("KABUL, May 3 — Taliban fighters attacked.") == (None, None)
+    assert text_dateline("Title\n\nThe ministers met in Amman (Jordan) - officials said.") == (None, None)
+
+
+def test_title_case_dateline_gives_its_outlet(pipeline: Pipeline) -> None:
+    article = pipeline(Article(id="d", text="Damascus, March 3 (SANA) - Syrian and Iraqi officials met on Monday.",
+                               published="2024-03-03"))
+    outlet = next((a for a in article.actors if any(m.text == "SANA" for m in a.mentions)), None)
+    assert outlet is not None and outlet.sector == "MED"
