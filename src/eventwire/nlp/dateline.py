@@ -68,6 +68,8 @@ _PARTICLES = NAME_PARTICLES | _WORDS["particle"]
 # Entity labels of the parse that vouch for a place (token_in_dateline).
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _MAX_PLACE_WORDS = 4
+# No dateline is longer than this (place, regions, date and outlet): the part of a line that is read.
+_MAX_CHARS = 300
 _MAX_PLACE_CHARS = 40
 _MAX_REGION_WORDS = 5
 _MAX_REGIONS = 2
@@ -149,8 +151,9 @@ def find_dateline(text: str, start: int = 0, *, is_place: PlaceCheck | None = No
     ``is_place(place)`` is asked only about a place the line alone cannot vouch for (see the module's rules); a
     caller that knows places (a gazetteer, a capital it found there) passes it, the others get the safe reading.
     """
-    newline = text.find("\n", start)
-    line_end = len(text) if newline < 0 else newline
+    # Only the opening of a line can hold a dateline: a paragraph of a long text is not searched to its end.
+    newline = text.find("\n", start, start + _MAX_CHARS)
+    line_end = min(len(text), start + _MAX_CHARS) if newline < 0 else newline
     first = _skip_spaces(text, start, line_end)
     place = _run(text, first, line_end, _MAX_PLACE_WORDS)
     if place is not None and text[place[0][1] - 1] == "." and len(_LAST_WORD.findall(text, *place[0])[-1]) > 3:
@@ -244,7 +247,9 @@ def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bo
     GPE, LOC or FAC entity ("Washington — The Senate ...", "kabul — taliban fighters ...").
     """
     text = token.doc.text
-    start = line_start(text, token.idx)
+    start = text.rfind("\n", max(0, token.idx - _MAX_CHARS), token.idx) + 1
+    if start == 0 and token.idx >= _MAX_CHARS:
+        return False  # too far into its line to be in a dateline
     found = find_dateline(text, start, is_place=is_place or entity_places(token.doc, start))
     return found is not None and found.contains(token.idx, token.idx + len(token.text))
 
