@@ -190,8 +190,9 @@ def find_dateline(text: str, start: int = 0, *, is_place: PlaceCheck | None = No
     else:
         return None
     separator = _SEPARATOR.match(text, pos, line_end)
-    if separator is not None and separator["sep"] == "-" and not (separator["before"] or separator["after"]):
-        separator = None  # "KABUL-based": a hyphen joins words unless spaced
+    if (separator is not None and separator["sep"] == "-" and not (separator["before"] or separator["after"])
+            and text[pos - 1] != ")"):
+        separator = None  # "KABUL-based": a hyphen joins words unless spaced or after the outlet ("(Reuters)-")
     if separator is None and not agency:
         return None
     sep_span = separator.span("sep") if separator is not None else None
