@@ -130,14 +130,8 @@ class Descriptions(Step):
         """The latest named armed group (REB, UAF) mentioned within a few sentences before ``before``."""
         sentence = self.sentence_index.get(head.i, 0)
         earliest = self.index.sentence_start(max(0, sentence - _GROUP_WINDOW))
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            if cluster.kind != "group" or cluster.head is not None or cluster.sector not in ("REB", "UAF"):
-                continue
-            last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
-            if last is not None and (best is None or last > best[0]):
-                best = (last, cluster)
-        return best[1] if best else None
+        return self.latest_mentioned(
+            lambda c: c.kind == "group" and c.head is None and c.sector in ("REB", "UAF"), before, earliest)
 
     def named_group_again(self, tokens: list[Token], head: Token) -> None:
         """ "Hezbollah said the group fired rockets": "the group" or "the movement" alone refers back to the
@@ -147,15 +141,10 @@ class Descriptions(Step):
         start, end = tokens[0].idx, token_end(head)
         sentence = self.sentence_index.get(head.i, 0)
         earliest = self.index.sentence_start(max(0, sentence - _GROUP_WINDOW))
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            if cluster.kind != "group" or cluster.head is not None or cluster.kb_id is None:
-                continue
-            last = max((m.start for m in cluster.mentions if earliest <= m.start < start), default=None)
-            if last is not None and (best is None or last > best[0]):
-                best = (last, cluster)
-        if best is not None:
-            self.add_mention(best[1], start, end)
+        group = self.latest_mentioned(lambda c: c.kind == "group" and c.head is None and c.kb_id is not None, start,
+                                      earliest)
+        if group is not None:
+            self.add_mention(group, start, end)
 
     def members_of_named(self, first: Token, head: Token, tokens: list[Token]) -> bool:
         """ "Houthi militants", "Hamas fighters", "Taliban gunmen": armed members of a named armed group are
@@ -378,16 +367,9 @@ class Descriptions(Step):
         return any(phrase in window for phrase in self.knowledge.sourcing.phrases)
 
     def latest_named(self, sector: str, country: str | None, before: int) -> Cluster | None:
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            if cluster.head is not None or cluster.kind not in ("organization", "group") or cluster.sector != sector:
-                continue
-            if country is not None and cluster.country not in (None, country):
-                continue
-            last = max((m.start for m in cluster.mentions if m.start < before), default=None)
-            if last is not None and (best is None or last > best[0]):
-                best = (last, cluster)
-        return best[1] if best else None
+        return self.latest_mentioned(
+            lambda c: c.head is None and c.kind in ("organization", "group") and c.sector == sector
+            and (country is None or c.country in (None, country)), before)
 
     def description_sector(self, matches: list[AgentMatch], head: Agent, extension: list[Token]) -> str | None:
         """The sector of a description: the leftmost sector word ("opposition leader" -> OPP), else the head's;
@@ -402,26 +384,12 @@ class Descriptions(Step):
         return sector
 
     def latest_person(self, role: str, before: int) -> Cluster | None:
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            if cluster.kind != "person" or not cluster.mentions or cluster.anonymous:
-                continue
-            if roles_compatible(role, cluster.role_family) is not True:
-                continue
-            last = max((m.start for m in cluster.mentions if m.start < before), default=None)
-            if last is not None and (best is None or last > best[0]):
-                best = (last, cluster)
-        return best[1] if best else None
+        return self.latest_mentioned(
+            lambda c: c.kind == "person" and bool(c.mentions) and not c.anonymous
+            and roles_compatible(role, c.role_family) is True, before)
 
     def latest_with_head(self, lemma: str, agent: Agent, before: int) -> Cluster | None:
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            if cluster.head != lemma:
-                continue
-            last = max((m.start for m in cluster.mentions if m.start < before), default=None)
-            if last is not None and (best is None or last > best[0]):
-                best = (last, cluster)
-        return best[1] if best else None
+        return self.latest_mentioned(lambda c: c.head == lemma, before)
 
 
 

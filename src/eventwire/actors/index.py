@@ -15,7 +15,7 @@ case-restored copy, see :mod:`eventwire.nlp.truecase`), so case tests ("a capita
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -197,6 +197,18 @@ class Step:
         self.add_mention = index.add_mention
         self.cluster = index.cluster
         self.new_cluster = index.new_cluster
+
+    def latest_mentioned(self, fits: Callable[[Cluster], bool], before: int, earliest: int = 0) -> Cluster | None:
+        """Of the actors that ``fits``, the one with the latest mention starting in ``[earliest, before)`` (the
+        first built on a tie); None when none is mentioned there."""
+        best: tuple[int, Cluster] | None = None
+        for cluster in self.clusters:
+            if not fits(cluster):
+                continue
+            last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, cluster)
+        return best[1] if best else None
 
     def clause_subject(self, token: Token) -> Cluster | None:
         """The actor that is the subject of the nearest clause governing ``token`` and not containing it

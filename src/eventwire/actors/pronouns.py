@@ -44,14 +44,7 @@ class Pronouns(Step):
 
     def antecedent(self, kind: str, before: int, sentence: int) -> Cluster | None:
         earliest = self.index.sentence_start(max(0, sentence - _PRONOUN_WINDOW))
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            if not _fits(kind, cluster):
-                continue
-            last = max((m.start for m in cluster.mentions if earliest <= m.start < before), default=None)
-            if last is not None and (best is None or last > best[0]):
-                best = (last, cluster)
-        return best[1] if best else None
+        return self.latest_mentioned(lambda cluster: _fits(kind, cluster), before, earliest)
 
 
 
