@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
+import duckdb
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -78,6 +79,14 @@ def _page(items: list[dict[str, Any]], total: int, filters: Filters) -> dict[str
     return {"items": items, "total": total, "limit": filters.limit, "offset": filters.offset}
 
 
+def _listed(db: Database, query: Callable[[duckdb.DuckDBPyConnection, Filters], tuple[list[dict[str, Any]], int]],
+            filters: Filters) -> dict[str, Any]:
+    """What ``query`` (a listing of eventwire.store.query) finds, read through the database's reader, as a page."""
+    with db.reader() as con:
+        items, total = query(con, filters)
+    return _page(items, total, filters)
+
+
 # -- articles -----------------------------------------------------------------------------------
 
 @router.get("/articles", response_model=Page, responses=ERRORS, summary="Search articles")
@@ -87,9 +96,7 @@ def list_articles(db: DB, q: Annotated[str | None, Query(description="Title or t
     """Articles (metadata and record counts, no text), newest first."""
     filters = Filters(search=q or None, outlet=outlet or None, since=since or None, until=until or None,
                       limit=limit, offset=offset)
-    with db.reader() as con:
-        items, total = query_articles(con, filters)
-    return _page(items, total, filters)
+    return _listed(db, query_articles, filters)
 
 
 @router.get("/articles/{article_id:path}", responses={404: {"model": ErrorBody}}, summary="One article")
@@ -242,9 +249,7 @@ def list_aggregated_events(db: DB, filters: EventFilters) -> dict[str, Any]:
     NumArticles), with the first and all source URLs and every mention it stands for; most mentioned first.
     Recomputed after each `eventwire ingest`, and on the first read after articles were posted."""
     db.refresh_derived_if_stale()
-    with db.reader() as con:
-        items, total = query_aggregated_events(con, filters)
-    return _page(items, total, filters)
+    return _listed(db, query_aggregated_events, filters)
 
 
 @router.get("/quotes", response_model=Page, responses=ERRORS, summary="Filter quotes")
@@ -256,9 +261,7 @@ def list_quotes(db: DB, actor: Annotated[str | None, Query(description=f"Speaker
                 limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     filters = Filters(actor=actor or None, since=since or None, until=until or None, outlet=outlet or None,
                       anonymous=anonymous, article=article or None, search=q or None, limit=limit, offset=offset)
-    with db.reader() as con:
-        items, total = query_quotes(con, filters)
-    return _page(items, total, filters)
+    return _listed(db, query_quotes, filters)
 
 
 @router.get("/actors", response_model=Page, responses=ERRORS, summary="Actors across articles")
@@ -268,9 +271,7 @@ def list_actors(db: DB, q: Annotated[str | None, Query(description=f"Actor: {ACT
     """Actors grouped across articles by key: `kb_id` when resolved, else `name:` + the normalized name."""
     filters = Filters(actor=q or None, anonymous=anonymous, outlet=outlet or None, since=since or None,
                       until=until or None, limit=limit, offset=offset)
-    with db.reader() as con:
-        items, total = query_actors(con, filters)
-    return _page(items, total, filters)
+    return _listed(db, query_actors, filters)
 
 
 def actor_detail(con: Any, key: str, limit: int = 100) -> dict[str, Any] | None:
