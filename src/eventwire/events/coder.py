@@ -40,13 +40,14 @@ from eventwire.events.candidate import SPEECH_ACTS, Candidate, EventCoder, Modal
 from eventwire.events.implied import ImpliedMixin
 from eventwire.events.lexicon import NONE, Entry, Lexicon
 from eventwire.events.modality import ModalityMixin
+from eventwire.events.modes import ModeMixin
 from eventwire.events.parties import PartyMixin
 from eventwire.events.roles import RoleMixin
 from eventwire.events.senses import SenseMixin, _trigger_tokens
 from eventwire.model import Actor, Article
 
 
-class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, ImpliedMixin):
+class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, ImpliedMixin, ModeMixin):
     """Codes the events of one sentence of a parsed article."""
 
     def __init__(self, lexicon: Lexicon, country_of: Callable[[str], str | None] | None = None) -> None:
@@ -90,6 +91,7 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, Impli
             if not self._keep(cand) or self._not_political(doc, bounds, cand):
                 continue
             self._no_self_target(cand)
+            self._modes(article, cand)
             if not cand.mode and cameo.plover_of(cand.cameo) == cand.type:
                 cand.mode = cameo.plover_mode(cand.cameo)
             cand.confidence = confidence(cand)
@@ -116,6 +118,14 @@ class Coder(SenseMixin, PartyMixin, RoleMixin, ModalityMixin, AbsorbMixin, Impli
         self._unattributed(article, token, bounds, cand)
         self._domestic(article, token.doc, bounds, cand)
         return cand
+
+    def _modes(self, article: Article, cand: Candidate) -> None:
+        """Modes the manual defines by content: what is asked for or threatened, what is mobilised, how the
+        parties meet."""
+        self._content_mode(cand)
+        self._threat_mode(cand)
+        self._mobilize_mode(cand)
+        self._consult_mode(article, cand)
 
 
 

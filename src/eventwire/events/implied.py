@@ -303,15 +303,28 @@ class ImpliedMixin:
         return node.dep_ in ("nsubj", "nsubjpass", "csubj") or (
             node.dep_ == "pobj" and node.head.lower_ in _CAUSE_PREPOSITIONS)
 
+    def _hazard_warning(self, cand: Candidate) -> bool:
+        """A warning about a natural hazard or disease ("warned of a dust storm", "warned about the danger of
+        avalanches") is no threat: PLOVER's threats are "coercive or forceful warnings" of what the actor may do.
+        Only a warning with no act of its own (the generic code) is judged; the hazard must be what it is about."""
+        if cand.cameo not in ("130", "13"):
+            return False
+        about = [t for t in cand.token.subtree if t.i != cand.token.i and t.pos_ in NOMINAL_POS]
+        return any(self.nonevent(t.lemma_.lower()) == "hazard" for t in about)
+
     def _not_political(self, doc: Doc, bounds: tuple[int, int], cand: Candidate) -> bool:
         """True when a conflict candidate is no political event (and is dropped); marks doubtful ones."""
+        if cand.type == "THREATEN":
+            return self._hazard_warning(cand)
         if cand.type not in CONFLICT and cand.type != "SANCTION":
             return False
         if self._caused_by_hazard(cand):
             return True
         if cand.type == "SANCTION":
             return False
-        if self._sport(doc, bounds) and not any(p.sector and p.sector[:3] in _ARMED for p in cand.source) and (
+        # The unidentified attackers of unattributed violence are the coder's guess, not an armed actor the text names.
+        armed = not cand.unattributed and any(p.sector and p.sector[:3] in _ARMED for p in cand.source)
+        if self._sport(doc, bounds) and not armed and (
                 cand.entry.lemma in self.lex.words("sport-verb")
                 or not any(p.sector and p.sector[:3] in _POLITICAL for p in cand.source)):
             return True  # "United beat Liverpool 2-1", "India crushed Australia in the third Test"

@@ -31,6 +31,7 @@ DETAIL_FAMILIES = {"02": "appeal", "10": "demand", "12": "reject", "03": "intend
 _FAMILY_TYPES = {"appeal": "REQUEST", "demand": "REQUEST", "reject": "REJECT", "intend": "AGREE",
                  "threaten": "THREATEN"}
 NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle", "accident", "sport"})
+_CONTENT_CLASSES = frozenset({"act", "threat", "threat-mode", "mobilize", "consult"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,9 @@ class Lexicon:
     # Words that are not political actors or events (nonevents.tsv): word -> class (hazard, object, place,
     # military-vehicle).
     nonevents: dict[str, str] = field(default_factory=dict)
+    # What acts are about (content.tsv): (class, word) -> value; class "act" (value a CAMEO code), "mobilize"
+    # or "consult" (value a mode of that type).
+    content: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def senses(self, pos: str, lemma: str) -> list[Entry]:
         return self.entries.get((pos, lemma), [])
@@ -224,6 +228,15 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         if not (digit.isdigit() and cameo.plover_of(demand) == "REQUEST"):
             raise DictionaryFormatError(str(path), number, "expected a REQUEST code and one digit")
         lexicon.topics[demand] = digit
+    path = data_dir / "content.tsv"
+    for number, (word, kind, value) in _rows(path, 3):
+        mode_of = {"mobilize": "MOBILIZE", "consult": "CONSULT", "threat-mode": "THREATEN"}.get(kind, "")
+        valid = cameo.lookup(value) is not None if kind in ("act", "threat") \
+            else (mode_of, value) in cameo.plover_modes()
+        if kind not in _CONTENT_CLASSES or not valid:
+            raise DictionaryFormatError(str(path), number, "expected act/threat + a CAMEO code, or mobilize/consult/"
+                                                           "threat-mode + a mode of that type in plover_modes.tsv")
+        lexicon.content[(kind, word.lower())] = value
     path = data_dir / "intent.tsv"
     for number, (plover, agree, reject, threaten, mode) in _rows(path, 5):
         if plover not in PLOVER_TYPES:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Token
 
 from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITIONS, NOMINAL_POS
 from eventwire.events.lexicon import QUANT, Entry, Lexicon
+from eventwire.knowledge.agents import agent_nouns
 from eventwire.model import Actor, Article, Party
 from eventwire.nlp.english import FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 
@@ -77,10 +79,42 @@ class PartyMixin:
         return result
 
     def party(self, article: Article, head: Token) -> Party | None:
+        found = self._party(article, head)
+        if found is not None:
+            self._people_sector(article, head, found)
+        return found
+
+    def _people_sector(self, article: Article, head: Token, party: Party) -> None:
+        """Sectors the PLOVER sector list has for people the phrase names by nation or institution: a plural
+        nationality ("Palestinians", "ethnic Albanians", "thousands of Iraqi Kurds") is civilians (CVL), not
+        the country's government; IGO is a code, not a sector, so an IGO's people take their own noun's sector
+        ("UN peacekeepers" MIL) and its officials and bodies GOV."""
+        for _ in range(3):
+            inner = self.prep_object(head, "of") if self.lex.agents.get(head.lemma_.lower()) == QUANT else None
+            if inner is None:
+                break
+            head = inner
+        if party.sector and party.sector[:3] == "IGO":
+            # The head noun's own sector only for a common noun: "Union" in "European Union" is a name, not a union.
+            party.sector = (self._sector(head) if head.pos_ == "NOUN" else None) or "GOV"
+            return
+        actor = article.actor_by_id(party.actor) if party.actor else None
+        if head.ent_type_ == "NORP" and head.tag_ in ("NNPS", "NNS") and party.sector in (None, "GOV") and (
+                actor is None or actor.kind == "country" or (actor.kind == "group" and not actor.sector)):
+            party.sector = "CVL"
+
+    def _party(self, article: Article, head: Token) -> Party | None:
         if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
             head = head.head.head
         if head.lower_ in self.lex.words("relative") and head.head.dep_ == "relcl":
             head = head.head.head
+        if head.pos_ in NOMINAL_POS and (head.lemma_.lower() in _documents() or head.lower_ in _documents()):
+            # "A statement from the ministry condemned ...": a document acts for its author, and is no party
+            # when the text names none.
+            author = _author(head)
+            if author is None:
+                return None
+            head = author
         for _ in range(3):
             if self.lex.agents.get(head.lemma_.lower()) != QUANT and self.lex.agents.get(head.lower_) != QUANT:
                 break
@@ -355,6 +389,11 @@ class PartyMixin:
                         return obj, False, head
                 current = head
                 continue
+            if current.dep_ == "acomp" and current.tag_ == "VBN" and current.head.lemma_ == "be":
+                # "Protesters were tear-gassed by police": a participle the parser took for an adjective is passive.
+                subj = next((c for c in current.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    return subj, True, current
             if current.dep_ in ("conj", "advcl", "acomp") and current.head is not current:
                 current = current.head
                 continue
@@ -519,6 +558,32 @@ def _place_country_at(article: Article, start: int, end: int) -> str | None:
     low, high = bisect.bisect_right(index.starts, start - index.longest), bisect.bisect_left(index.starts, end)
     hits = [i for i in index.order[low:high] if start < article.places[i].end]  # type: ignore[operator]
     return article.places[min(hits)].country if hits else None
+
+
+@lru_cache(maxsize=1)
+def _documents() -> frozenset[str]:
+    """Nouns for texts that stand for their author (the agent-noun table's speaker class "document")."""
+    return frozenset(noun.phrase for noun in agent_nouns() if noun.speaker == "document" and noun.one_word)
+
+
+def _author(document: Token) -> Token | None:
+    """Who a document is by: its possessor or name-like modifier ("the ministry's statement", "a UN report"),
+    its "from"/"by"/"of" phrase, or the agent of a participle ("a statement issued by the army")."""
+    for child in document.children:
+        if child.dep_ == "poss" or (child.dep_ in ("compound", "nmod", "amod") and (
+                child.pos_ == "PROPN" or child.ent_type_ in ("ORG", "GPE", "NORP", "PERSON"))):
+            return child
+    for child in document.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of"):
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+        if child.dep_ == "acl":
+            agent = next((g for c in child.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
+                         None)
+            if agent is not None:
+                return agent
+    return None
 
 
 def _phrase_root(token: Token) -> Token:

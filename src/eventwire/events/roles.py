@@ -111,7 +111,9 @@ class RoleMixin:
                 cand.target = self.parties(article, subj, bounds, cand.source) or self._modifier_parties(
                     article, subj, bounds, cand.source)
         else:
-            cand.source = self.parties(article, subj, bounds)
+            cand.source = self._subject_parties(article, subj, bounds)
+        if subj is None and not cand.source and token.dep_ == "ROOT":
+            self._headline_roles(article, token, bounds, cand)
         if not cand.source and entry.type == "ASSAULT":
             # "a missile fired from Houthi-controlled territory": where a shot comes from is who fired it.
             origin = self.prep_object(token, "from")
@@ -120,6 +122,40 @@ class RoleMixin:
                     article, origin, bounds, [])
         if not cand.target:
             cand.target = self.target_of(article, token, entry, bounds, cand.source)
+
+    def _headline_roles(self, article: Article, verb: Token, bounds: tuple[int, int], cand: Candidate) -> None:
+        """Headline grammar ("Mali junta expels French ambassador"): the parser hangs the subject's words on the
+        verb as modifiers and the object as an adverbial noun. The nearest noun before the verb is the actor (its
+        country from another name before it), a noun after it the recipient."""
+        before = [c for c in verb.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")
+                  and (c.pos_ in ("NOUN", "PROPN") or c.ent_type_ in ("NORP", "GPE") or c.text[:1].isupper())]
+        if not before:
+            return
+        source = self.parties(article, before[-1], bounds)
+        if source and source[0].code is None:
+            for other in reversed(before[:-1]):
+                found = self.parties(article, other, bounds)
+                code = found[0].code if found else self._code_from_words(other)
+                if code:
+                    source[0].code = code
+                    break
+        cand.source = source
+        if not cand.target:
+            after = next((c for c in verb.rights if c.dep_ in ("npadvmod", "attr", "oprd")
+                          and c.pos_ in ("NOUN", "PROPN")), None)
+            cand.target = self.parties(article, after, bounds, source) if after is not None else []
+
+    def _subject_parties(self, article: Article, subj: Token | None, bounds: tuple[int, int]) -> list[Party]:
+        """The parties of an active subject; a subject that is itself an event ("the shelling of Kharkiv by
+        Russian forces killed ...", "Israeli strikes kill 12") stands for who carried it out."""
+        # Nouns for actors ("the opposition", "peacekeepers") are parties even where the lexicon has an event sense.
+        actor_like = subj is None or self._sector(subj) is not None or self.actor_of(article, subj) is not None
+        sense = None if actor_like or subj is None or subj.pos_ != "NOUN" else self.sense(subj)
+        if subj is None or sense is None or sense.light or sense.type == "NONE":
+            return self.parties(article, subj, bounds)
+        event = Candidate(subj, sense, sense.type, sense.mode, sense.cameo)
+        self._nominal_roles(article, subj, sense, bounds, event)
+        return event.source
 
     def _nominal_roles(self, article: Article, token: Token, entry: Entry, bounds: tuple[int, int],
                        cand: Candidate) -> None:
