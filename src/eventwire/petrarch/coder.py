@@ -76,6 +76,7 @@ from eventwire.petrarch.syntax import (
     with_siblings,
 )
 from eventwire.petrarch.verbs import PatternElement, Transformation, VerbBlock, VerbForm, VerbPattern
+from eventwire.time import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -678,11 +679,4 @@ def _span_of(coded: list[CodedActor]) -> tuple[int, int]:
 
 def _parse_day(published: str | None) -> date | None:
     """The date actor codes are chosen by: the publication date (a month or year counts from its start)."""
-    if not published:
-        return None
-    parts = published[:10].split("-")
-    try:
-        numbers = [int(p) for p in parts] + [1, 1][:3 - len(parts)]
-        return date(numbers[0], numbers[1], numbers[2])
-    except (ValueError, IndexError):
-        return None
+    return parse_date(published[:10]) if published else None

@@ -17,6 +17,7 @@ import duckdb
 from eventwire.errors import EventwireError
 from eventwire.model import DOUBTFUL_CONFIDENCE
 from eventwire.store.records import FACTUAL_EVENTS
+from eventwire.time import parse_date
 
 EVENT_COLUMNS = (
     "article_id", "id", "event", "mode", "cameo", "quad", "goldstein", "actor", "recipient", "trigger",
@@ -83,11 +84,10 @@ def _contains(value: str) -> str:
 
 
 def _day(value: str, name: str) -> date:
-    try:
-        parts = [int(p) for p in value.split("-")]
-        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError) as exc:
-        raise FilterError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", name) from exc
+    day = parse_date(value)
+    if day is None:
+        raise FilterError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", name)
+    return day
 
 
 # Characters of a name's words; anything else (space, hyphen, \x1f between names) separates words.

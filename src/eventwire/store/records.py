@@ -12,12 +12,12 @@ make filtering fast (``actor_codes``, ``actor_names``, ``event_day``, ...).
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pyarrow as pa
 
 from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Failure
+from eventwire.time import parse_date
 
 # The events that count as having happened, for aggregates, dyads and actor networks: affirmed, not
 # hypothetical, and not doubtful (confidence at least the contract's threshold).
@@ -131,20 +131,6 @@ RECORD_TABLES: tuple[str, ...] = ("articles", "actors", "mentions", "quotes", "e
 DERIVED_TABLES: tuple[str, ...] = ("stories", "event_aggregates", "aggregated_events")
 
 
-def parse_day(value: str | None) -> date | None:
-    """The first day of a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date; None when absent or invalid."""
-    if not value:
-        return None
-    parts = value.split("-")
-    try:
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else 1
-        day = int(parts[2]) if len(parts) > 2 else 1
-        return date(year, month, day)
-    except (ValueError, IndexError):
-        return None
-
-
 def actor_key(kb_id: str | None, name: str) -> str:
     """An actor's identity across articles: its ``kb_id`` when resolved, else ``name:`` and its name lower-cased
     with whitespace collapsed (so "Jim  Mattis" and "jim mattis" in two articles are one actor)."""
@@ -155,7 +141,7 @@ def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
     """The rows one article contributes to each record table."""
     doc = article.to_dict()
     doc_json = json.dumps(doc, ensure_ascii=False)  # Article.to_json's text, without building the dict twice
-    published = parse_day(article.published)
+    published = parse_date(article.published)
     names = {actor.id: actor.name for actor in article.actors}
     keys = {actor.id: actor_key(actor.kb_id, actor.name) for actor in article.actors}
     rows: dict[str, list[dict[str, Any]]] = {
@@ -184,7 +170,7 @@ def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
         sentence = event["sentence"]
         rows["events"].append({
             "article_id": article.id, **event,
-            "event_day": parse_day(event["date"]) or published,
+            "event_day": parse_date(event["date"]) or published,
             "actor_codes": _codes(event["actor"]), "actor_names": _names(event["actor"], names),
             "recipient_codes": _codes(event["recipient"]), "recipient_names": _names(event["recipient"], names),
             "outlet": article.outlet, "published": published,
