@@ -14,6 +14,7 @@ from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITI
 from eventwire.events.lexicon import QUANT, Entry, Lexicon
 from eventwire.knowledge.agents import agent_nouns
 from eventwire.model import Actor, Article, Party
+from eventwire.nlp.dateline import token_in_dateline
 from eventwire.nlp.english import FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 
 # Subject pronouns that may stand for an actor named before ("Syria says it will ..."); not "I" or "you".
@@ -60,7 +61,7 @@ class PartyMixin:
         """Parties for a noun phrase and its conjuncts; only actor-like phrases count."""
         if head is None:
             return []
-        if _is_dateline(head):
+        if token_in_dateline(head):
             # "ISTANBUL — Ukraine and Russia signed ...": the parser makes the dateline the subject and the real
             # subject its appositive. The dateline is where the story was filed, never a party.
             head = next((c for c in head.children if c.dep_ == "appos"), None) or next(
@@ -169,7 +170,11 @@ class PartyMixin:
             code = self._phrase_code(article, head)
         if head.pos_ == "PRON":
             return None
-        if code is None and sector is None and head.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
+        if code is None and sector is None and head.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON") and not (
+                head.pos_ == "PROPN" and not head.ent_type_ and head.dep_ in ("nsubj", "nsubjpass")
+                and head.text[:1].isupper()):
+            # A capitalised name the entity recogniser missed ("Lula condemned ...") is still a named actor when it
+            # is a clause's subject; other unknown words are no parties.
             return None
         if code is None and sector is None:
             # A named entity the actor stage did not resolve: keep its text, code unknown; a place
@@ -595,18 +600,3 @@ def _phrase_root(token: Token) -> Token:
         else:
             break
     return token
-
-
-_DATELINE_MARKS = frozenset({"—", "–", "-", "--", ","})
-
-
-def _is_dateline(token: Token) -> bool:
-    """A place name in capitals opening a line and followed by a dash or a comma ("KABUL —", "GENEVA, May 3 -")."""
-    doc = token.doc
-    if not (token.text.isupper() and len(token.text) > 1 and token.is_alpha):
-        return False
-    first = token.left_edge.i
-    opens_line = first == 0 or "\n" in doc[first - 1].text or doc[first - 1].text_with_ws.endswith("\n")
-    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    return opens_line and after is not None and after.text in _DATELINE_MARKS
-
