@@ -166,3 +166,16 @@ def test_game_reporting_is_no_assault(rules: Pipeline) -> None:
     events = rules(Article(id="s", text="Al Ahly beat Esperance to lift the trophy after a goal in the final minute.",
                            published="2025-05-02")).events
     assert not [e for e in events if e.event == "ASSAULT" and e.confidence >= 0.3]
+
+
+def test_a_refused_proposal_is_judged_by_what_it_proposes(rules: Pipeline) -> None:
+    offer = top(rules, "Vanuatu rejected on Tuesday a Chinese offer to fund its new parliament building.")
+    assert (offer.event, offer.mode) == ("REJECT", "assist")
+    plan = top(rules, "The rebels rejected a Kenyan plan for a ceasefire in the north.")
+    assert (plan.event, plan.mode) == ("REJECT", "yield")
+
+
+def test_a_name_the_recogniser_missed_is_still_the_subject(rules: Pipeline) -> None:
+    event = top(rules, "Kabagambe condemned the raid on the opposition newspaper.")
+    assert event.event == "ACCUSE"
+    assert [p.text for p in event.actor] == ["Kabagambe"]

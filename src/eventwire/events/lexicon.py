@@ -31,7 +31,7 @@ DETAIL_FAMILIES = {"02": "appeal", "10": "demand", "12": "reject", "03": "intend
 _FAMILY_TYPES = {"appeal": "REQUEST", "demand": "REQUEST", "reject": "REJECT", "intend": "AGREE",
                  "threaten": "THREATEN"}
 NONEVENT_CLASSES = frozenset({"hazard", "object", "place", "military-vehicle", "accident", "sport"})
-_CONTENT_CLASSES = frozenset({"act", "threat", "threat-mode", "mobilize", "consult"})
+_CONTENT_CLASSES = frozenset({"act", "threat", "threat-mode", "proposal", "mobilize", "consult"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +232,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     for number, (word, kind, value) in _rows(path, 3):
         mode_of = {"mobilize": "MOBILIZE", "consult": "CONSULT", "threat-mode": "THREATEN"}.get(kind, "")
         valid = cameo.lookup(value) is not None if kind in ("act", "threat") \
-            else (mode_of, value) in cameo.plover_modes()
+            else value == "-" if kind == "proposal" else (mode_of, value) in cameo.plover_modes()
         if kind not in _CONTENT_CLASSES or not valid:
             raise DictionaryFormatError(str(path), number, "expected act/threat + a CAMEO code, or mobilize/consult/"
                                                            "threat-mode + a mode of that type in plover_modes.tsv")

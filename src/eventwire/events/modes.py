@@ -43,11 +43,21 @@ class ModeMixin:
 
     def _content_mode(self, cand: Candidate) -> None:
         """The CAMEO detail (and so the mode) of a request, refusal or threat from the nearest act word of what
-        it governs, when nothing coded there gave one."""
-        if cand.type not in _CONTENT_TYPES or cand.mode or not cand.cameo or cand.cameo[2:] not in ("0", ""):
+        it governs, when nothing coded there gave one; a proposal, offer or demand that is accepted or refused is
+        judged by what it proposes ("rejected an offer to fund the elections" refuses assistance)."""
+        if cand.type not in _CONTENT_TYPES or not cand.cameo:
             return
+        proposal = next((c for c in cand.token.children if c.dep_ in ("dobj", "nsubjpass")
+                         and ("proposal", c.lemma_.lower()) in self.lex.content), None)
+        if proposal is not None and cand.type != "THREATEN":
+            tokens = _content_tokens(proposal)
+            governing = cand.cameo[:2] + "0"  # the generic code, refined by the proposal's content
+        elif cand.mode or cand.cameo[2:] not in ("0", ""):
+            return
+        else:
+            tokens, governing = _content_tokens(cand.token), cand.cameo
         classes = ("threat", "act") if cand.type == "THREATEN" else ("act",)
-        for token in _content_tokens(cand.token):
+        for token in tokens:
             for word in (token.lemma_.lower(), token.lower_):
                 inner = next((self.lex.content[(c, word)] for c in classes if (c, word) in self.lex.content), None)
                 if inner is None and cand.type == "THREATEN" and word in self.lex.weapons:
@@ -55,7 +65,7 @@ class ModeMixin:
                     inner = "204" if self.lex.weapons[word] == "unconventional" else "19"
                 if inner is None:
                     continue
-                code = self.lex.detail_code(inner, cand.cameo)
+                code = self.lex.detail_code(inner, governing)
                 if code is None:
                     continue
                 mode = cameo.plover_mode(code)
@@ -65,7 +75,7 @@ class ModeMixin:
                     mode = cameo.plover_mode(inner) or mode
                 cand.cameo, cand.mode = code, mode
                 return
-        if cand.type == "REQUEST" and any(c.dep_ in ("xcomp", "ccomp") for c in cand.token.children):
+        if cand.type == "REQUEST" and not cand.mode and any(c.dep_ in ("xcomp", "ccomp") for c in cand.token.children):
             # A request that the recipient act, for nothing the manual files under assistance, yielding or
             # meeting, is for "Any changes in policy, government, or institutions".
             cand.mode = "change"
