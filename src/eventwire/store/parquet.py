@@ -80,6 +80,15 @@ def check_version(root: str | Path) -> None:
         )
 
 
+def readable_dataset(root: str | Path) -> Path:
+    """``root`` as a Path, once it is a dataset of this schema version (StoreError or SchemaVersionError if not)."""
+    root = Path(root)
+    if not is_dataset(root):
+        raise StoreError(f"{root} is not an eventwire Parquet dataset (no articles/ directory or {MANIFEST})")
+    check_version(root)
+    return root
+
+
 def part_files(root: str | Path, table: str) -> list[Path]:
     """The visible part files of ``table`` (temporary files of unfinished writes are hidden: they start with a dot)."""
     directory = Path(root) / table
@@ -101,10 +110,7 @@ def create_empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def open_dataset(root: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection exposing the dataset's tables as views over its Parquet parts."""
-    root = Path(root)
-    if not is_dataset(root):
-        raise StoreError(f"{root} is not an eventwire Parquet dataset (no articles/ directory or {MANIFEST})")
-    check_version(root)
+    root = readable_dataset(root)
     con = duckdb.connect(":memory:")
     try:
         for table in ALL_TABLES:
@@ -130,10 +136,7 @@ def load_dataset(store: Store, root: str | Path, progress: Callable[[int, int], 
     interrupted load resumes without duplicates. Returns ``(stored, skipped,
     failures)``. Derived tables are not copied: refresh them in the store.
     """
-    root = Path(root)
-    if not is_dataset(root):
-        raise StoreError(f"{root} is not an eventwire Parquet dataset (no articles/ directory or {MANIFEST})")
-    check_version(root)
+    root = readable_dataset(root)
     stored = skipped = failed_ids = 0
     for part in part_files(root, "articles"):
         articles = pq.read_table(part, schema=SCHEMAS["articles"])
