@@ -21,6 +21,8 @@ from eventwire.events.classifier import (
     EventTypeModel,
     fit_linear,
     model_bytes,
+    sentence_features,
+    token_features,
     training_rows,
 )
 from eventwire.events.combine import Combiner, general_codes
@@ -111,6 +113,36 @@ def test_retraining_on_a_fixed_sample_gives_identical_bytes_twice(nlp, tmp_path:
     right = sum(model.labels[p] == (types[0] if types else NONE) for p, (_, types, _) in zip(predicted, SAMPLE,
                                                                                           strict=True))
     assert right >= len(SAMPLE) - 1  # the sample is learnt
+
+
+def test_features_abstract_from_the_wording_with_the_lexicon_names_and_modality(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Police in Kenya did not arrest the protesters on Monday.")
+    arrest = next(t for t in doc if t.text == "arrest")
+    features = token_features(arrest)
+    assert "x:COERCE" in features  # the lexicon's sense of the lemma, as the rules read it
+    assert "k:nsubj|ag:COP" in features and "k:dobj|ag:CVL" in features  # agent nouns by sector
+    assert "m:negation" in features
+    assert not any("h:ROOT" in f for f in features)  # the root is its own head: no head features
+    doc = nlp("The army will attack Hamas fighters in Gaza.")
+    attack = next(t for t in doc if t.text == "attack")
+    features = token_features(attack)
+    assert "m:intent" in features and "p:in|@GPE" in features and "r1:@ORG" in features
+    assert not any("gaza" in f or "hamas" in f for f in features)  # a region's names are not learnt as words
+    assert "d:attack|in|@GPE" in sentence_features(list(doc))
+
+
+def test_report_describes_the_shipped_model_with_out_of_fold_tuning_figures() -> None:
+    report = json.loads((Path(__file__).resolve().parent.parent / "training" / "report.json").read_text())
+    assert report["model_sha256"] == hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
+    for figures in (report["model_alone"], report["coder"]):
+        assert set(figures) >= {"tuning_cross_validated", "checking"}
+    coder = report["coder"]
+    for part in (coder["tuning_cross_validated"], coder["checking"]):
+        for run in ("rules", "rules_and_model"):
+            assert 0.5 < part[run]["corpus"] <= 1.0 and 0.0 <= part[run]["corpus_nonevent_conflict"] <= 1.0
+    # The tuning figure is cross-validated, not training accuracy: near the checking figure, not near 1.
+    assert coder["tuning_cross_validated"]["rules_and_model"]["corpus"] < 0.95
+    assert report["model_alone"]["tuning_cross_validated"]["corpus"]["sentence_accuracy"] < 0.95
 
 
 def test_a_damaged_or_foreign_model_file_is_refused_with_an_actionable_error(tmp_path: Path) -> None:

@@ -12,8 +12,13 @@ no code runs when the model loads and nothing is downloaded.
   dependency relation and head, its particle, objects, compounds and modifiers ("air strike",
   "carried out strikes", "stop work"), and its neighbours.
 
-Features use lower-cased lemmas so all-lower-case text and headline case score alike. Scoring
-batches all rows of an article into one gather-and-sum over the weight matrix.
+Features use lower-cased lemmas so all-lower-case text and headline case score alike. Besides the
+words, both models see what abstracts from an outlet's wording (feature version 3): the senses the
+coder's lexicon gives a verb or noun (``x:ASSAULT``, the same knowledge the rules use), the class of
+a non-event word (``ne:hazard``) and the sector of an agent noun (``ag:MIL``) from the events data
+files, the modality cues around a token (``m:negation``), and a name's entity label in place of its
+lemma ("Hamas" and "Boko Haram" are both ``@ORG``), so a region's names are not learnt as words.
+Scoring batches all rows of an article into one gather-and-sum over the weight matrix.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +37,14 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from eventwire.errors import EventModelError
+from eventwire.events.lexicon import default_lexicon
 from eventwire.model import PLOVER_TYPES
 
 MODEL_FILE = Path(__file__).parent / "model" / "event_types.npz"
 NONE = "NONE"
 LABELS: tuple[str, ...] = (*PLOVER_TYPES, NONE)
 # Bumped whenever a feature function changes: a model trained on other features is refused.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 # Tokens the token model is trained on as possible triggers (besides the gold trigger tokens).
 TRIGGER_POS = frozenset({"VERB", "NOUN"})
 _SKIP_POS = frozenset({"PUNCT", "SPACE", "SYM", "NUM", "DET", "PRON", "CCONJ", "SCONJ", "ADP", "AUX", "PART",
@@ -46,6 +53,9 @@ _ARG_DEPS = frozenset({"prt", "dobj", "obj", "compound", "amod", "xcomp", "dativ
                        "nsubj", "nsubjpass", "agent", "neg", "poss", "nmod", "advmod", "ccomp", "acl", "relcl"})
 _VERB_ARG_DEPS = frozenset({"prt", "dobj", "obj", "xcomp", "dative", "attr", "oprd", "acomp", "neg"})
 ALWAYS = "*"  # present in every row, so no row is empty
+_NAME_LABELS = frozenset({"GPE", "ORG", "NORP", "PERSON", "LOC", "FAC"})
+# Where a modality cue stands among a trigger's children (modality.tsv's "where" column).
+_CUE_DEPS = {"aux": "aux", "neg": "neg", "det": "det", "mark": "mark"}
 
 
 def lemma(token: Token) -> str:
@@ -53,8 +63,43 @@ def lemma(token: Token) -> str:
     return (token.lemma_ or token.text).lower()
 
 
+def word_of(token: Token) -> str:
+    """A context word: the lemma, or ``@LABEL`` for a name (a place's or a group's name is not learnt)."""
+    if token.ent_type_ and (token.pos_ == "PROPN" or token.ent_type_ in _NAME_LABELS):
+        return "@" + token.ent_type_
+    return "@NAME" if token.pos_ == "PROPN" else lemma(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """What the events data files say of a word, as feature strings (see the module docstring)."""
+
+    senses: dict[tuple[str, str], tuple[str, ...]]  # (V|N, lemma) -> "x:TYPE" features
+    classes: dict[str, str]  # lemma -> "ne:class" (non-event word) or "ag:SECTOR" (agent noun)
+    cues: dict[tuple[str, str], str]  # (lemma, where) -> "m:kind"
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> Knowledge:
+    lexicon = default_lexicon()
+    senses = {key: tuple(sorted({"x:" + e.type for e in entries})) for key, entries in lexicon.entries.items()}
+    classes = {w: "ag:" + sector for w, sector in lexicon.agents.items()}
+    classes.update({w: "ne:" + kind for w, kind in lexicon.nonevents.items()})
+    cues = {(cue, where): "m:" + kind for cue, (kind, where) in lexicon.modality.items()}
+    return Knowledge(senses, classes, cues)
+
+
+def word_features(token: Token, word: str, known: Knowledge) -> tuple[str, ...]:
+    """The lexicon senses and the class of a verb or noun (nothing for other words)."""
+    pos = token.pos_
+    senses = known.senses.get(("V" if pos == "VERB" else "N", word), ()) if pos in ("VERB", "NOUN") else ()
+    found = known.classes.get(word)
+    return (*senses, found) if found else senses
+
+
 def sentence_features(tokens: Iterable[Token]) -> list[str]:
     """Features of a sentence (its tokens in order). One pass over the tokens: this runs on every sentence."""
+    known = knowledge()
     features = [ALWAYS]
     previous = ""
     for token in tokens:
@@ -65,6 +110,7 @@ def sentence_features(tokens: Iterable[Token]) -> list[str]:
             continue
         word = lemma(token)
         features.append("l:" + word)
+        features.extend(word_features(token, word, known))
         if previous:
             features.append(f"b:{previous}|{word}")
         previous = word
@@ -73,40 +119,59 @@ def sentence_features(tokens: Iterable[Token]) -> list[str]:
         for child in token.children:
             dep = child.dep_
             if dep in _VERB_ARG_DEPS:
-                features.append(f"d:{word}|{dep}|{lemma(child)}")
+                features.append(f"d:{word}|{dep}|{word_of(child)}")
             elif dep == "prep":
                 objects = [g for g in child.children if g.dep_ == "pobj"]
-                features.append(f"d:{word}|{lemma(child)}|{lemma(objects[0]) if objects else ''}")
+                features.append(f"d:{word}|{lemma(child)}|{word_of(objects[0]) if objects else ''}")
+            elif dep in _CUE_DEPS:
+                cue = known.cues.get((child.lower_, _CUE_DEPS[dep]))
+                if cue:
+                    features.append(f"{cue}|{word}")
     return features
 
 
 def token_features(token: Token) -> list[str]:
     """Features of one token as a possible event trigger."""
+    known = knowledge()
     word = lemma(token)
     pos = token.pos_
     features = [ALWAYS, "t:" + word, "w:" + token.lower_, f"tp:{word}|{pos}", "pos:" + pos, "dep:" + token.dep_]
+    features.extend(word_features(token, word, known))
     for child in token.children:
         dep = child.dep_
         if dep in _ARG_DEPS:
-            other = lemma(child)
+            other = word_of(child)
             features.append(f"c:{dep}|{other}")
             features.append(f"tc:{word}|{dep}|{other}")
+            found = known.classes.get(other)
+            if found:
+                features.append(f"k:{dep}|{found}")
         elif dep == "prep":
             objects = [g for g in child.children if g.dep_ == "pobj"]
-            other = lemma(objects[0]) if objects else ""
+            other = word_of(objects[0]) if objects else ""
             features.append(f"p:{lemma(child)}|{other}")
             features.append(f"tp:{word}|{lemma(child)}|{other}")
+        if dep in _CUE_DEPS:
+            cue = known.cues.get((child.lower_, _CUE_DEPS[dep]))
+            if cue:
+                features.append(cue)
     head = token.head
-    if head is not token:
-        features.append(f"h:{token.dep_}|{lemma(head)}")
-        features.append(f"th:{word}|{token.dep_}|{lemma(head)}")
-        if head.head is not head and token.dep_ == "pobj":
-            features.append(f"hh:{lemma(head)}|{lemma(head.head)}")
+    if head.i != token.i:  # spaCy's root is its own head (another Token object: compare positions)
+        above = word_of(head)
+        features.append(f"h:{token.dep_}|{above}")
+        features.append(f"th:{word}|{token.dep_}|{above}")
+        cue = known.cues.get((lemma(head), "gov"))
+        if cue:
+            features.append(cue)
+        if head.pos_ in ("VERB", "NOUN"):
+            features.extend("h" + f for f in word_features(head, lemma(head), known))
+        if head.head.i != head.i and token.dep_ == "pobj":
+            features.append(f"hh:{lemma(head)}|{word_of(head.head)}")
     doc = token.doc
     if token.i > 0:
-        features.append("l1:" + lemma(doc[token.i - 1]))
+        features.append("l1:" + word_of(doc[token.i - 1]))
     if token.i + 1 < len(doc):
-        features.append("r1:" + lemma(doc[token.i + 1]))
+        features.append("r1:" + word_of(doc[token.i + 1]))
     return features
 
 
