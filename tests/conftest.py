@@ -1,4 +1,5 @@
-"""Shared fixtures: one loaded spaCy pipeline per test session, paths to shared gold data."""
+"""Shared fixtures: one loaded spaCy pipeline per test session, paths to shared gold data, and for the web tests
+an HTTP ``client`` and a Chromium ``browser`` and ``page`` on the ``server`` fixture a module defines."""
 
 from __future__ import annotations
 
