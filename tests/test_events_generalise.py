@@ -99,12 +99,13 @@ def test_consult_mode_follows_where_and_how_they_met(rules: Pipeline, text: str,
 @pytest.mark.parametrize(("text", "author", "sector"), [
     ("A statement from the Kenyan interior ministry condemned the attack on the police station.", "ministry", "GOV"),
     ("A communique issued by the Nigerian army accused Boko Haram of attacking villages.", "army", "MIL"),
-    ("A report by Amnesty International accused Burundian police of torturing detainees.", "Amnesty", "HRI"),
+    # the sector of a named organisation is the actor knowledge base's business; the party is the author's
+    ("A report by Amnesty International accused Burundian police of torturing detainees.", "Amnesty", None),
 ])
-def test_a_document_acts_for_its_author(rules: Pipeline, text: str, author: str, sector: str) -> None:
+def test_a_document_acts_for_its_author(rules: Pipeline, text: str, author: str, sector: str | None) -> None:
     event = top(rules, text)
     assert event.event == "ACCUSE"
-    assert any(author in p.text and (p.sector or "")[:3] == sector for p in event.actor)
+    assert any(author in p.text and (sector is None or (p.sector or "")[:3] == sector) for p in event.actor)
     assert not any(word in p.text.lower() for p in event.actor for word in ("statement", "communique", "report"))
 
 
@@ -179,3 +180,12 @@ def test_a_name_the_recogniser_missed_is_still_the_subject(rules: Pipeline) -> N
     event = top(rules, "Kabagambe condemned the raid on the opposition newspaper.")
     assert event.event == "ACCUSE"
     assert [p.text for p in event.actor] == ["Kabagambe"]
+
+
+def test_the_main_clause_outranks_a_participle_describing_a_party(rules: Pipeline) -> None:
+    events = rules(Article(id="m", text="Police fired tear gas at farmers marching on the capital.",
+                           published="2025-05-02")).events
+    main = max(events, key=lambda e: e.confidence)
+    assert (main.event, main.mode) == ("ASSAULT", "crowd-control")
+    # the phrase the parser made a gerund clause ("at farmers marching ...") still gives the recipient
+    assert [p.sector for p in main.recipient] == ["AGR"]

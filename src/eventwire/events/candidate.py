@@ -81,6 +81,10 @@ def confidence(cand: Candidate) -> float:
     # The main clause's event is the sentence's event; embedded ones are less certain.
     depth = sum(1 for _ in cand.token.ancestors)
     score -= 0.02 * min(depth, 5)
+    if cand.entry.pos == "V" and cand.token.dep_ in ("acl", "relcl", "pcomp") and not cand.via_light:
+        # A participle or relative clause describing a party ("workers marching on the secretariat", "forces
+        # backed by air strikes", "accusing him of supporting ...") is not what the sentence reports.
+        score -= 0.1
     if cand.doubt:
         # Below DOUBTFUL: default views and exports leave such events out.
         return round(max(0.05, min(score, DOUBTFUL - 0.1)), 2)

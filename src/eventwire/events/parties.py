@@ -426,6 +426,11 @@ class PartyMixin:
         for child in token.children:
             if child.dep_ in ("prep", "prt", "agent", "dative") and child.lower_ == preposition:
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is None:
+                    # "fired tear gas at farmers marching on the capital": the parser makes the phrase a gerund
+                    # clause; its subject is the object of the preposition.
+                    clause = next((g for g in child.children if g.dep_ == "pcomp"), None)
+                    pobj = next((g for g in clause.children if g.dep_ == "nsubj"), None) if clause is not None else None
                 if pobj is not None:
                     return pobj
         return None
