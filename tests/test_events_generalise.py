@@ -189,3 +189,10 @@ def test_the_main_clause_outranks_a_participle_describing_a_party(rules: Pipelin
     assert (main.event, main.mode) == ("ASSAULT", "crowd-control")
     # the phrase the parser made a gerund clause ("at farmers marching ...") still gives the recipient
     assert [p.sector for p in main.recipient] == ["AGR"]
+
+
+def test_first_person_in_a_quote_is_its_speaker(rules: Pipeline) -> None:
+    text = '"We have expelled the ambassador of Chad," the Sudanese foreign minister told reporters in Port Sudan.'
+    event = top(rules, text)
+    assert event.event == "SANCTION"
+    assert [(p.code, p.sector) for p in event.actor] == [("SDN", "GOV")]

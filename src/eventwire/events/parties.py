@@ -15,10 +15,12 @@ from eventwire.events.lexicon import QUANT, Entry, Lexicon
 from eventwire.knowledge.agents import agent_nouns
 from eventwire.model import Actor, Article, Party
 from eventwire.nlp.dateline import token_in_dateline
-from eventwire.nlp.english import FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
+from eventwire.nlp.english import FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 
 # Subject pronouns that may stand for an actor named before ("Syria says it will ..."); not "I" or "you".
 _SUBJECT_PRONOUNS = SUBJECT_PRONOUNS - SECOND_PERSON - FIRST_PERSON_SINGULAR
+# First-person pronouns: inside a quote, its speaker.
+_FIRST_PERSON = FIRST_PERSON_SINGULAR | FIRST_PERSON_PLURAL
 
 
 class PartyMixin:
@@ -129,6 +131,9 @@ class PartyMixin:
             "CVL" if head.lower_ in self.lex.words("crowd") and self.prep_object(head, "of") is None else None)
         if head.pos_ == "PRON" and self.actor_of(article, head) is None:
             antecedent = self._pronoun_antecedent(head)
+            if antecedent is None and head.lower_ in _FIRST_PERSON:
+                # "'We are on hunger strike,' one of the mothers said": I and we in a quote are its speaker.
+                antecedent = _quote_speaker(article, head)
             if antecedent is None:
                 return None
             head = antecedent
@@ -568,6 +573,25 @@ def _place_country_at(article: Article, start: int, end: int) -> str | None:
     low, high = bisect.bisect_right(index.starts, start - index.longest), bisect.bisect_left(index.starts, end)
     hits = [i for i in index.order[low:high] if start < article.places[i].end]  # type: ignore[operator]
     return article.places[min(hits)].country if hits else None
+
+
+def _quote_speaker(article: Article, pronoun: Token) -> Token | None:
+    """The head of the speaker phrase of the quote a first-person pronoun is in, when the quote names one."""
+    quote = next((q for q in article.quotes if any(s <= pronoun.idx < e for s, e in q.parts)), None)
+    if quote is None or quote.anonymous:
+        return None
+    actor = article.actor_by_id(quote.speaker) if quote.speaker else None
+    spans = [(m.start, m.end) for m in actor.mentions] if actor is not None else []
+    if not spans and quote.speaker_text:
+        found = article.text.find(quote.speaker_text, quote.end)
+        spans = [(found, found + len(quote.speaker_text))] if found >= 0 else []
+    # The mention nearest the quote (the attribution), outside it.
+    outside = [s for s in spans if not quote.start <= s[0] < quote.end]
+    if not outside:
+        return None
+    start, end = min(outside, key=lambda s: min(abs(s[0] - quote.end), abs(s[0] - quote.start)))
+    span = pronoun.doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and span.root.pos_ != "PRON" else None
 
 
 @lru_cache(maxsize=1)
