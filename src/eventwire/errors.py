@@ -66,6 +66,11 @@ class DictionaryFormatError(KnowledgeBaseError):
         self.reason = reason
 
 
+class DataFileError(DictionaryFormatError):
+    """A row of one of the package's data files (``#`` comment lines, then tab-separated rows) has the wrong
+    number of fields; ``path`` and ``line`` say where (see :mod:`eventwire.datafiles`)."""
+
+
 class ConfigurationError(EventwireError, ValueError):
     """A pipeline option or stage arrangement that cannot work (unknown option, duplicate stage name)."""
 

@@ -36,6 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from eventwire.datafiles import read_rows
 from eventwire.nlp.english import NAME_PARTICLES
 from eventwire.time import MONTHS, WEEKDAYS
 
@@ -50,12 +51,8 @@ _DATA = Path(__file__).parent / "data" / "dateline_words.tsv"
 
 def _words() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for line in _DATA.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) == 2 and fields[0] != "class":
-            found.setdefault(fields[0].strip(), set()).add(fields[1].strip().casefold())
+    for name, word in read_rows(_DATA, 2, header="class"):
+        found.setdefault(name, set()).add(word.casefold())
     return {name: frozenset(words) for name, words in found.items()}
 
 

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from eventwire.datafiles import read_rows
+
 _PATH = Path(__file__).parent / "data" / "word_classes.tsv"
 
 
 def _classes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for line in _PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) == 2 and fields[0] != "class":
-            found.setdefault(fields[0].strip(), set()).add(fields[1].strip().lower())
+    for name, word in read_rows(_PATH, 2, header="class", lower=True):
+        found.setdefault(name, set()).add(word)
     return {name: frozenset(words) for name, words in found.items()}
 
 
