@@ -120,7 +120,7 @@ def test_the_iraqi_government_is_the_iraqi_state(iraq: Article) -> None:
 def test_media_and_think_tanks_are_resolved(iraq: Article) -> None:
     usa_today = _actor_of(iraq, "USA Today")
     assert usa_today is not None and (usa_today.kb_id, usa_today.sector, usa_today.country) == (
-        "org:usa-today", "MED", "USA")
+        "org:usa-today", "JRN", "USA")
     assert _actor_of(iraq, "US newspaper") is usa_today
     institute = _actor_of(iraq, "Washington Institute for Near East Policy")
     assert institute is not None and institute.kb_id == "org:washington-institute" and institute.sector == "EDU"
@@ -215,10 +215,10 @@ def test_stage_from_config_reads_the_user_kb(tmp_path, nlp) -> None:  # type: ig
 def test_dateline_outlet_is_a_media_actor(pipeline: Pipeline) -> None:
     known = _run(pipeline, "WASHINGTON (AP) — The Senate voted on Tuesday to approve the aid package.")
     ap = _actor_of(known, "AP")
-    assert ap is not None and ap.kb_id == "org:associated-press" and ap.sector == "MED"
+    assert ap is not None and ap.kb_id == "org:associated-press" and ap.sector == "JRN"
     unknown = _run(pipeline, "KABUL, May 3, 2021 (Meridian News Agency) — Fighting resumed in the north.")
     outlet = _actor_of(unknown, "Meridian News Agency")
-    assert outlet is not None and (outlet.kind, outlet.sector, outlet.kb_id) == ("organization", "MED", None)
+    assert outlet is not None and (outlet.kind, outlet.sector, outlet.kb_id) == ("organization", "JRN", None)
     kabul = _actor_of(unknown, "KABUL")
     assert kabul is not None and kabul.kind == "location" and kabul.country == "AFG"
 

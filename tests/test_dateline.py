@@ -269,4 +269,4 @@ def test_title_case_dateline_gives_its_outlet(pipeline: Pipeline) -> None:
     article = pipeline(Article(id="d", text="Damascus, March 3 (SANA) - Syrian and Iraqi officials met on Monday.",
                                published="2024-03-03"))
     outlet = next((a for a in article.actors if any(m.text == "SANA" for m in a.mentions)), None)
-    assert outlet is not None and outlet.sector == "MED"
+    assert outlet is not None and outlet.sector == "JRN"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.actors.agents import load_agents, stage_sector
+from eventwire.actors.agents import load_agents
 from eventwire.actors.importers import import_file
 from eventwire.config import PipelineConfig
 from eventwire.errors import DictionaryFormatError
@@ -22,6 +22,7 @@ from eventwire.knowledge.agents import (
     load_agent_nouns,
     read_agent_nouns,
 )
+from eventwire.knowledge.sectors import sector_codes
 from eventwire.model import Actor, Article, Event
 from eventwire.pipeline import Pipeline
 from eventwire.quotes.lexicon import load_lexicon as load_quote_lexicon
@@ -57,6 +58,7 @@ def test_every_sector_is_a_code_the_header_defines(tmp_path: Path) -> None:
     codes = header_sectors(AGENT_NOUNS)
     assert {"GOV", "MIL", "REB", "UAF", "COP", "CVL", "OPP", "REF", "CRM", "JRN", "MED"} <= codes
     assert "HLH" not in codes  # PLOVER renamed CAMEO's HLH (health) to MED
+    assert codes <= sector_codes().plover  # every code of the table is a PLOVER sector (knowledge/data/sectors.tsv)
     assert {row.sector for row in agent_nouns() if row.sector} <= codes
     assert agent_nouns().sectors == codes
     unknown = tmp_path / "agent_nouns.tsv"
@@ -76,6 +78,7 @@ def test_every_sector_is_a_code_the_header_defines(tmp_path: Path) -> None:
     ("adviser", "GOV"), ("military adviser", "MIL"), ("trooper", "MIL"), ("state trooper", "COP"),
     ("kidnapper", "CRM"), ("migrant", "CVL"), ("refugee", "REF"),
     ("newspaper", "JRN"), ("journalist", "JRN"), ("doctor", "MED"), ("hospital", "MED"),
+    ("paramilitary", "PRM"), ("charity", "SOC"), ("rights group", "SOC"), ("human rights activist", "CVL"),
 ])
 def test_the_sector_decisions_of_the_header(noun: str, sector: str) -> None:
     row = agent_nouns().get(noun)
@@ -89,7 +92,7 @@ def test_each_stage_reads_the_same_rows() -> None:
     for row in agent_nouns():
         agent = actors.get(row.phrase)
         assert (agent is None) == (row.type is None), row
-        assert agent is None or (agent.sector, agent.type, agent.role, agent.title) == (stage_sector(row), row.type,
+        assert agent is None or (agent.sector, agent.type, agent.role, agent.title) == (row.sector, row.type,
                                                                                         row.role, row.title), row
         # A noun that is no party may be one of the event coder's quantity words ("members of").
         assert events.get(row.phrase) in ((row.sector,) if row.party else (None, QUANT)), row
@@ -137,22 +140,25 @@ def test_actor_and_event_party_take_the_tables_sector(rules: Pipeline, without_a
     article = rules(Article(id="t", text=text, published=PUBLISHED))
     actor = _actor_named(article, phrase)
     party = next(p for p in _event_by(article, phrase).actor if p.text == phrase)
-    assert (actor.sector, party.sector, party.actor) == (stage_sector(row), stage_sector(row), actor.id)
+    assert (actor.sector, party.sector, party.actor) == (sector, sector, actor.id)
     fallback = without_actors(Article(id="t", text=text, published=PUBLISHED))
     party = next(p for p in _event_by(fallback, phrase).actor if p.text == phrase)
     assert (party.actor, party.sector) == (None, sector)
 
 
-def test_the_actors_stage_spells_news_media_and_health_as_its_knowledge_base_does(rules: Pipeline) -> None:
-    # Named outlets in the actors' knowledge base are CAMEO's MED (media); a news-organisation noun must match
-    # them for "The US newspaper" to be USA Today, so the stage reads JRN organisations as MED and health as HLH.
-    newspaper, doctor, journalist = (agent_nouns().get(n) for n in ("newspaper", "doctor", "journalist"))
-    assert newspaper is not None and doctor is not None and journalist is not None
-    assert [stage_sector(n) for n in (newspaper, doctor, journalist)] == ["MED", "HLH", "JRN"]
+def test_the_actors_stage_spells_news_media_and_health_as_plover_does(rules: Pipeline) -> None:
+    # Named outlets (the knowledge base, the dateline) and news-organisation nouns are all JRN, so "The US
+    # newspaper" is still USA Today; health is MED, and no actor is CAMEO's HLH.
     article = rules(Article(id="t", text="USA Today reported the talks had failed. The US newspaper said Iraq "
-                                         "would object.", published=PUBLISHED))
+                                         "would object. Doctors said 12 people were hurt.",
+                            published=PUBLISHED))
     outlet = _actor_named(article, "USA Today")
-    assert outlet.sector == "MED" and _actor_named(article, "The US newspaper") is outlet
+    assert outlet.sector == "JRN" and _actor_named(article, "The US newspaper") is outlet
+    assert _actor_named(article, "Doctors").sector == "MED"
+    assert not {a.sector for a in article.actors} & {"HLH", "NGO", "HRI"}
+    dateline = rules(Article(id="t", text="BAGHDAD (Al-Rafidain News) — Gunmen attacked a checkpoint.",
+                             published=PUBLISHED))
+    assert _actor_named(dateline, "Al-Rafidain News").sector == "JRN"
 
 
 def test_speaker_classes_come_from_the_table(rules: Pipeline) -> None:

@@ -3,20 +3,22 @@
 The shipped rows are the agent nouns with a type in the shared table (``eventwire.knowledge.agents``,
 ``knowledge/data/agent_nouns.tsv``, format in its header); PETRARCH/CAMEO agent dictionaries imported with
 ``eventwire kb import --format petrarch`` add ``agents-*.tsv`` files in the user KB directory, with the first
-five fields of that format. Phrases are matched on lower-case words or lemmas, longest first.
+five fields of that format. Phrases are matched on lower-case words or lemmas, longest first. Sectors are
+PLOVER's in every row (news media JRN, health MED), as in every other output of the pipeline.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 from eventwire.actors.kb import DATA_DIR, _data_lines
 from eventwire.errors import DictionaryFormatError
-from eventwire.knowledge.agents import AgentNoun, agent_nouns, read_agent_nouns
+from eventwire.knowledge.agents import AgentNoun, agent_nouns, phrase_words, read_agent_nouns
+from eventwire.knowledge.sectors import is_cameo_sector, plover_sector
 
 # Role families that may stand for one another when a name is checked against the KB.
 _COMPATIBLE: dict[str, frozenset[str]] = {
@@ -42,15 +44,6 @@ class Agent:
     @property
     def words(self) -> tuple[str, ...]:
         return phrase_words(self.phrase)
-
-
-# Words of a phrase as spaCy splits them: a hyphen between letters is a word of its own ("plain-clothes
-# officer" is plain, -, clothes, officer), so table phrases match parsed text and plain text alike.
-_PHRASE_WORD = re.compile(r"[^\s-]+|-")
-
-
-def phrase_words(text: str) -> tuple[str, ...]:
-    return tuple(_PHRASE_WORD.findall(text.lower()))
 
 
 def roles_compatible(mention_role: str | None, kb_role: str | None) -> bool | None:
@@ -142,35 +135,27 @@ class AgentTable:
         return None
 
 
-def stage_sector(noun: AgentNoun) -> str | None:
-    """The sector the actors stage gives an agent noun of the shared table.
-
-    The shared table uses PLOVER's codes (JRN news media, MED health), but this stage's knowledge base still
-    spells two sectors in CAMEO's: named news outlets are MED (CAMEO's media: ``data/media.tsv`` and the
-    dateline outlets of ``countries.py``), and nothing else may be MED there. So that "the US newspaper" joins
-    "USA Today" (descriptions join the latest named actor of their sector) and MED means one thing in this
-    stage's output, news organisations read as MED and health as CAMEO's HLH, until the knowledge base moves to
-    PLOVER codes.
-    """
-    if noun.sector == "MED":
-        return "HLH"
-    if noun.sector == "JRN" and noun.type == "organization":
-        return "MED"
-    return noun.sector
-
-
-def _agent(noun: AgentNoun, shipped: bool = True) -> Agent | None:
-    """The actors stage's view of an agent noun; None for nouns it makes no actor of (no type). User
-    dictionaries keep the codes they were imported with."""
+def _agent(noun: AgentNoun) -> Agent | None:
+    """The actors stage's view of an agent noun; None for nouns it makes no actor of (no type)."""
     if noun.type is None:
         return None
-    return Agent(noun.phrase, stage_sector(noun) if shipped else noun.sector, noun.type, noun.role, noun.title)
+    return Agent(noun.phrase, noun.sector, noun.type, noun.role, noun.title)
+
+
+# The line `eventwire kb import` writes in a user agent dictionary whose sectors it has put in PLOVER's codes; a
+# file without it was imported before that, so its CAMEO codes are read as CAMEO's (MED: news media, JRN).
+PLOVER_SECTORS_NOTE = "# sectors: PLOVER (CAMEO codes translated on import)"
 
 
 def read_agent_file(path: Path) -> tuple[list[Agent], list[DictionaryFormatError]]:
     """The agents of a user agent dictionary (``agents-*.tsv``) and a format error for each bad line."""
     nouns, errors = read_agent_nouns(path)
-    agents = [_agent(noun, shipped=False) for noun in nouns]
+    with path.open(encoding="utf-8") as handle:
+        plover = any(line.rstrip("\r\n") == PLOVER_SECTORS_NOTE for line in islice(handle, 5))
+    if not plover:
+        nouns = [replace(noun, sector=plover_sector(noun.sector)) if noun.sector and is_cameo_sector(noun.sector)
+                 else noun for noun in nouns]
+    agents = [_agent(noun) for noun in nouns]
     return [agent for agent in agents if agent is not None], errors
 
 

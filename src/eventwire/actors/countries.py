@@ -237,7 +237,7 @@ class Countries(Step):
                                                        confidence=resolution.confidence))
         else:
             key = f"organization:{name_key(surface)}"
-            cluster = self.cluster(key, Cluster(key, surface, "organization", sector="MED", role="news outlet",
+            cluster = self.cluster(key, Cluster(key, surface, "organization", sector="JRN", role="news outlet",
                                                  confidence=0.7))
         if cluster is not None:
             self.add_mention(cluster, start, end)

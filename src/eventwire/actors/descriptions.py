@@ -48,7 +48,7 @@ _POSSESSIVES = (POSSESSIVE_PRONOUNS & THIRD_PERSON) - PERSON_PRONOUNS
 _GROUP_WORDS = frozenset({"group", "movement"})
 _GROUP_WINDOW = 3
 # Sectors of armed actors: members of a named armed group ("Hamas fighters") are the group.
-_ARMED_SECTORS = frozenset({"REB", "UAF", "MIL"})
+_ARMED_SECTORS = frozenset({"REB", "UAF", "MIL", "PRM"})
 # "US-backed Iraqi forces": the backer is not the forces' country.
 _BACKING_WORDS = "|".join(sorted(PATRON_WORDS))
 _BACKING = re.compile(rf"^(?:{_BACKING_WORDS})$")

@@ -6,13 +6,16 @@ Formats:
   with ``|`` between names; ``name`` is accepted for a single name), and optionally ``kind``
   (person, organization, group, country; default person), ``country``, ``sector``, ``role``,
   ``start``, ``end`` (YYYY[-MM[-DD]]). Several objects with the same id are one entity with
-  several roles (the shape of a Wikidata position-held query).
+  several roles (the shape of a Wikidata position-held query). ``sector`` is a PLOVER sector (``MED`` is
+  health, ``JRN`` news media); a code only CAMEO has (``HLH``, ``SEP``) is read as its PLOVER sector.
 - ``csv``: the same fields as columns of a CSV file with a header row (``names`` separated by ``|``
   or ``;``).
 - ``petrarch``: a PETRARCH/TABARI/Phoenix actor dictionary (``*.actors.txt``), or an agents
   dictionary when the file name contains "agents" (``petrarch-actors``/``petrarch-agents`` force
   one). Actor codes become country and sector (``USAGOV`` -> USA, GOV; ``IGOUNOIAE`` -> IGOUNOIAE,
-  IGO), date-restricted codes become dated roles, and an entry with dated codes is a person.
+  IGO), date-restricted codes become dated roles, and an entry with dated codes is a person. The
+  dictionary's CAMEO agent codes are written as PLOVER sectors (``USAMED``, CAMEO's media, -> USA, JRN;
+  ``HLH`` -> MED; ``SEP`` -> REB: eventwire/knowledge/data/sectors.tsv).
 
 Entities are written to ``<kb dir>/<name>.jsonl`` and agents to ``<kb dir>/agents-<name>.tsv``; the
 actor stage loads them next to the shipped KB. Imports accumulate: an import into an output file that
@@ -32,16 +35,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from eventwire.actors.agents import load_agents
+from eventwire.actors.agents import PLOVER_SECTORS_NOTE, load_agents
 from eventwire.actors.kb import Entity, Tenure, entity_from_fields, read_jsonl_entities
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
+from eventwire.knowledge.sectors import is_cameo_sector, plover_sector, user_sector
 
 FORMATS: tuple[str, ...] = ("json", "csv", "petrarch", "petrarch-actors", "petrarch-agents")
 # CAMEO codes that are not states: the whole code is kept as the "country".
 _INTERNATIONAL_PREFIXES = ("IGO", "IMG", "NGO", "MNC", "INT")
-_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "MED", "EDU", "BUS", "CRM", "CVL",
-                      "ELI", "HLH", "REF", "LAB", "AGR", "ENV", "HRI", "LEG", "IGO", "NGO", "UAF", "IMG", "SEP",
-                      "MOD", "RAD", "REL", "DEV", "JRN", "MNC"})
+# CAMEO codes of armed groups: an undated actor coded with one is a group, not an organisation.
+_GROUP_CODES = ("REB", "UAF", "IMG", "SEP", "INS", "RAD")
 
 
 @dataclass(slots=True)
@@ -151,6 +154,7 @@ def _merge_rows(rows: list[tuple[int, dict[str, object]]], source: str) -> tuple
             values = {k: (str(row[k]).strip() or None) if row.get(k) not in (None, "") else None
                       for k in ("id", "kind", "country", "sector", "role", "start", "end")}
             values["id"] = f"{source}:{values['id']}" if values["id"] else None
+            values["sector"] = user_sector(values["sector"])
             values["kind"] = values["kind"] or "person"
             values["name"] = names[0]
             values["aliases"] = "|".join(names[1:])
@@ -217,14 +221,15 @@ def _read_csv(path: Path) -> tuple[list[Entity], list[DictionaryFormatError]]:
 # -- PETRARCH ----------------------------------------------------------------------------------
 
 def split_code(code: str, known_countries: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
-    """A CAMEO actor code as (country, sector): ``USAGOV`` -> (USA, GOV), ``IGOUNOIAE`` -> (IGOUNOIAE, IGO)."""
+    """A CAMEO actor code as (country, CAMEO sector): ``USAGOV`` -> (USA, GOV), ``IGOUNOIAE`` -> (IGOUNOIAE,
+    IGO), ``USAMED`` -> (USA, MED): still CAMEO's MED, news media (:func:`plover_sector` reads it)."""
     code = code.strip().upper()
     if not code or code == "---":
         return None, None
     if code.startswith(_INTERNATIONAL_PREFIXES):
         return code, code[:3]
     head, rest = code[:3], code[3:]
-    sector = rest[:3] if rest[:3] in _SECTORS else None
+    sector = rest[:3] if is_cameo_sector(rest[:3]) else None
     if known_countries and head not in known_countries:
         return code, sector
     return head, sector
@@ -255,7 +260,7 @@ def _read_petrarch_actors(path: Path, known_countries: frozenset[str]) -> tuple[
             kind = "person"
         elif first_sector is None and first_country and len(first_country) == 3:
             kind = "country"
-        elif first_sector in ("REB", "UAF", "IMG", "SEP", "RAD") or (first_country or "").startswith("IMG"):
+        elif first_sector in _GROUP_CODES or (first_country or "").startswith("IMG"):
             kind = "group"
         else:
             kind = "organization"
@@ -265,10 +270,12 @@ def _read_petrarch_actors(path: Path, known_countries: frozenset[str]) -> tuple[
         while eid in entities:
             eid = f"{source}:{_slug(entry.names[0])}-{n}"
             n += 1
-        tenures = [Tenure(None, sector, country, _iso(d.start), _iso(d.end)) for d, country, sector in codes
-                   if d.restricted]
+        # The dictionary's CAMEO sectors are read as PLOVER's here, where they enter the KB ("USAMED" is media: JRN).
+        tenures = [Tenure(None, plover_sector(sector), country, _iso(d.start), _iso(d.end))
+                   for d, country, sector in codes if d.restricted]
         undated = next(((country, sector) for d, country, sector in codes if not d.restricted), None)
-        country, sector = undated or (codes[-1][1], codes[-1][2])
+        country, cameo = undated or (codes[-1][1], codes[-1][2])
+        sector = plover_sector(cameo)
         entities[eid] = Entity(eid, name, kind, country, sector, None, [_title(n) for n in entry.names[1:]],
                                tenures, f"{source}.jsonl")
     return list(entities.values()), errors
@@ -276,6 +283,7 @@ def _read_petrarch_actors(path: Path, known_countries: frozenset[str]) -> tuple[
 
 _AGENTS_HEADER = ("# Format: the first five fields of eventwire/knowledge/data/agent_nouns.tsv "
                   "(phrase, sector, type, role, title)\n"
+                  f"{PLOVER_SECTORS_NOTE}\n"
                   "phrase\tsector\ttype\trole\ttitle\n")
 
 
@@ -296,7 +304,7 @@ def _import_petrarch_agents(path: Path, kb_dir: Path, replace: bool = False, dry
     report = ImportReport(out_path, errors=errors)
     lines: dict[str, str] = {}
     for entry in entries:
-        sector = entry.code.strip("~").upper()[:3] or None
+        sector = plover_sector(entry.code.strip("~").upper()[:3])
         for n, phrase in enumerate(entry.names):
             lower = " ".join(phrase.lower().split())
             if not lower or lower in lines or shipped.get(lower) is not None:

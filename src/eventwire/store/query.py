@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from eventwire.errors import EventwireError
+from eventwire.knowledge.sectors import plover_actor_code
 from eventwire.model import DOUBTFUL_CONFIDENCE
 from eventwire.store.records import FACTUAL_EVENTS
 from eventwire.time import parse_date
@@ -112,6 +113,8 @@ def actor_clause(value: str, terms: str, search: str, key_clause: str, params: l
 
     ``value`` matches a party or actor when it is
     - a code, exactly: a country or group code (``USA``, ``IGOUNO``) or code + sector (``USAGOV``), any case;
+      sectors are PLOVER's (``USAMED`` is US health, ``USAJRN`` US news media), and a sector only CAMEO spells is
+      read as its PLOVER sector (``USAHLH`` is ``USAMED``, ``SYRSEP`` is ``SYRREB``);
     - the words of a name or of the text naming it, as whole words in any case (``Jeffrey`` matches "James
       Jeffrey", not "Sam Jeffreys"; ``US`` matches "US forces", never "Russia" or "AUS");
     - an actor id: the cross-article key (a knowledge-base id such as ``country:USA``, or ``name:`` + name).
@@ -120,7 +123,7 @@ def actor_clause(value: str, terms: str, search: str, key_clause: str, params: l
     names and texts joined by a non-word character, and ``key_clause`` a condition with one ``?`` for the id.
     """
     clauses = [f"list_contains({terms}, ?)"]
-    params.append(value.strip().upper())
+    params.append(plover_actor_code(value))
     words = _word_pattern(value)
     if words is not None:
         pattern, like = words
