@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from eventwire import datafiles
 from eventwire.errors import KnowledgeBaseError
 
 DATA = Path(str(resources.files("eventwire.places") / "data"))
@@ -63,21 +64,17 @@ def read_table(name: str | Path) -> Iterator[list[str]]:
     """Rows of a tab-separated data file (a name under ``data/``, or a path), comment and blank lines skipped."""
     path = name if isinstance(name, Path) else DATA / name
     try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip() or line.startswith("#"):
-                    continue
-                row = line.rstrip("\n").split("\t")
-                if not row[0]:
-                    raise KnowledgeBaseError(f"{path}:{number}: empty first column")
-                yield row
+        for number, row in datafiles.numbered_rows(path):
+            if not row[0]:
+                raise KnowledgeBaseError(f"{path}:{number}: empty first column")
+            yield list(row)
     except OSError as exc:
         raise KnowledgeBaseError(f"cannot read gazetteer table {path}: {exc}") from exc
 
 
 def read_words(name: str) -> frozenset[str]:
     """A one-entry-per-line word list (lower case)."""
-    return frozenset(row[0].strip().lower() for row in read_table(name))
+    return frozenset(datafiles.read_words(DATA / name, lower=True))
 
 
 PLACE_FIELDS = ("geonameid", "name", "kind", "country", "admin1", "admin1_key", "lat", "lon", "population", "feature")
