@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows, read_words
 from eventwire.errors import DictionaryFormatError
 from eventwire.knowledge.agents import agent_nouns
 
@@ -66,23 +68,16 @@ class Lexicon:
         return self.cues.get(lemma)
 
 
-def _lines(path: Path) -> list[tuple[int, str]]:
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            out.append((number, line))
-    return out
+def _pairs(path: Path) -> Iterator[tuple[int, tuple[str, str]]]:
+    """The numbered rows of a two-column file, neither field empty."""
+    for number, (key, value) in numbered_rows(path, 2):
+        if not key or not value:
+            raise DictionaryFormatError(str(path), number, "expected 2 TAB-separated fields, both non-empty")
+        yield number, (key, value)
 
 
-def _fields(path: Path, number: int, line: str, count: int) -> list[str]:
-    parts = line.split("\t")
-    if len(parts) != count or not all(p.strip() for p in parts):
-        raise DictionaryFormatError(str(path), number, f"expected {count} TAB-separated fields, got {line!r}")
-    return [p.strip() for p in parts]
-
-
-def _classed(path: Path, number: int, line: str, classes: tuple[str, ...]) -> tuple[str, str]:
-    key, cls = _fields(path, number, line, 2)
+def _classed(path: Path, number: int, fields: tuple[str, str], classes: tuple[str, ...]) -> tuple[str, str]:
+    key, cls = fields
     if cls not in classes:
         raise DictionaryFormatError(str(path), number, f"class {cls!r} is not one of {', '.join(classes)}")
     return key.lower(), cls
@@ -92,16 +87,15 @@ def load_lexicon(directory: Path = DATA) -> Lexicon:
     """Read the data files of ``directory``; a malformed line raises DictionaryFormatError."""
     marks: dict[str, str] = {}
     path = directory / "quote_marks.tsv"
-    for number, line in _lines(path):
-        opener, closers = line.split("\t", 1) if "\t" in line else (line, "")
+    for number, (opener, closers) in numbered_rows(path, 2):
         if len(opener) != 1 or not closers:
             raise DictionaryFormatError(str(path), number, "expected one opening mark, a TAB, and its closing marks")
         marks[opener] = closers
     cues: dict[str, str] = {}
     phrasal: dict[tuple[str, str], str] = {}
     path = directory / "cues.tsv"
-    for number, line in _lines(path):
-        key, cls = _classed(path, number, line, CUE_CLASSES)
+    for number, fields in _pairs(path):
+        key, cls = _classed(path, number, fields, CUE_CLASSES)
         words = key.split()
         if len(words) == 1:
             cues[key] = cls
@@ -111,8 +105,7 @@ def load_lexicon(directory: Path = DATA) -> Lexicon:
             raise DictionaryFormatError(str(path), number, "a cue is a lemma or a lemma and one particle")
     channels = []
     path = directory / "channels.tsv"
-    for number, line in _lines(path):
-        pattern, channel = _fields(path, number, line, 2)
+    for number, (pattern, channel) in _pairs(path):
         try:
             compiled = re.compile(pattern.replace("{NAME}", NAME_PATTERN))
         except re.error as exc:
@@ -123,24 +116,24 @@ def load_lexicon(directory: Path = DATA) -> Lexicon:
         channels.append(ChannelPattern(compiled, channel, "{NAME}" in pattern))
     anonymity = []
     path = directory / "anonymity.txt"
-    for number, line in _lines(path):
+    for number, (pattern,) in numbered_rows(path, 1):
         try:
-            anonymity.append(re.compile(line.strip(), re.IGNORECASE))
+            anonymity.append(re.compile(pattern, re.IGNORECASE))
         except re.error as exc:
             raise DictionaryFormatError(str(path), number, f"bad regular expression: {exc}") from exc
     # Speaker nouns are the one-word rows of the shared agent-noun table that have a speaker class.
     nouns = {noun.phrase: noun.speaker for noun in agent_nouns() if noun.speaker and noun.one_word}
     cue_nouns: dict[str, str] = {}
     path = directory / "cue_nouns.tsv"
-    for number, line in _lines(path):
-        key, cls = _classed(path, number, line, CUE_NOUN_CLASSES)
+    for number, fields in _pairs(path):
+        key, cls = _classed(path, number, fields, CUE_NOUN_CLASSES)
         cue_nouns[key] = cls
     frame_verbs: dict[str, set[str]] = {cls: set() for cls in FRAME_VERB_CLASSES}
     path = directory / "frame_verbs.tsv"
-    for number, line in _lines(path):
-        key, cls = _classed(path, number, line, FRAME_VERB_CLASSES)
+    for number, fields in _pairs(path):
+        key, cls = _classed(path, number, fields, FRAME_VERB_CLASSES)
         frame_verbs[cls].add(key)
-    abbreviations = frozenset(line.strip() for _, line in _lines(directory / "abbreviations.txt"))
+    abbreviations = frozenset(read_words(directory / "abbreviations.txt"))
     return Lexicon(marks, cues, phrasal, tuple(channels), tuple(anonymity), nouns, cue_nouns,
                    frozenset(frame_verbs["author"]), frozenset(frame_verbs["light"]), frozenset(frame_verbs["frame"]),
                    abbreviations)
