@@ -13,17 +13,21 @@ from eventwire.actors.agents import PLOVER_SECTORS_NOTE, load_agents
 from eventwire.actors.importers import import_file, split_code
 from eventwire.actors.kb import load_kb
 from eventwire.errors import DictionaryFormatError
+from eventwire.events import EventStage
 from eventwire.export import EXPORTERS
 from eventwire.export.gdelt import GDELT_HEADER
 from eventwire.knowledge.sectors import (
+    cameo_agent_code,
     cameo_sector,
     load_sector_codes,
     plover_actor_code,
+    plover_agent_code,
     plover_sector,
     sector_codes,
     user_sector,
 )
 from eventwire.model import Article, Event, Party, Span
+from eventwire.petrarch.coder import PetrarchCoder, combined_code
 from eventwire.store import Store
 from eventwire.store.query import Filters, query_events
 
@@ -155,3 +159,25 @@ def test_an_actor_filter_in_cameo_spelling(tmp_path: Path) -> None:
             return query_events(store.con, Filters(actor=value))[1]
         assert found("USAMED") == found("usahlh") == found("USAJRN") == 1  # health as PLOVER or CAMEO spells it
         assert found("USAREB") == found("USASEP") == 0
+
+
+def test_agent_codes_keep_their_detail() -> None:
+    assert [plover_agent_code(c) for c in ("MED", "HLHNGO", "GOVFRM", "RAD", "FRM", "", None)] == [
+        "JRN", "MEDNGO", "GOVFRM", None, "FRM", None, None]
+    assert [cameo_agent_code(c) for c in ("JRN", "MEDNGO", "GOVFRM", "PRM", None)] == [
+        "MED", "HLHNGO", "GOVFRM", None, None]
+
+
+def test_the_petrarch_coder_writes_plover_party_sectors(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    for name, text in (("mini.actors.txt", "ARNOR [ARN]\nERIADOR [ERI]\n"),
+                       ("mini.agents.txt", "REPORTER [~MED]\nSURGEON [~HLH]\n"),
+                       ("mini.verbs.txt", "--- URGE [102] ---\nURGE\n"), ("mini.discards.txt", "BASEBALL\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    coder = PetrarchCoder.from_directory(tmp_path)
+    text = "Arnor's reporters urged Eriador's surgeons to respond."
+    article = Article(id="a1", text=text, published="2001-05-02")
+    [event] = EventStage(coder=coder).events(article, nlp(text))
+    [source], [target] = event.actor, event.recipient
+    # The party is PLOVER (news media JRN, health MED); PETRARCH's own single code stays CAMEO.
+    assert (source.code, source.sector, combined_code(source)) == ("ARN", "JRN", "ARNMED")
+    assert (target.code, target.sector, combined_code(target)) == ("ERI", "MED", "ERIHLH")

@@ -118,3 +118,26 @@ def user_sector(code: str | None) -> str | None:
         return codes.from_cameo[upper]
     raise ValueError(f"sector {code!r} is neither a PLOVER sector ({', '.join(sorted(codes.plover))}) nor a CAMEO "
                      f"code (see eventwire/knowledge/data/sectors.tsv)")
+
+
+def plover_agent_code(code: str | None) -> str | None:
+    """A CAMEO agent code of one or more three-letter parts (``GOVFRM``, ``MED``) with its first part, the
+    sector, in PLOVER's spelling (``MED`` -> JRN, ``HLHNGO`` -> MEDNGO); a first part that says no sector
+    (``RAD``) is left out, one the table does not know (``FRM``) kept. None for an empty code."""
+    if not code:
+        return None
+    head, rest = code[:3].upper(), code[3:]
+    if head not in sector_codes().from_cameo:
+        return code
+    return (plover_sector(head) or "") + rest or None
+
+
+def cameo_agent_code(code: str | None) -> str | None:
+    """The inverse of :func:`plover_agent_code` for CAMEO-style codes: the first part, a PLOVER sector, in
+    CAMEO's spelling (``JRN`` -> MED, ``MEDNGO`` -> HLHNGO); other parts as given."""
+    if not code:
+        return None
+    head, rest = code[:3].upper(), code[3:]
+    if head not in sector_codes().plover:
+        return code
+    return (cameo_sector(head) or "") + rest or None

@@ -46,6 +46,7 @@ from eventwire.events import cameo
 from eventwire.events.cameo import CameoCode
 from eventwire.events.candidate import Candidate, confidence
 from eventwire.events.lexicon import Entry
+from eventwire.knowledge.sectors import cameo_agent_code, plover_agent_code
 from eventwire.model import Article, Party
 from eventwire.petrarch import PetrarchDictionaries, load_dictionaries
 from eventwire.petrarch.actors import ActorEntry, code_on
@@ -628,12 +629,15 @@ class PetrarchCoder:
         named = doc[coded.mention[0]:coded.mention[1]] if coded.mention else span
         actor = article.actor_at(named.start_char, named.end_char) or article.actor_at(span.start_char, span.end_char)
         code = f"{coded.prefix}{coded.actor}" if coded.actor else (coded.prefix or None)
-        return Party(actor.id if actor else None, span.text, code, coded.suffix or None)
+        # The agent part's sector is the dictionary's CAMEO code; a party's sector is PLOVER's (CAMEO's MED, news
+        # media, is JRN). The coder's own codings (``coding.triple``) stay CAMEO, as PETRARCH writes them.
+        return Party(actor.id if actor else None, span.text, code, plover_agent_code(coded.suffix))
 
 
 def combined_code(party: Party) -> str:
-    """PETRARCH's single code of a party (``ARN`` + ``GOV`` = ``ARNGOV``; ``---`` for an unknown actor)."""
-    return f"{party.code or '---'}{party.sector or ''}"
+    """PETRARCH's single code of a party (``ARN`` + ``GOV`` = ``ARNGOV``; ``---`` for an unknown actor), in
+    CAMEO's sector spelling (a JRN party is ``...MED``)."""
+    return f"{party.code or '---'}{cameo_agent_code(party.sector) or ''}"
 
 
 @lru_cache(maxsize=4)
