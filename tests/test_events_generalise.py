@@ -196,3 +196,13 @@ def test_first_person_in_a_quote_is_its_speaker(rules: Pipeline) -> None:
     event = top(rules, text)
     assert event.event == "SANCTION"
     assert [(p.code, p.sector) for p in event.actor] == [("SDN", "GOV")]
+
+
+def test_a_scheduled_meeting_is_agree_with_its_traveller_as_actor(rules: Pipeline) -> None:
+    # PLOVER CONSULT: "References to future meetings, summits, state visits ... should be coded as AGREE"
+    event = top(rules, "The Kenyan president is expected to visit Ethiopia next week.")
+    assert event.event == "AGREE"
+    assert [p.code for p in event.actor] == ["KEN"]
+    assert [p.code for p in event.recipient] == ["ETH"]
+    due = top(rules, "Armenian and Azerbaijani diplomats are due to hold talks in Washington on Friday.")
+    assert due.event == "AGREE"

@@ -378,6 +378,10 @@ class PartyMixin:
             if passive_subj is not None:
                 if passive_subj.lower_ in self.lex.words("relative") and current.dep_ == "relcl":
                     return current.head, True, current
+                if current.i != token.i and token.dep_ == "xcomp" and token.head.i == current.i:
+                    # "The president is expected to visit Ethiopia", "Iran was urged to release ...": the passive
+                    # subject of the governing verb is the one who does the infinitive's act.
+                    return passive_subj, False, current
                 return passive_subj, True, current
             if current.dep_ == "relcl":
                 return current.head, False, current
