@@ -30,6 +30,7 @@ from pathlib import Path
 from rapidfuzz.distance import DamerauLevenshtein
 
 from eventwire.actors.normalize import block_keys, name_key
+from eventwire.datafiles import numbered_rows, read_rows
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
 from eventwire.knowledge.countries import COUNTRIES, CountryInfo, read_country_file
 
@@ -250,19 +251,9 @@ class KnowledgeBase:
 
 # -- reading files --------------------------------------------------------------------------
 
-def _data_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Numbered, tab-split lines of a data file, comments, blanks and the header row skipped."""
-    with path.open(encoding="utf-8") as handle:
-        header_seen = False
-        for number, raw in enumerate(handle, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            fields = line.split("\t")
-            if not header_seen and fields[0] == "id":
-                header_seen = True
-                continue
-            yield number, fields
+def _data_lines(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Numbered rows of an entity data file, comments, blanks and the ``id`` header row skipped."""
+    return numbered_rows(path, header="id")
 
 
 def _opt(value: str) -> str | None:
@@ -313,11 +304,7 @@ def read_entity_file(path: Path) -> tuple[list[Entity], list[DictionaryFormatErr
     """Read an entity TSV file (format in the shipped files' headers): entities and line errors."""
     entities: list[Entity] = []
     errors: list[DictionaryFormatError] = []
-    for number, fields in _data_lines(path):
-        if len(fields) != len(ENTITY_COLUMNS):
-            errors.append(DictionaryFormatError(str(path), number, f"expected {len(ENTITY_COLUMNS)} tab-separated "
-                                                f"fields ({', '.join(ENTITY_COLUMNS)}), found {len(fields)}"))
-            continue
+    for number, fields in numbered_rows(path, len(ENTITY_COLUMNS), header="id", names=ENTITY_COLUMNS, errors=errors):
         try:
             entities.append(entity_from_fields({c: _opt(v) for c, v in zip(ENTITY_COLUMNS, fields, strict=True)},
                                                path.name))
@@ -449,11 +436,7 @@ def _build_kb(user_files: list[Path], data_dir: Path) -> KnowledgeBase:
     kb.errors.extend(errors)
     for info, aliases in countries:
         kb.add_country(info, aliases)
-    for number, fields in _data_lines(data_dir / "peoples.tsv"):
-        if len(fields) != 4:
-            kb.errors.append(DictionaryFormatError(str(data_dir / "peoples.tsv"), number,
-                                                   f"expected 4 tab-separated fields, found {len(fields)}"))
-            continue
+    for fields in read_rows(data_dir / "peoples.tsv", 4, header="id", errors=kb.errors):
         kb.add_people(fields[0], fields[1], fields[2], _split(fields[3]))
     for name in ENTITY_FILES:
         path = data_dir / name

@@ -17,7 +17,8 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from eventwire.actors.index import DEFINITE, INDEFINITE, Step, trim
-from eventwire.actors.kb import DATA_DIR, _data_lines
+from eventwire.actors.kb import DATA_DIR
+from eventwire.datafiles import read_rows
 
 _KINDS = ("prefix", "vessel", "weapon")
 
@@ -32,9 +33,9 @@ class ObjectWords:
 @cache
 def object_words() -> ObjectWords:
     found: dict[str, set[str]] = {kind: set() for kind in _KINDS}
-    for _number, fields in _data_lines(DATA_DIR / "objects.tsv"):
-        if len(fields) == 2 and fields[0] in found:
-            found[fields[0]].add(fields[1].strip().lower())
+    for kind, word in read_rows(DATA_DIR / "objects.tsv", 2, header="kind", lower=True):
+        if kind in found:
+            found[kind].add(word)
     return ObjectWords(frozenset(found["prefix"]), frozenset(found["vessel"]), frozenset(found["weapon"]))
 
 
