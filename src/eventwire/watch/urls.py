@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from eventwire.datafiles import read_words
 from eventwire.errors import WatchError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -25,8 +26,7 @@ _ATTRIBUTE = re.compile(rb"""([a-zA-Z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+
 @cache
 def tracking_params() -> tuple[frozenset[str], tuple[str, ...]]:
     """(exact names, prefixes) of the tracking parameters, read from the data file."""
-    text = resources.files("eventwire.watch").joinpath("data/tracking_params.txt").read_text("utf-8")
-    names = [line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    names = read_words(str(resources.files("eventwire.watch").joinpath("data/tracking_params.txt")), lower=True)
     return (frozenset(n for n in names if not n.endswith("*")), tuple(n[:-1] for n in names if n.endswith("*")))
 
 
