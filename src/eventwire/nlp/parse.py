@@ -14,9 +14,9 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-_OPEN_WORDS = frozenset(
-    word for line in (Path(__file__).parent / "data" / "open_words.txt").read_text(encoding="utf-8").splitlines()
-    if (word := line.split("#", 1)[0].strip().lower()))
+from eventwire.datafiles import read_words
+
+_OPEN_WORDS = frozenset(read_words(Path(__file__).parent / "data" / "open_words.txt", lower=True, inline_comments=True))
 # A line of a hard-wrapped paragraph fills at least this share of the paragraph's width.
 _WRAPPED_SHARE = 0.75
 # Dependencies that only join words of one phrase or clause: across a line break, the sentence goes on.
