@@ -181,3 +181,15 @@ def test_the_petrarch_coder_writes_plover_party_sectors(tmp_path: Path, nlp) -> 
     # The party is PLOVER (news media JRN, health MED); PETRARCH's own single code stays CAMEO.
     assert (source.code, source.sector, combined_code(source)) == ("ARN", "JRN", "ARNMED")
     assert (target.code, target.sector, combined_code(target)) == ("ERI", "MED", "ERIHLH")
+
+
+def test_an_import_into_an_old_agent_file_translates_the_old_lines(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "agents-mini.tsv").write_text("# Format: ...\nphrase\tsector\ttype\trole\ttitle\n"
+                                        "stringer\tMED\tperson\t-\tno\n", encoding="utf-8")
+    agents = tmp_path / "mini.agents.txt"
+    agents.write_text("FIELD_SURGEON_ [~HLH]\n", encoding="utf-8")
+    import_file(agents, "petrarch", kb)
+    table = load_agents([kb])
+    assert [table.get(p).sector for p in ("stringer", "field surgeon")] == ["JRN", "MED"]  # type: ignore[union-attr]

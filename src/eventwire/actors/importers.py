@@ -288,11 +288,21 @@ _AGENTS_HEADER = ("# Format: the first five fields of eventwire/knowledge/data/a
 
 
 def _stored_agents(path: Path) -> dict[str, str]:
+    """The lines of an agent file written by an earlier import, with PLOVER sectors: a file written before imports
+    translated (no PLOVER line) has its CAMEO codes translated, as the actors stage reads them."""
     if not path.exists():
         return {}
     lines = path.read_text(encoding="utf-8").splitlines()
-    return {line.split("\t", 1)[0]: line for line in lines
+    rows = {line.split("\t", 1)[0]: line for line in lines
             if line.strip() and not line.startswith("#") and not line.startswith("phrase\t")}
+    if PLOVER_SECTORS_NOTE in lines:
+        return rows
+    for phrase, line in rows.items():
+        fields = line.split("\t")
+        if len(fields) > 1 and is_cameo_sector(fields[1]):
+            fields[1] = plover_sector(fields[1]) or "-"
+            rows[phrase] = "\t".join(fields)
+    return rows
 
 
 def _import_petrarch_agents(path: Path, kb_dir: Path, replace: bool = False, dry_run: bool = False) -> ImportReport:
