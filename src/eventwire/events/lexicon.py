@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows
 from eventwire.errors import DictionaryFormatError
 from eventwire.events import cameo
 from eventwire.knowledge.agents import agent_nouns
@@ -125,25 +126,12 @@ class Lexicon:
         return found[0] if found and found[1] == where else None
 
 
-def _rows(path: Path, columns: int) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path, columns: int) -> Iterator[tuple[int, tuple[str, ...]]]:
     """Data rows of a tab-separated file: comments (#), blank lines and the header line skipped."""
-    header_seen = False
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, 1):
-            line = raw.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            fields = line.split("\t")
-            if not header_seen:
-                header_seen = True
-                continue
-            if len(fields) != columns:
-                raise DictionaryFormatError(str(path), number, f"expected {columns} tab-separated fields, "
-                                                               f"found {len(fields)}")
-            yield number, [f.strip() for f in fields]
+    return numbered_rows(path, columns, header=True)
 
 
-def _entry(path: Path, number: int, fields: list[str]) -> Entry:
+def _entry(path: Path, number: int, fields: tuple[str, ...]) -> Entry:
     pos, trigger, type_, mode, code, frame = fields
     if pos not in ("V", "N"):
         raise DictionaryFormatError(str(path), number, f"pos must be V or N, not {pos!r}")
