@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows
 from eventwire.errors import DictionaryFormatError
 from eventwire.model import MAGNITUDE_KINDS
 
@@ -52,20 +53,8 @@ class MagnitudeLexicon:
         return frozenset(c[0] for c in self.cues.get(kind, []) if len(c) == 1)
 
 
-def _rows(name: str, width: int) -> Iterator[tuple[int, list[str]]]:
-    path = DATA_DIR / name
-    header = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not header:  # the first non-comment line names the columns
-            header = True
-            continue
-        fields = [f.strip() for f in line.split("\t")]
-        if len(fields) != width:
-            raise DictionaryFormatError(str(path), number, f"expected {width} tab-separated fields, found "
-                                                           f"{len(fields)}")
-        yield number, fields
+def _rows(name: str, width: int) -> Iterator[tuple[int, tuple[str, ...]]]:
+    return numbered_rows(DATA_DIR / name, width, header=True)  # the first row names the columns
 
 
 def _conditions(text: str, path: str, number: int) -> tuple[tuple[tuple[str, frozenset[str]], ...], ...]:
