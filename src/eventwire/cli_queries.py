@@ -142,7 +142,8 @@ def _filters(actor: str | None, recipient: str | None, type_: str | None, since:
 
 
 ActorFilter = Annotated[str | None, typer.Option(
-    "--actor", help="Exact code (USA; USAGOV = country+sector), whole words of a name (Jeffrey) or an actor id.")]
+    "--actor", help="Exact code (USA; USAGOV = country+sector, PLOVER sectors: USAJRN news media, USAMED health; "
+                    "CAMEO's USAHLH reads as USAMED), whole words of a name (Jeffrey) or an actor id.")]
 RecipientFilter = Annotated[str | None, typer.Option(
     "--recipient", help="The target, matched like --actor: exact code, whole words of a name or an actor id.")]
 TypeFilter = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. CONSULT.")]

@@ -21,7 +21,8 @@ _DATE = {"max_length": 10, "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$",
          "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
 
 # How every actor filter matches (store.query.actor_clause).
-ACTOR_RULE = ("an exact code (USA; USAGOV is country+sector), the whole words of a name (Jeffrey matches "
+ACTOR_RULE = ("an exact code (USA; USAGOV is country+sector, with PLOVER sectors: USAJRN news media, USAMED health; "
+              "CAMEO's USAHLH reads as USAMED), the whole words of a name (Jeffrey matches "
               "James Jeffrey, not Jeffreys) or an actor id (kb id, e.g. country:USA).")
 EventType = StrEnum("EventType", {t: t for t in PLOVER_TYPES})  # type: ignore[misc]
 Interval = Literal["day", "week", "month", "quarter", "year"]  # the keys of store.query.INTERVALS
