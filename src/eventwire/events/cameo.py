@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows, read_rows
 from eventwire.errors import DictionaryFormatError
 from eventwire.model import PLOVER_TYPES
 
@@ -32,17 +33,7 @@ class CameoCode:
 def cameo_codes(path: Path = CAMEO_TABLE) -> dict[str, CameoCode]:
     """Every code of the table (parent codes included), in file order."""
     table: dict[str, CameoCode] = {}
-    header_seen = False
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
-        fields = raw.split("\t")
-        if len(fields) != 6:
-            raise DictionaryFormatError(str(path), number, f"expected 6 tab-separated fields, found {len(fields)}")
-        code, name, plover, mode, goldstein, quad = (f.strip() for f in fields)
+    for number, (code, name, plover, mode, goldstein, quad) in numbered_rows(path, 6, header=True):
         if plover and plover not in PLOVER_TYPES:
             raise DictionaryFormatError(str(path), number, f"{plover!r} is not a PLOVER type")
         try:
@@ -86,10 +77,7 @@ def score(code: str | None) -> tuple[float | None, int | None]:
 def plover_modes(path: Path = MODES_FILE) -> tuple[tuple[str, str | None], ...]:
     """(type, mode) pairs of the PLOVER manual's mode tables; mode None stands for the type itself."""
     pairs: list[tuple[str, str | None]] = []
-    text = path.read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    for line in lines[1:]:
-        plover, mode = line.split("\t")
+    for plover, mode in read_rows(path, 2, header=True):
         pairs.append((plover, None if mode == "-" else mode))
     return tuple(pairs)
 
