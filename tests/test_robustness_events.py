@@ -85,6 +85,7 @@ def test_transforms_write_each_register() -> None:
     assert mojibake_quotes('Iran\'s envoy said "no".') == "Iranâ€™s envoy said â€œnoâ€."
     assert nopunct("They left.  ") == "They left" and nopunct('He said "no!"') == 'He said "no"'
     assert nopunct("Why? They left?!") == "Why? They left"
+    assert apply("spaces", "a b c d e f") == " \ta b c  d e\u00a0f  \n"
 
 
 def test_line_breaks_wrap_at_sixty_columns_without_changing_length() -> None:
@@ -117,6 +118,12 @@ def test_mojibake_round_trips_through_repair_text(text: str) -> None:
     repaired, _ = repair_text(mojibake_quotes(plain))
     assert repaired == curl_quotes(plain)
     assert repair_text(text) == (text, [])  # clean text is never touched
+
+
+def test_unicode_spaces_become_plain_spaces_one_for_one() -> None:
+    assert repair_text("Côte\u00a0d'Ivoire said 5\u202fkm") == ("Côte d'Ivoire said 5 km", [])
+    repaired, warnings = repair_text(mojibake("5\u00a0km from Bogotá"))
+    assert repaired == "5 km from Bogotá" and warnings
 
 
 # -- the library path -----------------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def plover_gsr_command(
                                                               "event-type model.")] = False,
     transform: Annotated[list[str] | None, typer.Option(
         "--transform", help="Also score the texts put through a transform (repeatable or a comma list): lower, "
-                            "upper, title, mojibake, mojibake-quotes, nopunct, linebreaks.")] = None,
+                            "upper, title, mojibake, mojibake-quotes, nopunct, linebreaks, spaces.")] = None,
 ) -> None:
     """Event coding per split part: top-type accuracy, macro-F1, source/target country and sector accuracy."""
     from eventwire.errors import GoldFormatError

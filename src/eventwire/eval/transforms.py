@@ -18,7 +18,9 @@ on the register rather than on the words:
   apostrophe changes;
 - ``nopunct``: the final full stop, question or exclamation mark removed (closing quotes stay);
 - ``linebreaks``: a hard line break instead of the space before a word that would pass column 60, as in
-  text copied from PDFs and e-mails.
+  text copied from PDFs and e-mails;
+- ``spaces``: stray whitespace of scraped pages: every third space doubled, every fifth a no-break space,
+  a space and a tab before the text and spaces and a line break after it.
 
 Only the text changes; the gold labels compare on type and country codes, which no transform touches.
 """
@@ -41,6 +43,7 @@ _FINAL_PUNCT = re.compile(r"[.!?…]+(?=[\"'”’)\]]*\s*$)")
 _WORD_START = re.compile(r"(?:^|(?<=[\s\"“‘(\[-])|(?<=\s')|(?<=^'))([^\W\d_])")
 _APOSTROPHE = re.compile(r"(?<=\w)'|'(?=\w)")
 _DOUBLE_QUOTE = re.compile(r'"')
+_SPACE = re.compile(" ")
 
 
 def lower(text: str) -> str:
@@ -101,9 +104,21 @@ def linebreaks(text: str, width: int = LINE_WIDTH) -> str:
     return "".join(chars)
 
 
+def spaces(text: str) -> str:
+    """``text`` with the stray whitespace of a scraped page (see the module docstring)."""
+    count = 0
+
+    def space(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return "  " if count % 3 == 0 else "\u00a0" if count % 5 == 0 else " "
+
+    return " \t" + _SPACE.sub(space, text) + "  \n"
+
+
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "lower": lower, "upper": upper, "title": title, "mojibake": mojibake, "mojibake-quotes": mojibake_quotes,
-    "nopunct": nopunct, "linebreaks": linebreaks,
+    "nopunct": nopunct, "linebreaks": linebreaks, "spaces": spaces,
 }
 
 

@@ -49,6 +49,8 @@ _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, explain=True)
 _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff\u0300-\u036f\ufb00-\ufb06\uff00-\uffef"
                       "\ud800-\udfff\u2028\u2029]|&[#a-zA-Z0-9]+;")
 _LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s.,;:!?)\]]|$)")
+# Space separators other than the plain space: no-break, en/em/thin/hair, narrow no-break, ideographic.
+_UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
 @dataclass(slots=True)
@@ -173,17 +175,22 @@ def _mostly_ascii(text: str) -> bool:
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:
-    """``text`` with mojibake and odd encodings repaired (``ftfy``), and one warning per kind of repair.
+    """``text`` with mojibake and odd encodings repaired (``ftfy``), and one warning per kind of repair; no-break
+    and other Unicode spaces become plain spaces (one character for one, without a warning: scraped pages are
+    full of them, and the parser splits "Côte\u00a0d'Ivoire" into three tokens).
 
     Text without damage comes back unchanged and with no warning.
     """
-    if not _SUSPECT.search(text):
-        return text, []
-    prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", text)
-    fixed, steps = ftfy.fix_and_explain(prepared, _FTFY)
-    if fixed == text:
-        return text, []
-    return fixed, [_describe(steps or [])]
+    warnings: list[str] = []
+    if _SUSPECT.search(text):
+        prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", text)
+        fixed, steps = ftfy.fix_and_explain(prepared, _FTFY)
+        if fixed != text:
+            text, warnings = fixed, [_describe(steps or [])]
+    # After ftfy, which reads "Â\u00a0" as the mojibake of a no-break space.
+    if _UNICODE_SPACE.search(text):
+        text = _UNICODE_SPACE.sub(" ", text)
+    return text, warnings
 
 
 def _describe(steps: list[tuple[str, str]]) -> str:
