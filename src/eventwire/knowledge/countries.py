@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows
 from eventwire.errors import DictionaryFormatError
 
 DATA = Path(__file__).parent / "data"
@@ -35,21 +36,11 @@ def read_country_file(path: Path = COUNTRIES) -> tuple[list[tuple[CountryInfo, l
     """Each country of a country table with its aliases, and a format error for each line that is not one."""
     rows: list[tuple[CountryInfo, list[str]]] = []
     errors: list[DictionaryFormatError] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            fields = line.split("\t")
-            if fields[0] == COUNTRY_COLUMNS[0]:  # the header row
-                continue
-            if len(fields) != len(COUNTRY_COLUMNS):
-                errors.append(DictionaryFormatError(str(path), number, f"expected {len(COUNTRY_COLUMNS)} tab-separated "
-                                                    f"fields ({', '.join(COUNTRY_COLUMNS)}), found {len(fields)}"))
-                continue
-            _, iso3, name, aliases, demonyms, capitals = (f.strip() for f in fields)
-            if len(iso3) != 3 or not iso3.isalpha() or not iso3.isupper():
-                errors.append(DictionaryFormatError(str(path), number, f"{iso3!r} is not an ISO 3166 alpha-3 code"))
-                continue
-            rows.append((CountryInfo(iso3, name, _split(demonyms), _split(capitals)), _split(aliases)))
+    for number, fields in numbered_rows(path, len(COUNTRY_COLUMNS), header=COUNTRY_COLUMNS[0], names=COUNTRY_COLUMNS,
+                                        errors=errors):
+        _, iso3, name, aliases, demonyms, capitals = fields
+        if len(iso3) != 3 or not iso3.isalpha() or not iso3.isupper():
+            errors.append(DictionaryFormatError(str(path), number, f"{iso3!r} is not an ISO 3166 alpha-3 code"))
+            continue
+        rows.append((CountryInfo(iso3, name, _split(demonyms), _split(capitals)), _split(aliases)))
     return rows, errors
