@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows
 from eventwire.errors import DictionaryFormatError
 
 DATA = Path(__file__).parent / "data"
@@ -88,43 +89,32 @@ def read_agent_nouns(path: Path, sectors: frozenset[str] | None = None, unique: 
     rows: list[AgentNoun] = []
     errors: list[DictionaryFormatError] = []
     first_line: dict[str, int] = {}
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            fields = [f.strip() for f in line.split("\t")]
-            if fields[0] == AGENT_COLUMNS[0]:  # the header row
-                continue
-            if len(fields) not in (len(USER_COLUMNS), len(AGENT_COLUMNS)):
-                expected = f"{len(AGENT_COLUMNS)} tab-separated fields ({', '.join(AGENT_COLUMNS)})"
-                errors.append(DictionaryFormatError(str(path), number, f"expected {expected}, the last two optional; "
-                                                    f"found {len(fields)}"))
-                continue
-            phrase, sector, kind, role, title = fields[:5]
-            party, speaker = fields[5:] if len(fields) == len(AGENT_COLUMNS) else ("no", "-")
-            problem = None
-            if not phrase:
-                problem = "empty phrase"
-            elif kind != "-" and kind not in AGENT_TYPES:
-                problem = f"type {kind!r} is not one of {', '.join(AGENT_TYPES)} or '-'"
-            elif title not in ("yes", "no") or party not in ("yes", "no"):
-                problem = f"title and party must be yes or no, not {title!r} and {party!r}"
-            elif party == "yes" and (sector == "-" or kind == "modifier" or " " in phrase.strip()):
-                problem = "a party noun is one word with a sector, not a modifier"
-            elif speaker != "-" and speaker not in SPEAKER_CLASSES:
-                problem = f"speaker class {speaker!r} is not one of {', '.join(SPEAKER_CLASSES)} or '-'"
-            elif sectors is not None and sector != "-" and sector not in sectors:
-                problem = f"sector {sector!r} is not a code of the table's header ({', '.join(sorted(sectors))})"
-            key = " ".join(phrase.lower().split())
-            if problem is None and unique and key in first_line:
-                problem = f"{key!r} is already listed on line {first_line[key]}: one phrase, one row"
-            if problem:
-                errors.append(DictionaryFormatError(str(path), number, problem))
-                continue
-            first_line.setdefault(key, number)
-            rows.append(AgentNoun(key, _optional(sector), _optional(kind), _optional(role), title == "yes",
-                                  party == "yes", _optional(speaker)))
+    for number, fields in numbered_rows(path, (len(USER_COLUMNS), len(AGENT_COLUMNS)), header=AGENT_COLUMNS[0],
+                                        names=AGENT_COLUMNS, errors=errors):
+        phrase, sector, kind, role, title = fields[:5]
+        party, speaker = fields[5:] if len(fields) == len(AGENT_COLUMNS) else ("no", "-")
+        problem = None
+        if not phrase:
+            problem = "empty phrase"
+        elif kind != "-" and kind not in AGENT_TYPES:
+            problem = f"type {kind!r} is not one of {', '.join(AGENT_TYPES)} or '-'"
+        elif title not in ("yes", "no") or party not in ("yes", "no"):
+            problem = f"title and party must be yes or no, not {title!r} and {party!r}"
+        elif party == "yes" and (sector == "-" or kind == "modifier" or " " in phrase.strip()):
+            problem = "a party noun is one word with a sector, not a modifier"
+        elif speaker != "-" and speaker not in SPEAKER_CLASSES:
+            problem = f"speaker class {speaker!r} is not one of {', '.join(SPEAKER_CLASSES)} or '-'"
+        elif sectors is not None and sector != "-" and sector not in sectors:
+            problem = f"sector {sector!r} is not a code of the table's header ({', '.join(sorted(sectors))})"
+        key = " ".join(phrase.lower().split())
+        if problem is None and unique and key in first_line:
+            problem = f"{key!r} is already listed on line {first_line[key]}: one phrase, one row"
+        if problem:
+            errors.append(DictionaryFormatError(str(path), number, problem))
+            continue
+        first_line.setdefault(key, number)
+        rows.append(AgentNoun(key, _optional(sector), _optional(kind), _optional(role), title == "yes",
+                              party == "yes", _optional(speaker)))
     return rows, errors
 
 
