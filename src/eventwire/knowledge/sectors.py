@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from eventwire.datafiles import numbered_rows
 from eventwire.errors import DictionaryFormatError
 
 SECTORS = Path(__file__).parent / "data" / "sectors.tsv"
@@ -31,26 +32,14 @@ class SectorCodes:
 
 def load_sector_codes(path: Path = SECTORS) -> SectorCodes:
     """A sector table; a malformed line raises DictionaryFormatError."""
-    plover: set[str] = set()
     from_cameo: dict[str, str | None] = {}
     to_cameo: dict[str, str] = {}
-    rows: list[tuple[int, list[str]]] = []
     with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, 1):
-            line = raw.rstrip("\r\n")
-            if (m := _SECTOR_LINE.match(line)) is not None:
-                plover.add(m.group(1))
-            elif line.strip() and not line.startswith("#"):
-                rows.append((number, [f.strip() for f in line.split("\t")]))
+        plover = {m.group(1) for line in handle if (m := _SECTOR_LINE.match(line)) is not None}
     if not plover:
         raise DictionaryFormatError(str(path), 1, "the header defines no PLOVER sector ('#   CODE  meaning' lines)")
-    for number, fields in rows:
-        if tuple(fields) == SECTOR_COLUMNS:
-            continue
-        if len(fields) != len(SECTOR_COLUMNS):
-            raise DictionaryFormatError(str(path), number, f"expected {len(SECTOR_COLUMNS)} tab-separated fields "
-                                        f"({', '.join(SECTOR_COLUMNS)}), found {len(fields)}")
-        cameo, sector, back = fields
+    for number, (cameo, sector, back) in numbered_rows(path, len(SECTOR_COLUMNS), header=SECTOR_COLUMNS[0],
+                                                       names=SECTOR_COLUMNS):
         if not re.fullmatch(r"[A-Z]{3}", cameo) or cameo in from_cameo:
             raise DictionaryFormatError(str(path), number, f"CAMEO code {cameo!r} is not three capitals listed once")
         if sector != "-" and sector not in plover:
