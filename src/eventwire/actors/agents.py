@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
-from eventwire.actors.kb import DATA_DIR, _data_lines
+from eventwire.actors.kb import DATA_DIR
+from eventwire.datafiles import read_rows
 from eventwire.errors import DictionaryFormatError
 from eventwire.knowledge.agents import AgentNoun, agent_nouns, phrase_words, read_agent_nouns
 from eventwire.knowledge.sectors import is_cameo_sector, plover_sector
@@ -187,10 +188,7 @@ class SourcingCues:
 def load_sourcing(data_dir: Path = DATA_DIR) -> SourcingCues:
     verbs: set[str] = set()
     phrases: list[str] = []
-    for _number, fields in _data_lines(data_dir / "sourcing.tsv"):
-        if len(fields) != 2 or fields[0] == "kind":
-            continue
-        kind, text = fields[0].strip(), fields[1].strip().lower()
+    for kind, text in read_rows(data_dir / "sourcing.tsv", 2, header="kind", lower=True):
         if kind == "verb":
             verbs.add(text)
         elif kind == "phrase":
