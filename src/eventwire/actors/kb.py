@@ -21,7 +21,7 @@ import logging
 import os
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -250,11 +250,6 @@ class KnowledgeBase:
 
 
 # -- reading files --------------------------------------------------------------------------
-
-def _data_lines(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """Numbered rows of an entity data file, comments, blanks and the ``id`` header row skipped."""
-    return numbered_rows(path, header="id")
-
 
 def _opt(value: str) -> str | None:
     value = value.strip()
