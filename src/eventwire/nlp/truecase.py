@@ -40,6 +40,7 @@ import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
+from eventwire.datafiles import read_rows, read_words
 from eventwire.nlp.english import NAME_PARTICLES
 from eventwire.nlp.parse import line_continues
 
@@ -78,12 +79,7 @@ _ABBREVIATION = re.compile(r"(?<![\w.])([^\W\d_]{2,6})\.(?=\s)")
 
 
 def _data_words(name: str) -> frozenset[str]:
-    words = set()
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
-        if line:
-            words.add(line)
-    return frozenset(words)
+    return frozenset(read_words(DATA_DIR / name, lower=True, inline_comments=True))
 
 
 def needs_restoring(text: str) -> bool:
@@ -392,8 +388,7 @@ def _names() -> tuple[tuple[str, ...], ...]:
         # Nationality words are adjectives in any dictionary; they are still names.
         return country_form or name.isupper() or not english.ordinary(key)
 
-    names.extend(line.strip() for line in (DATA_DIR / "calendar_names.txt").read_text(encoding="utf-8").splitlines()
-                 if line.strip() and not line.startswith("#"))
+    names.extend(read_words(DATA_DIR / "calendar_names.txt"))
     for info in kb.countries.values():
         entity = kb.entities.get(f"country:{info.iso3}")
         forms = [*(entity.all_names() if entity else ()), *info.capitals, *info.demonyms]
@@ -443,11 +438,10 @@ def _place_names(english: EnglishWords) -> list[str]:
         path = places / table
         if not path.is_file():
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            fields = line.split("\t")
-            if line.startswith("#") or len(fields) <= column:
+        for fields in read_rows(path):
+            if len(fields) <= column:
                 continue
-            forms = [fields[column].strip()]
+            forms = [fields[column]]
             if table != "admin1.tsv" and len(fields) > 5:
                 forms.extend(a.strip() for a in fields[-1].split("|"))
             for form in forms:
