@@ -37,6 +37,7 @@ from pathlib import Path
 
 from eventwire.actors.agents import PLOVER_SECTORS_NOTE, load_agents
 from eventwire.actors.kb import Entity, Tenure, entity_from_fields, read_jsonl_entities
+from eventwire.datafiles import read_rows
 from eventwire.errors import DictionaryFormatError, KnowledgeBaseError
 from eventwire.knowledge.sectors import is_cameo_sector, plover_sector, user_sector
 
@@ -292,16 +293,13 @@ def _stored_agents(path: Path) -> dict[str, str]:
     translated (no PLOVER line) has its CAMEO codes translated, as the actors stage reads them."""
     if not path.exists():
         return {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    rows = {line.split("\t", 1)[0]: line for line in lines
-            if line.strip() and not line.startswith("#") and not line.startswith("phrase\t")}
-    if PLOVER_SECTORS_NOTE in lines:
-        return rows
-    for phrase, line in rows.items():
-        fields = line.split("\t")
-        if len(fields) > 1 and is_cameo_sector(fields[1]):
-            fields[1] = plover_sector(fields[1]) or "-"
-            rows[phrase] = "\t".join(fields)
+    with path.open(encoding="utf-8") as handle:
+        plover = PLOVER_SECTORS_NOTE in (line.rstrip("\r\n") for line in handle)
+    rows: dict[str, str] = {}
+    for fields in read_rows(path, header="phrase"):
+        if not plover and len(fields) > 1 and is_cameo_sector(fields[1]):
+            fields = (fields[0], plover_sector(fields[1]) or "-", *fields[2:])
+        rows[fields[0]] = "\t".join(fields)
     return rows
 
 
