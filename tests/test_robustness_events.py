@@ -178,6 +178,17 @@ def test_full_stop_of_an_acronym_or_a_title_starts_no_sentence_in_lower_case(pip
     assert restored == "A roadside bomb killed one U.S. soldier near Kirkuk, gen. Omar said. The U.N. said no."
 
 
+def test_stray_spaces_are_parsed_collapsed_over_the_verbatim_text(pipeline: Pipeline) -> None:
+    text = "Rebels in the  Ivory Coast\ton  Wednesday rejected an  appeal from  Ghana, officials\u00a0said.  \n"
+    [doc] = parse_many(pipeline.nlp, [text])
+    assert doc.text == text
+    assert ("the  Ivory Coast", "GPE") in {(ent.text, ent.label_) for ent in doc.ents}
+    article = pipeline(Article(id="spaces", text=text))  # an Article is taken as it is, spaces and all
+    assert article.text == text
+    _spans_are_true(article)
+    assert _top(article) == ("REJECT", ["CIV"], ["GHA"])
+
+
 def test_hard_line_breaks_stay_inside_the_sentence(pipeline: Pipeline) -> None:
     text = " ".join(sentence for sentence, _ in SENTENCES[:4])
     flat = pipeline.nlp(text)

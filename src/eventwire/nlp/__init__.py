@@ -22,6 +22,7 @@ import numpy
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
+from spacy.symbols import SPACE as SPACE_POS
 from spacy.tokens import Doc
 
 from eventwire.errors import ModelNotFoundError
@@ -107,7 +108,8 @@ def parse_many(nlp: Language, texts: list[str], batch_size: int = 32) -> list[Do
     from eventwire.nlp.truecase import needs_restoring, restorer
 
     cased = [restorer(nlp).restore(text) if needs_restoring(text) else text for text in texts]
-    copies = [_straight_apostrophes(text) for text in cased]
+    collapsed = [_collapse_spaces(_straight_apostrophes(text)) for text in cased]
+    copies = [copy for copy, _ in collapsed]
     pieces: list[str] = []
     owners: list[int] = []
     for index, text in enumerate(copies):
@@ -118,8 +120,43 @@ def parse_many(nlp: Language, texts: list[str], batch_size: int = 32) -> list[Do
     for owner, doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size), strict=True):
         parsed[owner].append(doc)
     docs = [docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False) for docs in parsed]
-    return [doc if copy == text else with_text(doc, text, cased if cased != text else None)
-            for doc, copy, cased, text in zip(docs, copies, cased, texts, strict=True)]
+    result = []
+    for doc, (copy, origin), restored, text in zip(docs, collapsed, cased, texts, strict=True):
+        if copy != text:
+            aligned = with_text(doc, text, restored if restored != text else None, origin)
+            # A copy that cannot be laid over the text (a guard: never seen) is not used.
+            doc = aligned if aligned is not None else _parse_plain(nlp, text)
+        result.append(doc)
+    return result
+
+
+def _parse_plain(nlp: Language, text: str) -> Doc:
+    """The parse of ``text`` itself, in pieces."""
+    pieces = list(nlp.pipe(split_text(text)))
+    return pieces[0] if len(pieces) == 1 else Doc.from_docs(pieces, ensure_whitespace=False)
+
+
+# A run of spaces, tabs or no-break spaces inside a line, or one tab or no-break space: the parser reads each as a
+# token of its own (or as part of the entity around it), and a sentence with many of them loses names.
+_SPACE_RUN = re.compile(r"(?<=\S)(?:[^\S\n]{2,}|[^\S \n])(?=\S)")
+
+
+def _collapse_spaces(text: str) -> tuple[str, numpy.ndarray | None]:
+    """``text`` with each run of :data:`_SPACE_RUN` one plain space, and for each of its characters (and its
+    end) the offset in ``text``; ``None`` when nothing changed."""
+    matches = list(_SPACE_RUN.finditer(text))
+    if not matches:
+        return text, None
+    pieces: list[str] = []
+    origin: list[numpy.ndarray] = []
+    last = 0
+    for match in matches:
+        pieces += [text[last:match.start()], " "]
+        origin += [numpy.arange(last, match.start() + 1)]
+        last = match.end()
+    pieces.append(text[last:])
+    origin.append(numpy.arange(last, len(text) + 1))
+    return "".join(pieces), numpy.concatenate(origin)
 
 
 def _straight_apostrophes(text: str) -> str:
@@ -129,13 +166,77 @@ def _straight_apostrophes(text: str) -> str:
     return _CURLY_APOSTROPHE.sub("'", text) if "’" in text else text
 
 
-def with_text(doc: Doc, text: str, cased: str | None = None) -> Doc:
-    """A Doc over ``text`` (of ``doc.text``'s length: only letter case and apostrophes differ) with ``doc``'s
-    annotation; the case-restored copy ``cased``, when there is one, is kept as ``user_data["cased_text"]``."""
-    words = [text[token.idx:token.idx + len(token.text)] for token in doc]
-    spaces = [bool(token.whitespace_) for token in doc]
+def with_text(doc: Doc, text: str, cased: str | None = None, origin: numpy.ndarray | None = None) -> Doc | None:
+    """A Doc over ``text`` with ``doc``'s annotation: ``doc.text`` differs from ``text`` in letter case and
+    apostrophes only, or also has runs of spaces collapsed (``origin``: the offset in ``text`` of each of its
+    characters), whose extra whitespace becomes whitespace tokens. The case-restored copy ``cased``, when there
+    is one, is kept as ``user_data["cased_text"]``. None when ``doc`` cannot be laid over ``text``."""
+    if origin is None:
+        words = [text[token.idx:token.idx + len(token.text)] for token in doc]
+        spaces = [bool(token.whitespace_) for token in doc]
+        array = numpy.asarray(doc.to_array(_PARSE_ATTRS))
+    else:
+        laid = _lay_over(doc, text, origin)
+        if laid is None:
+            return None
+        words, spaces, array = laid
     result = Doc(doc.vocab, words=words, spaces=spaces)
-    result.from_array(_PARSE_ATTRS, numpy.asarray(doc.to_array(_PARSE_ATTRS)))
+    try:
+        result.from_array(_PARSE_ATTRS, array)
+    except ValueError:
+        return None
     if cased is not None:
         result.user_data[CASED_TEXT] = cased
     return result
+
+
+def _lay_over(doc: Doc, text: str, origin: numpy.ndarray) -> tuple[list[str], list[bool], numpy.ndarray] | None:
+    """Words, spaces and annotation rows for ``text`` from the parse of its space-collapsed copy: each token at
+    its offset in ``text``, and the whitespace the copy lost as whitespace tokens after the token before it."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    rows: list[int] = []  # the copy's token, or -1 for added whitespace
+    end = 0
+    for token in doc:
+        start = int(origin[token.idx])
+        gap = text[end:start]
+        if gap and not words:
+            return None
+        if gap.startswith(" "):
+            spaces[-1], gap = True, gap[1:]
+        if gap:
+            words.append(gap)
+            spaces.append(False)
+            rows.append(-1)
+        end = int(origin[token.idx + len(token.text) - 1]) + 1
+        words.append(text[start:end])
+        spaces.append(False)
+        rows.append(token.i)
+    rest = text[end:]
+    if rest.startswith(" "):
+        spaces[-1], rest = True, rest[1:]
+    if rest:
+        words.append(rest)
+        spaces.append(False)
+        rows.append(-1)
+    if "".join(w + " " * s for w, s in zip(words, spaces, strict=True)) != text:
+        return None
+    source = numpy.asarray(doc.to_array(_PARSE_ATTRS), dtype=numpy.uint64)
+    position = {row: n for n, row in enumerate(rows) if row >= 0}
+    array = numpy.zeros((len(rows), len(_PARSE_ATTRS)), dtype=numpy.uint64)
+    strings = doc.vocab.strings
+    head, iob, kind = _PARSE_ATTRS.index(HEAD), _PARSE_ATTRS.index(ENT_IOB), _PARSE_ATTRS.index(ENT_TYPE)
+    space = {TAG: strings.add("_SP"), POS: SPACE_POS, MORPH: strings.add(""), DEP: strings.add("dep")}
+    for n, row in enumerate(rows):
+        if row >= 0:
+            array[n] = source[row]
+            array[n, head] = numpy.int64(position[doc[row].head.i] - n).astype(numpy.uint64)
+            continue
+        for column, attr in enumerate(_PARSE_ATTRS):
+            array[n, column] = space.get(attr, 0)
+        array[n, _PARSE_ATTRS.index(LEMMA)] = strings.add(words[n])
+        array[n, head] = numpy.int64(-1 if n else 0).astype(numpy.uint64)
+        inside = 0 < n < len(rows) - 1 and array[n - 1, iob] in (1, 3) and rows[n + 1] >= 0 and \
+            source[rows[n + 1], iob] == 1
+        array[n, iob], array[n, kind] = (1, array[n - 1, kind]) if inside else (2, 0)
+    return words, spaces, array
