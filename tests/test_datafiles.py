@@ -39,12 +39,12 @@ def test_a_row_with_the_wrong_number_of_fields_names_the_file_and_line(tmp_path:
 
 
 def test_optional_trailing_columns_and_collected_errors(tmp_path: Path) -> None:
-    path = write(tmp_path, "# header\na\tb\nc\td\te\nf\tg\th\ti\nj\n")
+    path = write(tmp_path, "# header\na\tb\nc\td\te\nf\tg\th\ti\tj\nk\n")
     errors: list[DictionaryFormatError] = []
-    rows = list(numbered_rows(path, range(2, 4), errors=errors))
+    rows = list(numbered_rows(path, range(2, 5), errors=errors))
     assert rows == [(2, ("a", "b")), (3, ("c", "d", "e"))]
-    assert [(e.line, e.reason) for e in errors] == [(4, "expected 2 to 3 tab-separated fields, found 4"),
-                                                    (5, "expected 2 to 3 tab-separated fields, found 1")]
+    assert [(e.line, e.reason) for e in errors] == [(4, "expected 2 to 4 tab-separated fields, found 5"),
+                                                    (5, "expected 2 to 4 tab-separated fields, found 1")]
     with pytest.raises(DataFileError, match=r":3: expected 2 or 4 tab-separated fields, found 3"):
         list(read_rows(path, (2, 4)))
 
@@ -65,7 +65,7 @@ def test_inline_comments_only_when_asked(tmp_path: Path) -> None:
 
 def test_read_words_refuses_a_table(tmp_path: Path) -> None:
     path = write(tmp_path, "# a word list\nword\n\nword\tclass\n", name="words.txt")
-    with pytest.raises(DataFileError, match=r"words.txt:4: expected 1 tab-separated fields, found 2"):
+    with pytest.raises(DataFileError, match=r"words.txt:4: expected one entry a line \(no tab\), found 2"):
         read_words(path)
 
 

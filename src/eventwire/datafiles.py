@@ -36,9 +36,11 @@ def _counts(columns: int | Iterable[int] | None) -> frozenset[int] | None:
 
 def _expected(counts: frozenset[int], names: Sequence[str]) -> str:
     low, high = min(counts), max(counts)
+    if counts == {1}:
+        return "one entry a line (no tab)"
     if len(counts) == 1:
         number = str(low)
-    elif len(counts) == high - low + 1:
+    elif len(counts) > 2 and len(counts) == high - low + 1:
         number = f"{low} to {high}"
     else:
         ordered = [str(count) for count in sorted(counts)]
