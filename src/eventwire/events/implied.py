@@ -298,7 +298,7 @@ class ImpliedMixin:
         if not self._hazard_word(token):
             return False
         node = token
-        while node.dep_ == "conj" and node.head is not node:
+        while node.dep_ == "conj" and node.head.i != node.i:
             node = node.head
         return node.dep_ in ("nsubj", "nsubjpass", "csubj") or (
             node.dep_ == "pobj" and node.head.lower_ in _CAUSE_PREPOSITIONS)

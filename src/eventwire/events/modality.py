@@ -25,7 +25,7 @@ class ModalityMixin:
                     mod.negated = True
                 elif child.dep_ == "det" and child.lower_ in ("any", "a", "an") and child.lower_ == "any":
                     mod.conditional = True
-            if token.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and token.head is not token:
+            if token.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and token.head.i != token.i:
                 current = token.head
             else:
                 return mod
@@ -35,7 +35,7 @@ class ModalityMixin:
             self._clause_cues(current, mod)
             dep = current.dep_
             head = current.head
-            if head is current:
+            if head.i == current.i:
                 break
             if dep in ("xcomp", "acomp") or (dep == "ccomp" and head.pos_ == "ADJ"):
                 kind = self._gov(head)

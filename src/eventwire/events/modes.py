@@ -138,7 +138,7 @@ class ModeMixin:
     def _consult_words(self, token: Token) -> set[str]:
         """The CONSULT modes the words around a meeting name ("by telephone", "on the sidelines of", "arrived")."""
         near = [token, *token.subtree]
-        if token.dep_ == "pobj" and token.head.head is not token:
+        if token.dep_ == "pobj" and token.head.head.i != token.i:
             near += [token.head.head]  # "arrived in Cairo for talks"
         if token.dep_ in ("dobj", "attr") or token.head.pos_ == "VERB":
             near += [token.head]  # "made a telephonic contact", "held talks"
@@ -154,7 +154,7 @@ class ModeMixin:
     def _meeting_country(self, article: Article, token: Token) -> str | None:
         """The country of the place a meeting is held at ("met ... in Warsaw", "talks in Muscat")."""
         heads = [token, *(c for c in token.children if c.dep_ == "dobj")]  # "held talks in Doha"
-        if token.head is not token:
+        if token.head.i != token.i:
             heads.append(token.head)
         for head in heads:
             for child in head.children:

@@ -339,7 +339,7 @@ class PartyMixin:
             return None
         clause = pronoun.head
         for _ in range(6):
-            if clause.head is clause:
+            if clause.head.i == clause.i:
                 return None
             clause = clause.head
             subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -408,7 +408,7 @@ class PartyMixin:
                 subj = next((c for c in current.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subj is not None:
                     return subj, True, current
-            if current.dep_ in ("conj", "advcl", "acomp") and current.head is not current:
+            if current.dep_ in ("conj", "advcl", "acomp") and current.head.i != current.i:
                 current = current.head
                 continue
             if current.dep_ == "pcomp" and current.head.lower_ in ("of", "for", "with") \
