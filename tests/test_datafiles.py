@@ -74,14 +74,22 @@ def test_read_words_on_a_shipped_list() -> None:
     assert read_words(PACKAGE / "watch" / "data" / "tracking_params.txt")[:2] == ["utm_*", "fbclid"]
 
 
-def data_files() -> list[Path]:
-    return sorted(path for path in PACKAGE.rglob("*") if path.parent.name == "data" and path.suffix in (".tsv", ".txt"))
+def data_files(root: Path) -> list[Path]:
+    """The knowledge files under ``root``: tables and lists directly in a ``data`` folder (not the sample articles
+    of ``data/sample``)."""
+    return sorted(path for path in root.rglob("*") if path.parent.name == "data" and path.suffix in (".tsv", ".txt"))
 
 
-def test_every_data_file_starts_by_saying_what_it_holds() -> None:
-    files = data_files()
-    assert len(files) > 50  # the search finds the stages' data directories
-    missing = [str(path.relative_to(PACKAGE)) for path in files
-               if not path.read_text(encoding="utf-8-sig").startswith("#")]
-    assert missing == []
+def undocumented(root: Path) -> list[str]:
+    return [str(path.relative_to(root)) for path in data_files(root)
+            if not path.read_text(encoding="utf-8-sig").startswith("#")]
+
+
+def test_every_data_file_starts_by_saying_what_it_holds(tmp_path: Path) -> None:
+    assert len(data_files(PACKAGE)) > 50  # the search finds the stages' data directories
+    assert undocumented(PACKAGE) == []
+    (tmp_path / "stage" / "data").mkdir(parents=True)
+    write(tmp_path / "stage" / "data", "# Words.\nword\n", name="said.txt")
+    write(tmp_path / "stage" / "data", "word\tclass\n", name="unsaid.tsv")
+    assert undocumented(tmp_path) == ["stage/data/unsaid.tsv"]
 
