@@ -206,3 +206,14 @@ def test_a_scheduled_meeting_is_agree_with_its_traveller_as_actor(rules: Pipelin
     assert [p.code for p in event.recipient] == ["ETH"]
     due = top(rules, "Armenian and Azerbaijani diplomats are due to hold talks in Washington on Friday.")
     assert due.event == "AGREE"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Thousands of protesters marched on Soldier Field in Chicago on Sunday.", "Soldier Field"),
+    ("Police raided the Farmer Square market.", "Farmer Square"),
+])
+def test_a_word_ending_a_place_name_gives_no_sector(rules: Pipeline, text: str, name: str) -> None:
+    event = top(rules, text)
+    [recipient] = [p for p in event.recipient if p.text == name]
+    assert recipient.sector is None
+    assert event.actor and event.actor[0].sector in ("CVL", "COP")

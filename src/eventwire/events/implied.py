@@ -38,7 +38,7 @@ _DIRECT_CAUSES = frozenset({"in", "by", "from", "due", "because"})
 _POLITICAL = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "SPY", "INS", "IGO", "LEG", "JUD", "OPP", "PTY", "ELI"})
 _ACTOR_LIKE = frozenset({"poss", "compound", "amod", "nmod"})
 # Sectors of armed actors: their violence is an event even in a sentence about a match.
-_ARMED = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "INS"})
+_ARMED = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "INS", "PRM"})
 _SCORE = re.compile(r"(?<![\d.,-])\d{1,2}-\d{1,2}(?![\d-])")
 
 

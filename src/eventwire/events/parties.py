@@ -17,6 +17,8 @@ from eventwire.model import Actor, Article, Party
 from eventwire.nlp.dateline import token_in_dateline
 from eventwire.nlp.english import FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 
+# Entity types whose words are part of a name, never a generic actor noun of their own.
+_NAME_ENTITIES = frozenset({"GPE", "LOC", "FAC", "PERSON"})
 # Subject pronouns that may stand for an actor named before ("Syria says it will ..."); not "I" or "you".
 _SUBJECT_PRONOUNS = SUBJECT_PRONOUNS - SECOND_PERSON - FIRST_PERSON_SINGULAR
 # First-person pronouns: inside a quote, its speaker.
@@ -258,6 +260,9 @@ class PartyMixin:
     def _sector(self, token: Token) -> str | None:
         """The sector of a generic actor noun ("police", "rebels"); adjectives ("official") are not actors."""
         if token.pos_ not in NOMINAL_POS:
+            return None
+        if token.pos_ == "PROPN" and token.ent_type_ in _NAME_ENTITIES:
+            # The last word of a place's or person's name ("the West Bank", "Rodney King") is no actor noun.
             return None
         sector = self.lex.agents.get(token.lemma_.lower()) or self.lex.agents.get(token.lower_)
         if sector is None and token.lower_.endswith("s") and token.pos_ == "PROPN":
