@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -143,6 +144,25 @@ def test_report_describes_the_shipped_model_with_out_of_fold_tuning_figures() ->
     # The tuning figure is cross-validated, not training accuracy: near the checking figure, not near 1.
     assert coder["tuning_cross_validated"]["rules_and_model"]["corpus"] < 0.95
     assert report["model_alone"]["tuning_cross_validated"]["corpus"]["sentence_accuracy"] < 0.95
+
+
+def test_a_model_trained_on_other_knowledge_tables_loads_with_a_warning(nlp, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "sample.npz"
+    path.write_bytes(_train(nlp))
+    with caplog.at_level(logging.WARNING, logger="eventwire.events.classifier"):
+        EventTypeModel.load(path)
+    assert "make train" not in caplog.text
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = json.loads(str(arrays["meta"].reshape(-1)[0]))
+    arrays["meta"] = np.asarray([json.dumps({**meta, "knowledge": "0" * 16})])
+    other = tmp_path / "other.npz"
+    np.savez(other, **arrays)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="eventwire.events.classifier"):
+        model = EventTypeModel.load(other)
+    assert "other lexicon" in caplog.text and "make train" in caplog.text
+    assert model.labels == LABELS  # still usable
 
 
 def test_a_damaged_or_foreign_model_file_is_refused_with_an_actionable_error(tmp_path: Path) -> None:

@@ -93,6 +93,7 @@ def evaluate(stage: EventStage, prepared: Prepared, combiner_of: Callable[[str],
             stage(article, doc)
         report = score([r for r, _, _ in items], [a for _, a, _ in items])
         result[name] = report["top_type_accuracy"] or 0.0
+        result[name + "_macro_f1"] = report["macro_f1"]
         if report["non_event_conflict_share"] is not None:
             result[name + "_nonevent_conflict"] = report["non_event_conflict_share"]
     result["objective"] = round(sum(result[n] for n in prepared) / len(prepared), 4)

@@ -251,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the four development models (each fitted without one fold of the tuning part) "
                              "in this directory, for training/choose_thresholds.py")
     parser.add_argument("--parse-cache", type=Path, default=None,
-                        help="directory to keep parsed docs in between runs (experiments; make train parses afresh)")
+                        help="directory to keep parsed docs in between runs (experiments only: the cache outlives "
+                             "changes to the parsing code, e.g. case restoration, so make train parses afresh)")
     parser.add_argument("--no-lower-copies", action="store_true",
                         help="do not add a lower-cased copy of each tuning sentence")
     parser.add_argument("--cross-validate-only", action="store_true",

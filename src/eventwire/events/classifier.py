@@ -23,8 +23,10 @@ Scoring batches all rows of an article into one gather-and-sum over the weight m
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import logging
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -40,6 +42,7 @@ from eventwire.errors import EventModelError
 from eventwire.events.lexicon import default_lexicon
 from eventwire.model import PLOVER_TYPES
 
+log = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).parent / "model" / "event_types.npz"
 NONE = "NONE"
 LABELS: tuple[str, ...] = (*PLOVER_TYPES, NONE)
@@ -87,6 +90,13 @@ def knowledge() -> Knowledge:
     classes.update({w: "ne:" + kind for w, kind in lexicon.nonevents.items()})
     cues = {(cue, where): "m:" + kind for cue, (kind, where) in lexicon.modality.items()}
     return Knowledge(senses, classes, cues)
+
+
+def knowledge_digest() -> str:
+    """A digest of the data-file knowledge the features read (lexicon senses, word classes, modality cues)."""
+    known = knowledge()
+    tables = [sorted(known.senses.items()), sorted(known.classes.items()), sorted(known.cues.items())]
+    return hashlib.sha256(json.dumps(tables).encode("utf-8")).hexdigest()[:16]
 
 
 def word_features(token: Token, word: str, known: Knowledge) -> tuple[str, ...]:
@@ -241,6 +251,10 @@ class EventTypeModel:
         for part in parts:
             if part.weights.shape != (len(part.vocabulary), len(labels)) or part.vocabulary.get(ALWAYS) != 0:
                 raise EventModelError(f"{path}: weights do not match the vocabulary and labels; rebuild it")
+        if meta.get("knowledge") != knowledge_digest():
+            # Still usable (features of changed words score as unknown), but no longer what was measured.
+            log.warning("%s was trained on other lexicon, word-class or modality tables than the events data "
+                        "files now hold: rebuild it with `make train` to measure and use the new knowledge", path)
         return cls(parts[0], parts[1], labels, meta)
 
     def sentence_probabilities(self, sentences: Sequence[Sequence[Token]]) -> np.ndarray:
@@ -342,7 +356,8 @@ def training_rows(record_id: str, text: str, doc: Doc, types: Sequence[str],
 def model_bytes(sentence: LinearModel, token: LinearModel, meta: dict[str, Any]) -> bytes:
     """The model file's bytes: a zip of .npy arrays with fixed timestamps, identical for identical models."""
     arrays: dict[str, np.ndarray] = {"labels": np.asarray(LABELS),
-                                     "meta": np.asarray([json.dumps({**meta, "feature_version": FEATURE_VERSION},
+                                     "meta": np.asarray([json.dumps({**meta, "feature_version": FEATURE_VERSION,
+                                                                     "knowledge": knowledge_digest()},
                                                                     sort_keys=True)])}
     for name, part in (("sentence", sentence), ("token", token)):
         order = sorted(part.vocabulary, key=part.vocabulary.__getitem__)
