@@ -34,6 +34,7 @@ from eventwire.actors.kb import DEMONYM
 from eventwire.actors.people import People
 from eventwire.actors.pronouns import PRONOUNS
 from eventwire.nlp.english import LOCATIVE_WORDS, PATRON_WORDS, PERSON_PRONOUNS, POSSESSIVE_PRONOUNS, THIRD_PERSON
+from eventwire.nlp.parse import phrase_extent
 
 # Dependency labels of the words that belong to a noun phrase on the left of its head.
 _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "nmod", "poss", "quantmod", "predet", "npadvmod",
@@ -98,10 +99,7 @@ class Descriptions(Step):
 
     def phrase_tokens(self, head: Token) -> list[Token]:
         """The head and its left modifiers ("the two", "US-backed Iraqi")."""
-        start = head.i
-        for child in head.lefts:
-            if child.dep_ in _LEFT_MODIFIERS:
-                start = min(start, child.left_edge.i)
+        start, _ = phrase_extent(head, left=_LEFT_MODIFIERS)
         tokens = list(self.doc[start:head.i + 1])
         # A preposition parsed as a modifier ("outside parliament") is no part of the phrase.
         while tokens and (tokens[0].is_punct or tokens[0].is_space or tokens[0].pos_ == "ADP"

@@ -14,6 +14,7 @@ from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITI
 from eventwire.events.lexicon import QUANT, Entry, Lexicon
 from eventwire.knowledge.agents import agent_nouns
 from eventwire.model import Actor, Article, Party
+from eventwire.nlp import parse
 from eventwire.nlp.dateline import token_in_dateline
 from eventwire.nlp.english import FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 
@@ -23,6 +24,11 @@ _NAME_ENTITIES = frozenset({"GPE", "LOC", "FAC", "PERSON"})
 _SUBJECT_PRONOUNS = SUBJECT_PRONOUNS - SECOND_PERSON - FIRST_PERSON_SINGULAR
 # First-person pronouns: inside a quote, its speaker.
 _FIRST_PERSON = FIRST_PERSON_SINGULAR | FIRST_PERSON_PLURAL
+
+
+# Clause links through which a verb takes the subject of the verb it hangs on (control, conjunction, participial
+# adverbials, a participle the parser took for an adjective).
+_SUBJECT_LINKS = frozenset({"xcomp", "conj", "advcl", "acomp"})
 
 
 class PartyMixin:
@@ -370,61 +376,55 @@ class PartyMixin:
     def subject_clause(self, token: Token) -> tuple[Token | None, bool, Token]:
         """The subject of a verb, whether its clause is passive, and the clause it was found in;
         inherited through control, conjunction and participial adverbials."""
-        seen = 0
-        current = token
-        while seen < 8:
-            seen += 1
-            subj = next((c for c in current.children if c.dep_ in ("nsubj", "csubj")), None)
-            passive_subj = next((c for c in current.children if c.dep_ == "nsubjpass"), None)
-            if subj is not None:
-                if subj.lower_ in self.lex.words("relative") and current.dep_ == "relcl":
-                    return current.head, False, current
-                return subj, False, current
-            if passive_subj is not None:
-                if passive_subj.lower_ in self.lex.words("relative") and current.dep_ == "relcl":
-                    return current.head, True, current
-                if current.i != token.i and token.dep_ == "xcomp" and token.head.i == current.i:
-                    # "The president is expected to visit Ethiopia", "Iran was urged to release ...": the passive
-                    # subject of the governing verb is the one who does the infinitive's act.
-                    return passive_subj, False, current
-                return passive_subj, True, current
-            if current.dep_ == "relcl":
-                return current.head, False, current
-            root = _phrase_root(current.head) if current.dep_ == "acl" else None
-            if root is not None and root.dep_ == "ROOT" and root.pos_ in NOMINAL_POS and self.agent(current) is None:
-                # "An official Syrian newspaper called on Arabs to ...", "Doctors from two aid groups donated
-                # ...": a sentence whose root is a noun is a mis-parsed clause; its participle is the main
-                # verb and the noun phrase at the root its subject.
-                return root, False, current
-            if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.dep_ in ("dobj", "attr"):
-                # "issued a declaration demanding ...": who issued it demands.
-                current = current.head.head
-                continue
-            if current.dep_ == "xcomp":
-                head = current.head
-                if head.lemma_.lower() in self.lex.words("object-control"):
-                    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
-                    if obj is not None:
-                        return obj, False, head
-                current = head
-                continue
-            if current.dep_ == "acomp" and current.tag_ == "VBN" and current.head.lemma_ == "be":
-                # "Protesters were tear-gassed by police": a participle the parser took for an adjective is passive.
-                subj = next((c for c in current.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if subj is not None:
-                    return subj, True, current
-            if current.dep_ in ("conj", "advcl", "acomp") and current.head.i != current.i:
-                current = current.head
-                continue
-            if current.dep_ == "pcomp" and current.head.lower_ in ("of", "for", "with") \
-                    and current.head.head.pos_ == "VERB":
-                # "accused Ankara of shelling", "blamed Moscow for attacking", "charged him with inciting": the
-                # object of the verb the gerund's preposition hangs on is who does the act.
-                obj = next((c for c in current.head.head.children if c.dep_ == "dobj"), None)
+
+        def rule(clause: Token, found: parse.Subject | None, came_from: Token | None) -> parse.Subject | Token | None:
+            return self._subject_rule(token, clause, found)
+
+        return parse.subject_of(token, links=_SUBJECT_LINKS, relatives=self.lex.words("relative"), max_steps=8,
+                                rule=rule)
+
+    def _subject_rule(self, token: Token, current: Token, found: parse.Subject | None) -> parse.Subject | Token | None:
+        """The event coder's own reading of ``current``, a clause above ``token``: raising and object control,
+        a subject-less relative clause, a noun root the parser made of a main clause, participles."""
+        if found is not None:
+            relative = current.dep_ == "relcl" and found.token is not None and found.token.i == current.head.i
+            if found.passive and not relative and current.i != token.i and token.dep_ == "xcomp" \
+                    and token.head.i == current.i:
+                # "The president is expected to visit Ethiopia", "Iran was urged to release ...": the passive
+                # subject of the governing verb is the one who does the infinitive's act.
+                return parse.Subject(found.token, False, current)
+            return None
+        if current.dep_ == "relcl":
+            return parse.Subject(current.head, False, current)
+        root = _phrase_root(current.head) if current.dep_ == "acl" else None
+        if root is not None and root.dep_ == "ROOT" and root.pos_ in NOMINAL_POS and self.agent(current) is None:
+            # "An official Syrian newspaper called on Arabs to ...", "Doctors from two aid groups donated
+            # ...": a sentence whose root is a noun is a mis-parsed clause; its participle is the main
+            # verb and the noun phrase at the root its subject.
+            return parse.Subject(root, False, current)
+        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.dep_ in ("dobj", "attr"):
+            # "issued a declaration demanding ...": who issued it demands.
+            return current.head.head
+        if current.dep_ == "xcomp":
+            head = current.head
+            if head.lemma_.lower() in self.lex.words("object-control"):
+                obj = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if obj is not None:
-                    return obj, False, current.head.head
-            return None, False, current
-        return None, False, current
+                    return parse.Subject(obj, False, head)
+            return None
+        if current.dep_ == "acomp" and current.tag_ == "VBN" and current.head.lemma_ == "be":
+            # "Protesters were tear-gassed by police": a participle the parser took for an adjective is passive.
+            subj = next((c for c in current.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                return parse.Subject(subj, True, current)
+        if current.dep_ == "pcomp" and current.head.lower_ in ("of", "for", "with") \
+                and current.head.head.pos_ == "VERB":
+            # "accused Ankara of shelling", "blamed Moscow for attacking", "charged him with inciting": the
+            # object of the verb the gerund's preposition hangs on is who does the act.
+            obj = next((c for c in current.head.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return parse.Subject(obj, False, current.head.head)
+        return None
 
     @staticmethod
     def agent(token: Token) -> Token | None:

@@ -5,12 +5,19 @@
 - :func:`line_continues`: whether a single line break is inside a sentence (a hard line break of a scraped
   PDF or e-mail) rather than the end of a title line; read from the text alone, so the case restorer asks
   it too.
+- :func:`subject_of`: the subject of a verb, from its own subject dependents or, failing those, from the clause
+  it hangs on (through conjunction, control, adverbial clauses; a relative pronoun stands for the noun its clause
+  modifies); a stage adds its own rules through a ``rule`` callback.
+- :func:`phrase_extent`: the first and last token of a noun phrase: its head and the subtrees of the dependents
+  of the kinds a stage keeps on each side.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -108,3 +115,88 @@ def _hard_wrapped(text: str, start: int, newline: int, next_word: int) -> bool:
         widths.remove(len(line))  # the paragraph's width is measured on its other lines
     width = max(widths, default=0)
     return width > 0 and len(line) >= _WRAPPED_SHARE * width and len(line) + 1 + next_word > width
+
+
+# --------------------------------------------------------------------------------------------- subjects
+
+# Subject dependencies, in groups by preference: a verb's first child in the first group that has one wins.
+ACTIVE_FIRST: tuple[tuple[str, ...], ...] = (("nsubj", "csubj"), ("nsubjpass",))
+# Clause links through which a verb shares the subject of the verb it hangs on ("agreed to reopen", "met and
+# agreed", "said, adding ...").
+CLAUSE_LINKS: frozenset[str] = frozenset({"conj", "xcomp", "advcl"})
+
+
+class Subject(NamedTuple):
+    """What :func:`subject_of` found: the subject (None when there is none), whether it is a passive subject
+    (``nsubjpass``), and the clause verb it was found on (where the search stopped when there is none)."""
+
+    token: Token | None
+    passive: bool
+    clause: Token
+
+
+# A stage's own rule, asked at each clause before the default: ``rule(clause, found, came_from)`` with the subject
+# found among the clause's own children (or None) and the clause climbed from through a link (None at the start).
+# It returns a Subject to end the search with, a Token to go on from (one more step), or None for the default.
+SubjectRule = Callable[[Token, Subject | None, Token | None], Subject | Token | None]
+
+
+def clause_subject(clause: Token, *, deps: Sequence[Collection[str]] = ACTIVE_FIRST,
+                   relatives: Collection[str] = frozenset(),
+                   ignore: Callable[[Token, Token], bool] | None = None) -> Subject | None:
+    """The subject among ``clause``'s own children: the first child whose dependency is in the first group of
+    ``deps`` that has one (children ``ignore(child, clause)`` rejects are skipped); a relative pronoun (a word of
+    ``relatives``) subject of a relative clause stands for the noun the clause modifies ("officials who said"),
+    which is returned instead. None when the clause has no subject of its own."""
+    for group in deps:
+        found = next((c for c in clause.children if c.dep_ in group and (ignore is None or not ignore(c, clause))),
+                     None)
+        if found is None:
+            continue
+        passive = found.dep_ == "nsubjpass"
+        if found.lower_ in relatives and clause.dep_ == "relcl":
+            return Subject(clause.head, passive, clause)
+        return Subject(found, passive, clause)
+    return None
+
+
+def subject_of(verb: Token, *, links: Collection[str] = CLAUSE_LINKS, relatives: Collection[str] = frozenset(),
+               max_steps: int = 5, deps: Sequence[Collection[str]] = ACTIVE_FIRST,
+               ignore: Callable[[Token, Token], bool] | None = None, rule: SubjectRule | None = None) -> Subject:
+    """The subject of ``verb``: its own (:func:`clause_subject`), else, when the verb hangs on another by one of
+    ``links`` (conj, xcomp, advcl by default), that verb's subject, climbing up to ``max_steps`` clauses in all.
+    ``rule`` (a :data:`SubjectRule`) is asked first at each clause. Returns the subject, whether it is passive and
+    the clause verb it was found on; ``Subject(None, False, clause)`` when there is none."""
+    clause = verb
+    came_from: Token | None = None
+    for _ in range(max_steps):
+        found = clause_subject(clause, deps=deps, relatives=relatives, ignore=ignore)
+        if rule is not None:
+            decision = rule(clause, found, came_from)
+            if isinstance(decision, Subject):
+                return decision
+            if decision is not None:
+                clause = decision
+                continue
+        if found is not None:
+            return found
+        if clause.dep_ not in links or clause.head.i == clause.i:
+            return Subject(None, False, clause)
+        came_from, clause = clause, clause.head
+    return Subject(None, False, clause)
+
+
+# --------------------------------------------------------------------------------------------- noun phrases
+
+def phrase_extent(head: Token, *, left: Collection[str], right: Collection[str] = ()) -> tuple[int, int]:
+    """The indices of the first and last token of the noun phrase headed by ``head``: the head and the whole
+    subtrees of its left dependents whose relation is in ``left`` and of its right ones in ``right`` (a stage
+    names what belongs to its phrases: titles and determiners, never relative clauses or appositives)."""
+    start = end = head.i
+    for child in head.lefts:
+        if child.dep_ in left:
+            start = min(start, child.left_edge.i)
+    for child in head.rights:
+        if child.dep_ in right:
+            end = max(end, child.right_edge.i)
+    return start, end

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from eventwire.nlp import parse
 from eventwire.nlp.english import (
     OBJECT_PRONOUNS,
     PERSON_PRONOUNS,
@@ -31,35 +32,31 @@ AGENT_PREPOSITIONS = frozenset({"of", "in", "from", "at", "for"})
 
 def subject_of(verb: Token | None) -> Token | None:
     """The subject of a verb, looking through infinitives, conjoined verbs, relative and reported clauses."""
-    seen = 0
-    came_from: Token | None = None
-    while verb is not None and seen < 8:
-        seen += 1
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
-        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-        if subject is None and (passive is not None or any(c.dep_ == "auxpass" for c in verb.children)):
-            if came_from is not None and came_from.dep_ == "xcomp":
-                return passive  # raising: "Gollum was seen to break into ..."
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            # A passive verb's source is its "by" agent, never a subject borrowed from another clause.
-            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-        if subject is not None:
-            if subject.lower_ in RELATIVES and verb.dep_ == "relcl":
-                return verb.head
-            if subject.lower_ in PRONOUNS and verb.dep_ in ("ccomp", "conj", "xcomp"):
-                verb = governor(verb)
-                continue
-            return subject
-        # An object-control verb ("urged Eriador to respond") gives its object as the subject.
-        if verb.dep_ == "xcomp":
-            control = next((c for c in verb.head.children if c.dep_ in ("dobj",)), None)
-            if control is not None:
-                return control
-        if verb.dep_ in SUBJECT_LINKS:
-            came_from = verb
-            verb = verb.head if verb.head is not verb else None
-            continue
+    if verb is None:
         return None
+    return parse.subject_of(verb, links=SUBJECT_LINKS, relatives=RELATIVES, max_steps=8, rule=_petrarch_rule).token
+
+
+def _petrarch_rule(clause: Token, found: parse.Subject | None, came_from: Token | None) -> parse.Subject | Token | None:
+    """PETRARCH's own reading of a clause: a passive verb's source is its "by" agent, never a subject borrowed from
+    another clause; a pronoun subject of a reported or conjoined clause is taken from the governing clause; an
+    object-control verb ("urged Eriador to respond") gives its object as the subject."""
+    if found is None or found.passive:
+        passive = next((c for c in clause.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None or any(c.dep_ == "auxpass" for c in clause.children):
+            if came_from is not None and came_from.dep_ == "xcomp":
+                return parse.Subject(passive, True, clause)  # raising: "Gollum was seen to break into ..."
+            agent = next((c for c in clause.children if c.dep_ == "agent"), None)
+            source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            return parse.Subject(source, True, clause)
+        if clause.dep_ == "xcomp":
+            control = next((c for c in clause.head.children if c.dep_ == "dobj"), None)
+            if control is not None:
+                return parse.Subject(control, False, clause)
+        return None
+    if found.token is not None and found.token.lower_ in PRONOUNS and clause.dep_ in ("ccomp", "conj", "xcomp"):
+        above = governor(clause)
+        return above if above is not None else parse.Subject(None, False, clause)
     return None
 
 

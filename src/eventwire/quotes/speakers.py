@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from eventwire.model import Actor, Quote
-from eventwire.nlp import english
+from eventwire.nlp import english, parse
 from eventwire.nlp.english import (
     FIRST_PERSON_PLURAL,
     FIRST_PERSON_SINGULAR,
@@ -30,6 +30,10 @@ from eventwire.nlp.english import (
 from eventwire.quotes.marks import MarkedQuote
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# A cue shares the subject of the verb it is conjoined with, controlled by or adverbial to.
+SUBJECT_LINKS = frozenset({"conj", "xcomp", "advcl"})
+# Relative pronouns standing for the noun their clause modifies ("Kurtz, who said ...").
+RELATIVES = frozenset({"who", "that", "which"})
 # Dependents kept in a speaker's noun phrase (titles, names, determiners); clauses and appositives are left out.
 NP_LEFT_DEPS = ("compound", "amod", "det", "poss", "nummod", "nmod", "quantmod", "case", "punct", "advmod")
 NP_RIGHT_DEPS = ("compound", "flat", "case")
@@ -83,6 +87,12 @@ class _Channel:
     end: int
 
 
+def _expletive(subject: Token, verb: Token) -> bool:
+    """An expletive subject, which is no speaker: "there", and "it" unless the nominal subject of a verb other
+    than "be" ("it is said that", "it was reported")."""
+    return subject.lower_ == "there" or (subject.lower_ == "it" and (subject.dep_ != "nsubj" or verb.lemma_ == "be"))
+
+
 class Speakers:
     """Finding and resolving speakers.
 
@@ -93,25 +103,16 @@ class Speakers:
     def subject_of(self, verb: Token) -> Token | None:
         """The subject of ``verb``, through coordination ("declared ... but said ...") and relative clauses
         ("Kurtz, who said ..."); an expletive "it" ("it is said that") or "there" is none."""
-        seen = 0
-        while seen < 5:
-            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ != "there"
-                            and not (c.lower_ == "it" and (c.dep_ != "nsubj" or verb.lemma_ == "be"))), None)
-            if subject is not None and subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return verb.head
-            if subject is not None:
-                return subject
-            if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-                head = verb.head
-                if (verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.tag_ == verb.tag_
-                        and head.head.lemma_.lower() in self.lex.cues):
-                    # "said her government had cut X and warned that ...": the parser hung the second cue on
-                    # the first one's complement; it shares the first cue's subject.
-                    head = head.head
-                verb = head
-                seen += 1
-                continue
-            return None
+        return parse.subject_of(verb, links=SUBJECT_LINKS, relatives=RELATIVES, max_steps=5, deps=(SUBJECT_DEPS,),
+                                ignore=_expletive, rule=self._second_cue).token
+
+    def _second_cue(self, clause: Token, found: parse.Subject | None, came_from: Token | None) -> Token | None:
+        """"said her government had cut X and warned that ...": the parser hung the second cue on the first
+        one's complement; it shares the first cue's subject."""
+        head = clause.head
+        if (found is None and clause.dep_ == "conj" and head.dep_ == "ccomp" and head.head.tag_ == clause.tag_
+                and head.head.lemma_.lower() in self.lex.cues):
+            return head.head
         return None
 
     def subject_in_line(self, cue: Token) -> Token | None:
@@ -186,13 +187,8 @@ class Speakers:
         return cand
 
     def np_bounds(self, head: Token) -> tuple[int, int]:
-        left, right = head, head
-        for child in head.lefts:
-            if child.dep_ in NP_LEFT_DEPS and child.left_edge.i < left.i:
-                left = child.left_edge
-        for child in head.rights:
-            if child.dep_ in NP_RIGHT_DEPS and child.right_edge.i > right.i:
-                right = child.right_edge
+        start, end = parse.phrase_extent(head, left=NP_LEFT_DEPS, right=NP_RIGHT_DEPS)
+        left, right = self.doc[start], self.doc[end]
         core = self.core(head)
         if core is not head:
             right = max(right, core, key=lambda t: t.i)  # "one of the people"
