@@ -138,13 +138,15 @@ def _parse_plain(nlp: Language, text: str) -> Doc:
 
 # A run of spaces, tabs or no-break spaces inside a line, or one tab or no-break space: the parser reads each as a
 # token of its own (or as part of the entity around it), and a sentence with many of them loses names.
-_SPACE_RUN = re.compile(r"(?<=\S)(?:[^\S\n]{2,}|[^\S \n])(?=\S)")
+_SPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 
 
 def _collapse_spaces(text: str) -> tuple[str, numpy.ndarray | None]:
     """``text`` with each run of :data:`_SPACE_RUN` one plain space, and for each of its characters (and its
     end) the offset in ``text``; ``None`` when nothing changed."""
-    matches = list(_SPACE_RUN.finditer(text))
+    matches = [m for m in _SPACE_RUN.finditer(text)
+               if m.start() > 0 and m.end() < len(text) and not text[m.start() - 1].isspace()
+               and not text[m.end()].isspace()]
     if not matches:
         return text, None
     pieces: list[str] = []
