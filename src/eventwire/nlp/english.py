@@ -7,6 +7,8 @@
 - :data:`THIRD_PERSON_PRONOUNS`: each third-person pronoun and what it stands for ("person", "group" or
   "body": a country, organisation or group named as one).
 - :data:`PERSON_PRONOUNS`: the third-person pronouns that stand for one person ("he", "her", "himself").
+- :data:`RELATIVE_PRONOUNS`: relative pronouns ("who", "which", "that"), which as the subject of a relative
+  clause stand for the noun the clause modifies.
 - The personal pronouns by case (:data:`SUBJECT_PRONOUNS`, :data:`OBJECT_PRONOUNS`,
   :data:`POSSESSIVE_PRONOUNS` for the determiners, :data:`INDEPENDENT_POSSESSIVES`) and by person
   (:data:`FIRST_PERSON_SINGULAR`, :data:`FIRST_PERSON_PLURAL`, :data:`SECOND_PERSON`, :data:`THIRD_PERSON`,
@@ -39,6 +41,7 @@ THIRD_PERSON_PRONOUNS: dict[str, str] = {word: kind.split("-", 1)[1] for kind in
                                                                                   "pronoun-body")
                                          for word in _CLASSES[kind]}
 PERSON_PRONOUNS: frozenset[str] = _CLASSES["pronoun-person"]
+RELATIVE_PRONOUNS: frozenset[str] = _CLASSES["relative"]
 
 
 def _pronouns(case: str | None = None, persons: tuple[str, ...] = ()) -> frozenset[str]:

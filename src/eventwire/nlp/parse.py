@@ -22,6 +22,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import read_words
+from eventwire.nlp.english import RELATIVE_PRONOUNS
 
 _OPEN_WORDS = frozenset(read_words(Path(__file__).parent / "data" / "open_words.txt", lower=True, inline_comments=True))
 # A line of a hard-wrapped paragraph fills at least this share of the paragraph's width.
@@ -142,12 +143,13 @@ SubjectRule = Callable[[Token, Subject | None, Token | None], Subject | Token | 
 
 
 def clause_subject(clause: Token, *, deps: Sequence[Collection[str]] = ACTIVE_FIRST,
-                   relatives: Collection[str] = frozenset(),
+                   relatives: Collection[str] = RELATIVE_PRONOUNS,
                    ignore: Callable[[Token, Token], bool] | None = None) -> Subject | None:
     """The subject among ``clause``'s own children: the first child whose dependency is in the first group of
     ``deps`` that has one (children ``ignore(child, clause)`` rejects are skipped); a relative pronoun (a word of
-    ``relatives``) subject of a relative clause stands for the noun the clause modifies ("officials who said"),
-    which is returned instead. None when the clause has no subject of its own."""
+    ``relatives``, by default the shared English class) subject of a relative clause stands for the noun the
+    clause modifies ("officials who said"), which is returned instead. None when the clause has no subject of its
+    own."""
     for group in deps:
         found = next((c for c in clause.children if c.dep_ in group and (ignore is None or not ignore(c, clause))),
                      None)
@@ -160,7 +162,7 @@ def clause_subject(clause: Token, *, deps: Sequence[Collection[str]] = ACTIVE_FI
     return None
 
 
-def subject_of(verb: Token, *, links: Collection[str] = CLAUSE_LINKS, relatives: Collection[str] = frozenset(),
+def subject_of(verb: Token, *, links: Collection[str] = CLAUSE_LINKS, relatives: Collection[str] = RELATIVE_PRONOUNS,
                max_steps: int = 5, deps: Sequence[Collection[str]] = ACTIVE_FIRST,
                ignore: Callable[[Token, Token], bool] | None = None, rule: SubjectRule | None = None) -> Subject:
     """The subject of ``verb``: its own (:func:`clause_subject`), else, when the verb hangs on another by one of

@@ -21,7 +21,6 @@ from eventwire.petrarch.patterns import Mention
 # Pronouns whose subject is taken from the controlling clause; "its"/"their" stand for a body, not a person.
 PRONOUNS = SUBJECT_PRONOUNS | (OBJECT_PRONOUNS & THIRD_PERSON) | (
     (POSSESSIVE_PRONOUNS & THIRD_PERSON) - PERSON_PRONOUNS)
-RELATIVES = frozenset({"who", "which", "that", "whom"})
 # Clause links through which an infinitive, participle or conjoined verb shares its governor's subject.
 SUBJECT_LINKS = frozenset({"xcomp", "conj", "acomp", "advcl", "pcomp", "prep"})
 # Dependents of a noun that belong to its noun phrase when coding it.
@@ -34,7 +33,7 @@ def subject_of(verb: Token | None) -> Token | None:
     """The subject of a verb, looking through infinitives, conjoined verbs, relative and reported clauses."""
     if verb is None:
         return None
-    return parse.subject_of(verb, links=SUBJECT_LINKS, relatives=RELATIVES, max_steps=8, rule=_petrarch_rule).token
+    return parse.subject_of(verb, links=SUBJECT_LINKS, max_steps=8, rule=_petrarch_rule).token
 
 
 def _petrarch_rule(clause: Token, found: parse.Subject | None, came_from: Token | None) -> parse.Subject | Token | None:

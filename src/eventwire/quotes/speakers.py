@@ -32,8 +32,6 @@ from eventwire.quotes.marks import MarkedQuote
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # A cue shares the subject of the verb it is conjoined with, controlled by or adverbial to.
 SUBJECT_LINKS = frozenset({"conj", "xcomp", "advcl"})
-# Relative pronouns standing for the noun their clause modifies ("Kurtz, who said ...").
-RELATIVES = frozenset({"who", "that", "which"})
 # Dependents kept in a speaker's noun phrase (titles, names, determiners); clauses and appositives are left out.
 NP_LEFT_DEPS = ("compound", "amod", "det", "poss", "nummod", "nmod", "quantmod", "case", "punct", "advmod")
 NP_RIGHT_DEPS = ("compound", "flat", "case")
@@ -103,7 +101,7 @@ class Speakers:
     def subject_of(self, verb: Token) -> Token | None:
         """The subject of ``verb``, through coordination ("declared ... but said ...") and relative clauses
         ("Kurtz, who said ..."); an expletive "it" ("it is said that") or "there" is none."""
-        return parse.subject_of(verb, links=SUBJECT_LINKS, relatives=RELATIVES, max_steps=5, deps=(SUBJECT_DEPS,),
+        return parse.subject_of(verb, links=SUBJECT_LINKS, max_steps=5, deps=(SUBJECT_DEPS,),
                                 ignore=_expletive, rule=self._second_cue).token
 
     def _second_cue(self, clause: Token, found: parse.Subject | None, came_from: Token | None) -> Token | None:
