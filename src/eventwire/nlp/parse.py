@@ -150,16 +150,22 @@ def clause_subject(clause: Token, *, deps: Sequence[Collection[str]] = ACTIVE_FI
     ``relatives``, by default the shared English class) subject of a relative clause stands for the noun the
     clause modifies ("officials who said"), which is returned instead. None when the clause has no subject of its
     own."""
-    for group in deps:
-        found = next((c for c in clause.children if c.dep_ in group and (ignore is None or not ignore(c, clause))),
-                     None)
-        if found is None:
-            continue
-        passive = found.dep_ == "nsubjpass"
-        if found.lower_ in relatives and clause.dep_ == "relcl":
-            return Subject(clause.head, passive, clause)
-        return Subject(found, passive, clause)
-    return None
+    found: Token | None = None
+    rank = len(deps)
+    for child in clause.children:  # one pass: spaCy builds a Token per child on every walk
+        dep = child.dep_
+        for r in range(rank):
+            if dep in deps[r] and (ignore is None or not ignore(child, clause)):
+                found, rank = child, r
+                break
+        if rank == 0:
+            break
+    if found is None:
+        return None
+    passive = found.dep_ == "nsubjpass"
+    if found.lower_ in relatives and clause.dep_ == "relcl":
+        return Subject(clause.head, passive, clause)
+    return Subject(found, passive, clause)
 
 
 def subject_of(verb: Token, *, links: Collection[str] = CLAUSE_LINKS, relatives: Collection[str] = RELATIVE_PRONOUNS,
