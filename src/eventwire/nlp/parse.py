@@ -138,7 +138,8 @@ class Subject(NamedTuple):
 
 # A stage's own rule, asked at each clause before the default: ``rule(clause, found, came_from)`` with the subject
 # found among the clause's own children (or None) and the clause climbed from through a link (None at the start).
-# It returns a Subject to end the search with, a Token to go on from (one more step), or None for the default.
+# It returns a Subject to end the search with, a Token to go on from (one more step; ``came_from`` stays as it
+# was), or None for the default (the subject found, else a climb through a link).
 SubjectRule = Callable[[Token, Subject | None, Token | None], Subject | Token | None]
 
 
