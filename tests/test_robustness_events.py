@@ -172,6 +172,17 @@ def test_lower_case_title_between_a_title_word_and_a_name_is_not_a_given_name(pi
     assert restored == "Colombia's government accused Venezuela of sheltering rebels."
 
 
+@pytest.mark.parametrize("text", [
+    "Vietnamese-led forces attacked guerrilla camps in western Cambodia on Monday.",
+    "Saudi-led coalition warplanes bombed a market in northern Yemen, killing 12 people.",
+])
+def test_country_of_an_x_led_force_is_read_from_the_restored_case(pipeline: Pipeline, text: str) -> None:
+    expected = _top(pipeline(text))
+    assert expected is not None and expected[1]
+    for name in ("lower", "upper", "title"):
+        assert _top(pipeline(apply(name, text))) == expected, name
+
+
 def test_full_stop_of_an_acronym_or_a_title_starts_no_sentence_in_lower_case(pipeline: Pipeline) -> None:
     restored = restorer(pipeline.nlp).restore(
         "a roadside bomb killed one u.s. soldier near kirkuk, gen. omar said. the u.n. said no.")

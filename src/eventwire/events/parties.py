@@ -14,7 +14,7 @@ from eventwire.events.candidate import _MODIFIER_PREPOSITIONS, _TARGET_PREPOSITI
 from eventwire.events.lexicon import QUANT, Entry, Lexicon
 from eventwire.knowledge.agents import agent_nouns
 from eventwire.model import Actor, Article, Party
-from eventwire.nlp import parse
+from eventwire.nlp import cased_word, parse
 from eventwire.nlp.dateline import token_in_dateline
 from eventwire.nlp.english import FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, SECOND_PERSON, SUBJECT_PRONOUNS
 
@@ -362,8 +362,9 @@ class PartyMixin:
         if self.country_of is None:
             return None
         for token, _ in self._actor_tokens(head):
-            if token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper():
-                found = self.country_of(token.text)
+            word = cased_word(token)  # "iraqi" in a lower-case text is "Iraqi" in its restored copy
+            if token.pos_ in ("PROPN", "ADJ", "NOUN") and word[:1].isupper():
+                found = self.country_of(word)
                 if found:
                     return found
         return None

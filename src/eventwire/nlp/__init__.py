@@ -23,7 +23,7 @@ import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.symbols import SPACE as SPACE_POS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from eventwire.errors import ModelNotFoundError
 
@@ -159,6 +159,13 @@ def _collapse_spaces(text: str) -> tuple[str, numpy.ndarray | None]:
     pieces.append(text[last:])
     origin.append(numpy.arange(last, len(text) + 1))
     return "".join(pieces), numpy.concatenate(origin)
+
+
+def cased_word(token: Token) -> str:
+    """``token`` as the parse read it: from the case-restored copy when the text was restored (lower case, a
+    line in capitals or Title Case), else as written. Letter-case tests read this, not ``token.text``."""
+    cased = token.doc.user_data.get(CASED_TEXT) if token.doc.user_data else None
+    return cased[token.idx:token.idx + len(token.text)] if isinstance(cased, str) else token.text
 
 
 def _straight_apostrophes(text: str) -> str:
