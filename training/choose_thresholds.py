@@ -26,7 +26,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from train_events import FOLDS, PLOVER_DEV, ROOT, fold_of, read_corpus
+from train_events import CORPUS, FOLDS, NEWS_PREFIX, PLOVER_DEV, ROOT, fold_of
 from train_events import main as train_main
 
 from eventwire.eval.plover import read_gold, score
@@ -36,7 +36,7 @@ from eventwire.events.classifier import MODEL_FILE, EventTypeModel
 from eventwire.events.combine import THRESHOLDS, Combiner, Thresholds
 from eventwire.model import Article
 from eventwire.nlp import parse_many
-from eventwire.pipeline import Pipeline, PipelineConfig
+from eventwire.pipeline import Pipeline, PipelineConfig, Stage
 
 REPORT = ROOT / "report.json"
 GRID: dict[str, tuple[float, ...]] = {
@@ -51,14 +51,13 @@ GRID: dict[str, tuple[float, ...]] = {
 
 
 def records_of(part: str, news: bool = True) -> dict[str, list[dict[str, Any]]]:
-    """The gold records of one part, by set (corpus, news, plover), in the form eval.plover scores."""
-    corpus, _ = read_corpus()
+    """The gold records of one part, by set (corpus, news, plover), read as ``eventwire eval plover-gsr`` reads
+    them (the text as written: the figures match that command's)."""
     sets: dict[str, list[dict[str, Any]]] = {}
-    for example in corpus:
-        if part_of(example.id) == part and (news or example.origin != "news"):
-            sets.setdefault(example.origin, []).append(
-                {"id": example.id, "text": example.text, "event": example.types[0] if example.types else "(none)",
-                 "also": example.types[1:], "source": [], "target": []})
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        origin = "news" if path.name.startswith(NEWS_PREFIX) else "corpus"
+        if news or origin != "news":
+            sets.setdefault(origin, []).extend(r for r in read_gold(path) if part_of(str(r["id"])) == part)
     if PLOVER_DEV.exists():
         sets["plover"] = [r for r in read_gold(PLOVER_DEV) if part_of(str(r["id"])) == part]
     return sets
@@ -68,29 +67,33 @@ Prepared = dict[str, list[tuple[dict[str, Any], Article, Any]]]
 
 
 def prepare(pipe: Pipeline, part: str, news: bool = True) -> Prepared:
-    """The records of a part parsed as the pipeline parses them, with every stage but the events run."""
+    """The records of a part parsed as the pipeline parses them, with the stages before the events run."""
+    before = pipe.stages[:pipe.stage_names.index("events")]
     prepared: Prepared = {}
     for name, records in records_of(part, news).items():
         articles = [Article(id=str(r["id"]), text=str(r["text"]),
                             published=str(r["date"])[:10] if r.get("date") else None) for r in records]
         docs = parse_many(pipe.nlp, [a.text for a in articles], batch_size=64)
         for article, doc in zip(articles, docs, strict=True):
-            for stage in pipe.stages:
-                if stage.name not in ("events", "event_locations"):
-                    stage(article, doc)
+            for stage in before:
+                stage(article, doc)
         prepared[name] = list(zip(records, articles, docs, strict=True))
         print(f"{name}: {len(records)} {part} records", file=sys.stderr)
     return prepared
 
 
-def evaluate(stage: EventStage, prepared: Prepared, combiner_of: Callable[[str], Combiner | None]) -> dict[str, Any]:
-    """Aggregate figures of each set coded with the combiner chosen for each record id (None: rules alone)."""
+def evaluate(stage: EventStage, prepared: Prepared, combiner_of: Callable[[str], Combiner | None],
+             after: list[Stage]) -> dict[str, Any]:
+    """Aggregate figures of each set coded with the combiner chosen for each record id (None: rules alone); the
+    stages after the events run too (magnitudes can make an event doubtful), as in ``eventwire eval``."""
     result: dict[str, Any] = {}
     for name, items in prepared.items():
         for record, article, doc in items:
             stage.combine = combiner_of(str(record["id"]))
             article.events = []
             stage(article, doc)
+            for later in after:
+                later(article, doc)
         report = score([r for r, _, _ in items], [a for _, a, _ in items])
         result[name] = report["top_type_accuracy"] or 0.0
         result[name + "_macro_f1"] = report["macro_f1"]
@@ -120,10 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     pipe = Pipeline(PipelineConfig(event_model=False))
     prepared = prepare(pipe, "tuning", not args.without_news)
     stage = EventStage.from_config(PipelineConfig(event_model=False))
+    after = pipe.stages[pipe.stage_names.index("events") + 1:]
 
     def cross_validated(thresholds: Thresholds | None) -> dict[str, Any]:
         combiners = [None if thresholds is None else Combiner(stage.coder, m, thresholds) for m in models]
-        return evaluate(stage, prepared, lambda record_id: combiners[fold_of(record_id)])
+        return evaluate(stage, prepared, lambda record_id: combiners[fold_of(record_id)], after)
 
     rules = cross_validated(None)
     print("rules alone:", rules, flush=True)
@@ -151,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         checking = prepare(pipe, "checking", not args.without_news)
         shipped = Combiner(stage.coder, EventTypeModel.load(MODEL_FILE), THRESHOLDS)
-        held = {"rules": evaluate(stage, checking, lambda _id: None),
-                "rules_and_model": evaluate(stage, checking, lambda _id: shipped)}
+        held = {"rules": evaluate(stage, checking, lambda _id: None, after),
+                "rules_and_model": evaluate(stage, checking, lambda _id: shipped, after)}
         report = json.loads(args.report.read_text(encoding="utf-8")) if args.report.exists() else {}
         report["coder"] = {
             "comment": "Top-type accuracy (a non-event is right when no event is shown) and the share of non-events "

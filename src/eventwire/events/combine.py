@@ -19,8 +19,8 @@ probability for each PLOVER type and for ``NONE`` (no political event). :class:`
 The thresholds were chosen by ``training/choose_thresholds.py``: every tuning record (PLOVER dev, the
 training corpus and the news-style files) coded with a development model trained without it (4-fold
 cross-validation), one threshold varied at a time; the checking parts were not used. With the
-feature-version-3 model a candidate both models call a non-event is doubtful from 0.5 (was 0.9), a
-candidate is re-typed when the model gives its type under 0.05 and another over 0.5 (were 0.02 and
+feature-version-3 model a candidate both models call a non-event is doubtful from 0.6 (was 0.9), a
+candidate is re-typed when the model gives its type under 0.2 and another over 0.5 (were 0.02 and
 0.6), and the confidence moves a little towards the model's probability (re-ranking weight 0.3, was
 0); a sure non-event is still only dropped at 0.97 (dropping from 0.8 changed no figure against
 doubting it, and a doubtful event stays inspectable). Each step moved the objective (mean top-type
@@ -50,9 +50,9 @@ class Thresholds:
     """Decision points of the combination (probabilities); see the module docstring."""
 
     drop_none: float = 0.97  # sentence and token both at least this sure of NONE: the candidate is dropped
-    doubt_none: float = 0.5  # ... at least this sure: the candidate is doubtful
+    doubt_none: float = 0.6  # ... at least this sure: the candidate is doubtful
     retype: float = 0.5  # the model's type at least this probable (mean of sentence and token) ...
-    retype_below: float = 0.05  # ... and the coder's type below this: the candidate is re-typed
+    retype_below: float = 0.2  # ... and the coder's type below this: the candidate is re-typed
     rerank: float = 0.3  # weight of the model's probability in a candidate's confidence
     add_sentence: float = 0.4  # a sentence without candidates this sure of one type ...
     add_token: float = 0.2  # ... and a token this sure of it: a candidate is added
