@@ -12,7 +12,7 @@ from eventwire.events.lexicon import default_lexicon as events_lexicon
 from eventwire.model import Article
 from eventwire.nlp import parse_many
 from eventwire.nlp.english import RELATIVE_PRONOUNS
-from eventwire.nlp.parse import Subject, phrase_extent, subject_of
+from eventwire.nlp.parse import Subject, doc_text, phrase_extent, subject_of
 from eventwire.petrarch import syntax
 from eventwire.quotes.lexicon import default_lexicon as quotes_lexicon
 from eventwire.quotes.speakers import _expletive
@@ -158,3 +158,12 @@ def test_phrase_extent_keeps_the_named_dependents_only(parse) -> None:  # type: 
     assert doc[start:end + 1].text == "US officials"
     start, end = phrase_extent(officials, left=(), right=("relcl",))
     assert doc[start:end + 1].text == "officials who spoke to reporters"
+
+
+def test_doc_text_is_the_docs_text_and_kept_once(parse) -> None:  # type: ignore[no-untyped-def]
+    doc = parse("KABUL — Taliban fighters attacked a checkpoint.\nTwo guards were hurt.")
+    assert doc_text(doc) == doc.text
+    assert doc_text(doc) is doc_text(doc)  # built once, then read from the doc
+    other = parse("A different and longer text about talks in Geneva.")
+    other.user_data.update(doc.user_data)  # another doc's text must never be returned for this one
+    assert doc_text(other) == other.text

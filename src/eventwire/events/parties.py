@@ -185,7 +185,7 @@ class PartyMixin:
             return None
         if code is None and sector is None and head.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON") and not (
                 head.pos_ == "PROPN" and not head.ent_type_ and head.dep_ in ("nsubj", "nsubjpass")
-                and head.text[:1].isupper()):
+                and cased_word(head)[:1].isupper()):
             # A capitalised name the entity recogniser missed ("Lula condemned ...") is still a named actor when it
             # is a clause's subject; other unknown words are no parties.
             return None

@@ -244,7 +244,9 @@ def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bo
     Without ``is_place``, the parse's entities confirm a place the line alone cannot: every token of it in a
     GPE, LOC or FAC entity ("Washington — The Senate ...", "kabul — taliban fighters ...").
     """
-    text = token.doc.text
+    from eventwire.nlp.parse import doc_text  # here: this module imports no spaCy
+
+    text = doc_text(token.doc)
     start = text.rfind("\n", max(0, token.idx - _MAX_CHARS), token.idx) + 1
     if start == 0 and token.idx >= _MAX_CHARS:
         return False  # too far into its line to be in a dateline
@@ -255,7 +257,9 @@ def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bo
 def entity_places(doc: Doc, start: int) -> PlaceCheck:
     """An ``is_place`` for the line of ``doc`` starting at ``start``: the parse vouches for a place when every
     token of it is in a GPE, LOC or FAC entity."""
-    text = doc.text
+    from eventwire.nlp.parse import doc_text  # here: this module imports no spaCy
+
+    text = doc_text(doc)
 
     def recognised(name: str) -> bool:
         at = text.find(name, start)

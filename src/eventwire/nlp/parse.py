@@ -1,5 +1,6 @@
 """Helpers that read a spaCy parse, shared by the stages.
 
+- :func:`doc_text`: ``doc.text`` built once per doc (spaCy joins every token on each access).
 - :func:`sentences`: the token ranges of an article's sentences, also cut at blank lines and at a title's
   line break, so that a headline is never read as part of the lead.
 - :func:`line_continues`: whether a single line break is inside a sentence (a hard line break of a scraped
@@ -25,6 +26,8 @@ from eventwire.datafiles import read_words
 from eventwire.nlp.english import RELATIVE_PRONOUNS
 
 _OPEN_WORDS = frozenset(read_words(Path(__file__).parent / "data" / "open_words.txt", lower=True, inline_comments=True))
+# Where :func:`doc_text` keeps a doc's text.
+_TEXT_KEY = "eventwire.text"
 # A line of a hard-wrapped paragraph fills at least this share of the paragraph's width.
 _WRAPPED_SHARE = 0.75
 # Dependencies that only join words of one phrase or clause: across a line break, the sentence goes on.
@@ -36,6 +39,16 @@ _FIRST_WORD = re.compile(r"\s*(\S+)")
 # The doc last asked about and its ranges (several stages ask for the same doc in turn); one tuple, swapped
 # whole, so threads reading other docs never see a half-written cache.
 _last: tuple[Doc | None, list[tuple[int, int]]] = (None, [])
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc and kept in its ``user_data``: spaCy's ``Doc.text`` joins every token on
+    each access, which per-token helpers would otherwise pay for on every call."""
+    text = doc.user_data.get(_TEXT_KEY)
+    length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    if not isinstance(text, str) or len(text) != length:  # a doc copied with another doc's user_data
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -68,7 +81,7 @@ def _ends_title(doc: Doc, token: Token) -> bool:
     no word of one line modifies or governs a word of the other as only words of one phrase do ("killed two\n
     Iraqi youths", "the besieged\nBosnian town"); a title joined to its lead by the parser is linked by looser
     relations (compound, appos, conj, prep)."""
-    if line_continues(doc.text, token.idx + token.text.index("\n")):
+    if line_continues(doc_text(doc), token.idx + token.text.index("\n")):
         return False
     sent = token.sent
     start = next((t.i + 1 for t in reversed(doc[sent.start:token.i]) if "\n" in t.text), sent.start)

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.nlp import CASED_TEXT
 from eventwire.nlp.dateline import opening_dateline
+from eventwire.nlp.parse import doc_text
 from eventwire.places.gazetteer import Candidate, Gazetteer
 from eventwire.places.tables import normalize
 
@@ -33,7 +34,6 @@ _ADMIN_KINDS = frozenset({"city", "capital", "admin1", "admin2"})
 _NOT_LICENSING = frozenset({"road", "roads", "street", "streets", "avenue", "avenues", "square", "squares", "airport",
                             "airports", "camp", "camps", "city", "town", "state", "states", "region", "regions"})
 # The doc.user_data key of the article's text while the stage runs.
-_TEXT = "eventwire.places.text"
 # The doc.user_data key of the tokens taken for places while detecting.
 _PLACE_TOKENS = "eventwire.places.place_tokens"
 # Lower-case words that join two names the recogniser read as one entity.
@@ -224,7 +224,7 @@ class Detection:
     def _dateline(self, doc: Doc) -> tuple[int, int]:
         """Where the text's dateline lies ("BEIRUT, Lebanon (AP) —", after a title line too), (0, 0) without one.
         The gazetteer confirms a place the line alone cannot ("Washington — The Senate ...")."""
-        found = opening_dateline(_doc_text(doc), is_place=lambda name: bool(self.gazetteer.candidates(name)))
+        found = opening_dateline(doc_text(doc), is_place=lambda name: bool(self.gazetteer.candidates(name)))
         return (found.start, found.end) if found is not None else (0, 0)
 
     def _place_name_here(self, span: Span, in_dateline: bool = False, misread: str | None = None) -> bool:
@@ -396,10 +396,6 @@ def _split(ent: Span, separators: frozenset[str]) -> list[Span]:
 
 def _inside(span: Span, dateline: tuple[int, int]) -> bool:
     return dateline[0] <= span.start_char and span.end_char <= dateline[1]
-
-
-def _doc_text(doc: Doc) -> str:
-    return doc.user_data.get(_TEXT) or doc.text  # type: ignore[no-any-return]
 
 
 def _place_tokens(doc: Doc) -> set[int]:

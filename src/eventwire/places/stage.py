@@ -29,7 +29,8 @@ from spacy.tokens import Doc
 from eventwire.config import PipelineConfig
 from eventwire.knowledge.countries import COUNTRY_POINTS
 from eventwire.model import Article, Place
-from eventwire.places.detection import _TEXT, Detection, Toponym, _doc_text
+from eventwire.nlp.parse import doc_text
+from eventwire.places.detection import Detection, Toponym
 from eventwire.places.gazetteer import Candidate, Gazetteer
 from eventwire.places.tables import DEFAULT_MIN_POPULATION, normalize, read_table, read_words
 
@@ -84,14 +85,8 @@ class PlaceStage(Detection):
         return self._gazetteer
 
     def __call__(self, article: Article, doc: Doc) -> None:
-        # Doc.text joins every token on each access: the article's text is the same string, read once.
-        length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
-        doc.user_data[_TEXT] = article.text if len(article.text) == length else doc.text
-        try:
-            toponyms = self.detect(doc)
-            self.resolve(toponyms, article)
-        finally:
-            doc.user_data.pop(_TEXT, None)
+        toponyms = self.detect(doc)
+        self.resolve(toponyms, article)
         article.places.extend(_to_place(t) for t in toponyms)
 
     # -- resolution --------------------------------------------------------------------------
@@ -243,7 +238,7 @@ class PlaceStage(Detection):
     def _list_kinds(self, toponyms: list[Toponym]) -> None:
         """In an enumeration ("Idaho, Oregon, Washington and Wisconsin") the items share a kind and country."""
         # Doc.text joins every token on each access: read it once, not once per toponym (quadratic on long texts).
-        text = _doc_text(toponyms[0].span.doc) if toponyms else ""
+        text = doc_text(toponyms[0].span.doc) if toponyms else ""
         for index, toponym in enumerate(toponyms):
             if toponym.resolved is not None:
                 continue
@@ -264,7 +259,7 @@ class PlaceStage(Detection):
         Also: a city named like the division it lies in (Baghdad, Basra, New York) is what a bare
         name usually means in news, so it outranks its division unless a marker says otherwise.
         """
-        text = _doc_text(toponyms[0].span.doc) if toponyms else ""
+        text = doc_text(toponyms[0].span.doc) if toponyms else ""
         for index, toponym in enumerate(toponyms):
             divisions = {c.admin1_key for c, _ in toponym.candidates if c.kind == "admin1"}
             for candidate, _ in toponym.candidates:
