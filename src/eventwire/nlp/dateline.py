@@ -238,6 +238,11 @@ def line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
+# The doc :func:`token_in_dateline` last read and the dateline (or None) of each of its lines it read; one tuple,
+# swapped whole, so threads reading other docs never see a half-written cache.
+_lines_read: tuple[Doc | None, dict[int, Dateline | None]] = (None, {})
+
+
 def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bool:
     """Whether a token lies inside the dateline opening its line ("ISTANBUL" in "ISTANBUL — Ukraine and ...").
 
@@ -246,11 +251,23 @@ def token_in_dateline(token: Token, *, is_place: PlaceCheck | None = None) -> bo
     """
     from eventwire.nlp.parse import doc_text  # here: this module imports no spaCy
 
-    text = doc_text(token.doc)
+    global _lines_read
+    doc = token.doc
+    text = doc_text(doc)
     start = text.rfind("\n", max(0, token.idx - _MAX_CHARS), token.idx) + 1
     if start == 0 and token.idx >= _MAX_CHARS:
         return False  # too far into its line to be in a dateline
-    found = find_dateline(text, start, is_place=is_place or entity_places(token.doc, start))
+    if is_place is not None:
+        found = find_dateline(text, start, is_place=is_place)
+    else:
+        # The parties of one line ask about it in turn: each line of the doc last asked about is read once.
+        read_doc, lines = _lines_read
+        if read_doc is not doc:
+            lines = {}
+            _lines_read = (doc, lines)
+        if start not in lines:
+            lines[start] = find_dateline(text, start, is_place=entity_places(doc, start))
+        found = lines[start]
     return found is not None and found.contains(token.idx, token.idx + len(token.text))
 
 
