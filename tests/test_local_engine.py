@@ -27,8 +27,16 @@ def _children(pid: int) -> list[int]:
 
 
 def _pool_workers() -> list[int]:
-    """Worker processes are children of the forkserver, itself a child of this process."""
-    return [worker for server in _children(os.getpid()) for worker in _children(server)]
+    """Worker processes are children of the forkserver, itself a child of this process (other children, such as
+    the browser the UI tests share for the session, are left alone)."""
+    return [worker for server in _children(os.getpid()) if _is_forkserver(server) for worker in _children(server)]
+
+
+def _is_forkserver(pid: int) -> bool:
+    try:
+        return b"forkserver" in (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _articles() -> list[Article]:
