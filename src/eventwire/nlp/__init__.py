@@ -205,29 +205,28 @@ def _lay_over(doc: Doc, text: str, origin: numpy.ndarray) -> tuple[list[str], li
     words: list[str] = []
     spaces: list[bool] = []
     rows: list[int] = []  # the copy's token, or -1 for added whitespace
-    end = 0
-    for token in doc:
-        start = int(origin[token.idx])
-        gap = text[end:start]
-        if gap and not words:
-            return None
+
+    def add_gap(gap: str) -> None:
+        """Whitespace the collapsed copy left out: its first space follows the word before, the rest is a token."""
         if gap.startswith(" "):
             spaces[-1], gap = True, gap[1:]
         if gap:
             words.append(gap)
             spaces.append(False)
             rows.append(-1)
+
+    end = 0
+    for token in doc:
+        start = int(origin[token.idx])
+        gap = text[end:start]
+        if gap and not words:
+            return None
+        add_gap(gap)
         end = int(origin[token.idx + len(token.text) - 1]) + 1
         words.append(text[start:end])
         spaces.append(False)
         rows.append(token.i)
-    rest = text[end:]
-    if rest.startswith(" "):
-        spaces[-1], rest = True, rest[1:]
-    if rest:
-        words.append(rest)
-        spaces.append(False)
-        rows.append(-1)
+    add_gap(text[end:])
     if "".join(w + " " * s for w, s in zip(words, spaces, strict=True)) != text:
         return None
     source = numpy.asarray(doc.to_array(_PARSE_ATTRS), dtype=numpy.uint64)
