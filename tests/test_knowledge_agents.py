@@ -18,11 +18,10 @@ from eventwire.knowledge.agents import (
     AGENT_NOUNS,
     AgentNoun,
     agent_nouns,
-    header_sectors,
     load_agent_nouns,
     read_agent_nouns,
 )
-from eventwire.knowledge.sectors import sector_codes
+from eventwire.knowledge.sectors import header_sectors, sector_codes
 from eventwire.model import Actor, Article, Event
 from eventwire.pipeline import Pipeline
 from eventwire.quotes.lexicon import load_lexicon as load_quote_lexicon

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from eventwire.datafiles import numbered_rows
 from eventwire.errors import DictionaryFormatError
+from eventwire.knowledge.sectors import header_sectors
 
 DATA = Path(__file__).parent / "data"
 AGENT_NOUNS = DATA / "agent_nouns.tsv"
@@ -26,8 +27,6 @@ AGENT_COLUMNS: tuple[str, ...] = ("phrase", "sector", "type", "role", "title", "
 USER_COLUMNS: tuple[str, ...] = AGENT_COLUMNS[:5]
 AGENT_TYPES: tuple[str, ...] = ("person", "group", "organization", "modifier")
 SPEAKER_CLASSES: tuple[str, ...] = ("source", "speaker", "outlet", "document")
-# The header defines the sector codes on lines of this shape ("#   GOV  government: ...").
-_SECTOR_LINE = re.compile(r"#   ([A-Z]{3})  \S")
 # Words of a phrase as spaCy splits them: a hyphen between letters is a word of its own ("plain-clothes
 # officer" is plain, -, clothes, officer), so table phrases match parsed text and plain text alike.
 _PHRASE_WORD = re.compile(r"[^\s-]+|-")
@@ -116,12 +115,6 @@ def read_agent_nouns(path: Path, sectors: frozenset[str] | None = None, unique: 
         rows.append(AgentNoun(key, _optional(sector), _optional(kind), _optional(role), title == "yes",
                               party == "yes", _optional(speaker)))
     return rows, errors
-
-
-def header_sectors(path: Path) -> frozenset[str]:
-    """The sector codes an agent-noun table's header defines."""
-    with path.open(encoding="utf-8") as handle:
-        return frozenset(m.group(1) for line in handle if (m := _SECTOR_LINE.match(line)))
 
 
 def load_agent_nouns(path: Path = AGENT_NOUNS) -> AgentNouns:

@@ -20,6 +20,7 @@ from eventwire.errors import DictionaryFormatError
 
 SECTORS = Path(__file__).parent / "data" / "sectors.tsv"
 SECTOR_COLUMNS: tuple[str, ...] = ("cameo", "plover", "back")
+# A header line defining a sector code ("#   GOV  government: ...").
 _SECTOR_LINE = re.compile(r"#   ([A-Z]{3})  \S")
 
 
@@ -30,12 +31,18 @@ class SectorCodes:
     to_cameo: dict[str, str]  # PLOVER sector -> the CAMEO code it is written as
 
 
+def header_sectors(path: Path) -> frozenset[str]:
+    """The sector codes a data file's header defines, one per '#   CODE  meaning' line (this table's, the agent
+    nouns')."""
+    with path.open(encoding="utf-8") as handle:
+        return frozenset(m.group(1) for line in handle if (m := _SECTOR_LINE.match(line)))
+
+
 def load_sector_codes(path: Path = SECTORS) -> SectorCodes:
     """A sector table; a malformed line raises DictionaryFormatError."""
     from_cameo: dict[str, str | None] = {}
     to_cameo: dict[str, str] = {}
-    with path.open(encoding="utf-8") as handle:
-        plover = {m.group(1) for line in handle if (m := _SECTOR_LINE.match(line)) is not None}
+    plover = header_sectors(path)
     if not plover:
         raise DictionaryFormatError(str(path), 1, "the header defines no PLOVER sector ('#   CODE  meaning' lines)")
     for number, (cameo, sector, back) in numbered_rows(path, len(SECTOR_COLUMNS), header=SECTOR_COLUMNS[0],
@@ -50,7 +57,7 @@ def load_sector_codes(path: Path = SECTORS) -> SectorCodes:
         from_cameo[cameo] = None if sector == "-" else sector
         if back == "yes":
             to_cameo[sector] = cameo
-    return SectorCodes(frozenset(plover), from_cameo, to_cameo)
+    return SectorCodes(plover, from_cameo, to_cameo)
 
 
 @lru_cache(maxsize=1)
